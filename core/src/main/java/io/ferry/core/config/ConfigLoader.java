@@ -1,0 +1,151 @@
+package io.ferry.core.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads one YAML file into flat, dotted keys. Nested maps and dotted names may be mixed
+ * ({@code etcd: {endpoints: ...}} and {@code etcd.endpoints: ...} mean the same), and
+ * {@code ${NAME}} or {@code ${NAME:-default}} in any string is replaced from the environment,
+ * which is how secrets get in without being written into the file.
+ */
+public final class ConfigLoader {
+
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private static final String FILE = "(file)";
+
+    private final ConfigDef def;
+    private final Map<String, String> env;
+
+    public ConfigLoader(ConfigDef def, Map<String, String> env) {
+        this.def = def;
+        this.env = env;
+    }
+
+    /** Loads and validates a file; every problem, in the file or in the values, is reported at once. */
+    public ConfigValues load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), List.of(new ConfigProblem(FILE, file.toString(),
+                    "no such file. Pass an existing file with -c, or leave -c out to run on embedded defaults.")));
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of(new ConfigProblem(FILE, file.toString(),
+                    "cannot be read: " + e.getMessage())));
+        }
+        return loadText(text, file.toString());
+    }
+
+    /** Loads YAML text; {@code source} names it in error messages. */
+    public ConfigValues loadText(String yaml, String source) {
+        Map<String, Object> tree = readYaml(yaml, source);
+        List<ConfigProblem> problems = new ArrayList<>();
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flatten("", tree, flat, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+        return def.parse(flat, source);
+    }
+
+    /** Validates already-flat values, as from tests and command-line overrides. */
+    public ConfigValues loadMap(Map<String, Object> flat, String source) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        Map<String, Object> substituted = new LinkedHashMap<>();
+        flat.forEach((k, v) -> substituted.put(k, substitute(k, v, problems)));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+        return def.parse(substituted, source);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readYaml(String yaml, String source) {
+        if (yaml.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Object root = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
+            if (root == null) {
+                return Map.of();
+            }
+            if (!(root instanceof Map)) {
+                throw new ConfigException(source, List.of(new ConfigProblem(FILE, null,
+                        "must be a YAML map of keys to values, such as 'etcd.endpoints: http://127.0.0.1:2379'")));
+            }
+            return (Map<String, Object>) root;
+        } catch (JacksonException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigException(source, List.of(new ConfigProblem(FILE, null,
+                    "is not valid YAML" + where + ": " + e.getOriginalMessage())));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void flatten(String prefix, Map<String, Object> map, Map<String, Object> out, List<ConfigProblem> problems) {
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            String name = prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey();
+            Object value = e.getValue();
+            if (value instanceof Map && !def.isDeclared(name)) {
+                flatten(name, (Map<String, Object>) value, out, problems);
+                continue;
+            }
+            if (out.containsKey(name)) {
+                problems.add(new ConfigProblem(name, null, "is set twice (once nested, once dotted); keep one"));
+                continue;
+            }
+            out.put(name, substitute(name, value, problems));
+        }
+    }
+
+    /** Replaces environment references in strings, also inside lists and maps. */
+    @SuppressWarnings("unchecked")
+    private Object substitute(String key, Object value, List<ConfigProblem> problems) {
+        if (value instanceof String s) {
+            return substituteString(key, s, problems);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            list.forEach(v -> out.add(substitute(key, v, problems)));
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            ((Map<String, Object>) map).forEach((k, v) -> out.put(k, substitute(key, v, problems)));
+            return out;
+        }
+        return value;
+    }
+
+    private String substituteString(String key, String s, List<ConfigProblem> problems) {
+        Matcher m = ENV_REF.matcher(s);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String replacement = env.get(m.group(1));
+            if (replacement == null) {
+                replacement = m.group(2);
+            }
+            if (replacement == null) {
+                problems.add(new ConfigProblem(key, null, "refers to environment variable " + m.group(1)
+                        + ", which is not set. Export it, or write ${" + m.group(1) + ":-default}."));
+                replacement = "";
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+}

@@ -1,0 +1,61 @@
+package io.ferry.core.config;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How {@code ferry cutover} freezes, waits and marks etcd.
+ *
+ * @param markerKey the freeze marker, written under the first replicated prefix unless set
+ * @param versionKey the key that marks etcd's data as migrated
+ * @param fenceKey written at the end of each online verification round, so the history watch
+ *     knows every earlier change has arrived (under the first replicated prefix)
+ * @param quiet how long etcd must see no write under the prefixes before the freeze is complete
+ * @param timeout the limit for each waiting step
+ * @param maxLag the most revisions the sink may be behind when the cutover starts
+ */
+public record CutoverConfig(String markerKey, String versionKey, String fenceKey, Duration quiet, Duration timeout,
+                            long maxLag) {
+
+    public static final ConfigKey<String> MARKER_KEY = ConfigKey.builder("cutover.marker.key", ConfigType.STRING)
+            .doc("etcd key of the freeze marker that cooperating writers watch. Must be under a replicated prefix; "
+                    + "unset means '<first etcd.prefix>ferry.cutover.freeze'.")
+            .build();
+    public static final ConfigKey<String> VERSION_KEY = ConfigKey.builder("cutover.version.key", ConfigType.STRING)
+            .doc("etcd key written at the switch to mark etcd's data as migrated (as Diego's BBS bumped its version key); "
+                    + "unset means '<first etcd.prefix>ferry.cutover.migrated'.")
+            .build();
+    public static final ConfigKey<Duration> QUIET = ConfigKey.builder("cutover.quiet.ms", ConfigType.MILLIS)
+            .defaultValue(Duration.ofMillis(500))
+            .doc("How long etcd must see no write under the prefixes before the freeze is complete. Counts as downtime.")
+            .validator(Validator.positive())
+            .build();
+    public static final ConfigKey<Duration> TIMEOUT = ConfigKey.builder("cutover.timeout.ms", ConfigType.MILLIS)
+            .defaultValue(Duration.ofSeconds(60))
+            .doc("Limit for each waiting step (quiet, drain, verify); past it the cutover aborts and unfreezes.")
+            .validator(Validator.positive())
+            .build();
+    public static final ConfigKey<Long> MAX_LAG = ConfigKey.builder("cutover.max.lag.revisions", ConfigType.LONG)
+            .defaultValue(1000L)
+            .doc("The cutover refuses to start while the sink is more revisions behind etcd than this.")
+            .validator(Validator.atLeastLong(0))
+            .build();
+
+    public static final List<ConfigKey<?>> KEYS = List.of(MARKER_KEY, VERSION_KEY, QUIET, TIMEOUT, MAX_LAG);
+
+    public static CutoverConfig of(FerryConfig c) {
+        ConfigValues v = c.values();
+        String first = c.etcd().prefixes().get(0);
+        return new CutoverConfig(v.isSet(MARKER_KEY) ? v.get(MARKER_KEY) : first + "ferry.cutover.freeze",
+                v.isSet(VERSION_KEY) ? v.get(VERSION_KEY) : first + "ferry.cutover.migrated", first + "ferry.cutover.round",
+                v.get(QUIET), v.get(TIMEOUT),
+                v.get(MAX_LAG));
+    }
+
+    /** The keys Ferry itself writes in etcd during a cutover; never reported as late writes. */
+    public List<byte[]> ownKeys() {
+        return List.of(markerKey.getBytes(StandardCharsets.UTF_8), versionKey.getBytes(StandardCharsets.UTF_8),
+                fenceKey().getBytes(StandardCharsets.UTF_8));
+    }
+}

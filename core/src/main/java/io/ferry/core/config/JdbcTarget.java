@@ -1,0 +1,86 @@
+package io.ferry.core.config;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A database to connect to, resolved from {@code sink.jdbc} plus {@code sink.user} and
+ * {@code sink.password}. Accepts JDBC URLs as they are, and the connection strings that
+ * platforms hand to applications ({@code postgresql://user:pass@host:5432/db?sslmode=require},
+ * {@code mysql://user@host/db}), which it turns into JDBC URLs with the credentials taken out.
+ *
+ * @param kind which database family
+ * @param jdbcUrl the JDBC URL, without credentials when they came from a connection string
+ * @param user user name, if any
+ * @param password password, if any
+ */
+public record JdbcTarget(Kind kind, String jdbcUrl, Optional<String> user, Optional<String> password) {
+
+    /** Database families Ferry has a dialect for. */
+    public enum Kind { POSTGRES, MYSQL, SQLITE }
+
+    public static JdbcTarget of(SinkConfig sink) {
+        JdbcTarget t = parse(sink.jdbc());
+        return new JdbcTarget(t.kind, t.jdbcUrl, sink.user().or(t::user), sink.password().or(t::password));
+    }
+
+    public static JdbcTarget parse(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("jdbc:postgresql:")) {
+            return new JdbcTarget(Kind.POSTGRES, url, Optional.empty(), Optional.empty());
+        }
+        if (lower.startsWith("jdbc:mysql:") || lower.startsWith("jdbc:mariadb:")) {
+            // One driver (Connector/J) serves MySQL and MariaDB, so the sink behaves the same on both.
+            return new JdbcTarget(Kind.MYSQL, "jdbc:mysql:" + url.substring(url.indexOf(':', 5) + 1),
+                    Optional.empty(), Optional.empty());
+        }
+        if (lower.startsWith("jdbc:sqlite:")) {
+            return new JdbcTarget(Kind.SQLITE, url, Optional.empty(), Optional.empty());
+        }
+        if (lower.startsWith("postgresql://") || lower.startsWith("postgres://")) {
+            return fromConnectionString(Kind.POSTGRES, "jdbc:postgresql://", url);
+        }
+        if (lower.startsWith("mysql://") || lower.startsWith("mariadb://")) {
+            return fromConnectionString(Kind.MYSQL, "jdbc:mysql://", url);
+        }
+        throw new IllegalArgumentException("unsupported database URL '" + Secrets.maskUrl(url)
+                + "': use jdbc:postgresql:, jdbc:mysql:, jdbc:mariadb:, jdbc:sqlite:, postgresql:// or mysql://");
+    }
+
+    private static JdbcTarget fromConnectionString(Kind kind, String jdbcPrefix, String url) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + Secrets.maskUrl(url) + "' is not a valid connection string: "
+                    + e.getMessage(), e);
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("'" + Secrets.maskUrl(url) + "' names no host");
+        }
+        Optional<String> user = Optional.empty();
+        Optional<String> password = Optional.empty();
+        String info = uri.getRawUserInfo();
+        if (info != null) {
+            int colon = info.indexOf(':');
+            user = Optional.of(decode(colon < 0 ? info : info.substring(0, colon)));
+            password = colon < 0 ? Optional.empty() : Optional.of(decode(info.substring(colon + 1)));
+        }
+        String hostPort = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+        return new JdbcTarget(kind, jdbcPrefix + hostPort + path + query, user, password);
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcTarget[" + kind + " " + Secrets.maskUrl(jdbcUrl) + ", user=" + user.orElse("-") + "]";
+    }
+}

@@ -1,0 +1,134 @@
+package io.ferry.core.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where and how the sink writes.
+ *
+ * @param jdbc JDBC URL, or a {@code postgresql://} / {@code mysql://} connection string
+ * @param table the generic table of live keys
+ * @param user database user, when not in the URL
+ * @param password database password, when not in the URL
+ * @param group Kafka consumer group of the sinks that share one target database
+ * @param batchMaxRecords most records applied in one SQL transaction
+ * @param tombstoneRetention how long delete tombstones are kept before they are purged
+ * @param dlqTopic dead-letter topic for records that cannot be applied; empty means halt the partition
+ * @param valueMaxBytes largest value the sink writes; larger ones are bad input
+ * @param retryMaxAttempts attempts of a batch that fails with a transient database error
+ * @param retryBackoff first back-off between attempts, doubled each time
+ * @param retryBackoffMax longest back-off between attempts
+ * @param poolSize JDBC connections per sink
+ * @param mappings mapped tables, as written in the file (a list of maps); null when none
+ */
+public record SinkConfig(String jdbc, String table, Optional<String> user, Optional<String> password,
+                         String group, int batchMaxRecords, Duration tombstoneRetention, Optional<String> dlqTopic,
+                         int valueMaxBytes, int retryMaxAttempts, Duration retryBackoff, Duration retryBackoffMax,
+                         int poolSize, Object mappings) {
+
+    public static final ConfigKey<String> JDBC = ConfigKey.builder("sink.jdbc", ConfigType.STRING)
+            .defaultValue("jdbc:sqlite:ferry.db")
+            .doc("Target database: a JDBC URL (jdbc:postgresql:, jdbc:mysql:, jdbc:mariadb:, jdbc:sqlite:) or a "
+                    + "connection string such as postgresql://user:${PGPASSWORD}@host:5432/db or mysql://user@host/db.")
+            .validator(SinkConfig::checkJdbc)
+            .build();
+    public static final ConfigKey<String> TABLE = ConfigKey.builder("sink.table", ConfigType.STRING)
+            .defaultValue("etcd_kv")
+            .doc("The generic table of live keys (key, value, create_revision, mod_revision, version, lease).")
+            .validator(Validator.sqlIdentifier())
+            .build();
+    public static final ConfigKey<String> USER = ConfigKey.builder("sink.user", ConfigType.STRING)
+            .doc("Database user, when it is not part of sink.jdbc.")
+            .build();
+    public static final ConfigKey<String> PASSWORD = ConfigKey.builder("sink.password", ConfigType.STRING)
+            .secret()
+            .doc("Database password, when it is not part of sink.jdbc. Take it from the environment: ${PGPASSWORD}.")
+            .build();
+    public static final ConfigKey<String> GROUP = ConfigKey.builder("sink.group", ConfigType.STRING)
+            .defaultValue("ferry-sink")
+            .doc("Kafka consumer group of the sinks that write one target database. Each target needs its own group.")
+            .validator(Validator.nonBlank())
+            .build();
+    public static final ConfigKey<Integer> BATCH_MAX_RECORDS = ConfigKey.builder("sink.batch.max.records", ConfigType.INT)
+            .defaultValue(5000)
+            .doc("Most records applied in one SQL transaction (the consumer's max.poll.records).")
+            .validator(Validator.atLeast(1))
+            .build();
+    public static final ConfigKey<Duration> TOMBSTONE_RETENTION =
+            ConfigKey.builder("sink.tombstone.retention.ms", ConfigType.MILLIS)
+                    .defaultValue(Duration.ofDays(7))
+                    .doc("How long a delete tombstone is kept in ferry_tombstones. A replay of records older than this "
+                            + "horizon could bring back a deleted key; the horizon is stored in ferry_meta. Keep it "
+                            + "longer than the topic's delete.retention.ms.")
+                    .validator(Validator.positive())
+                    .build();
+    public static final ConfigKey<String> DLQ_TOPIC = ConfigKey.builder("sink.dlq.topic", ConfigType.STRING)
+            .doc("Dead-letter topic for records that cannot be applied, with the reason in headers. Unset (the default) "
+                    + "halts the record's partition instead.")
+            .validator(Validator.that(t -> t.matches("[A-Za-z0-9._-]{1,249}"), "must be a Kafka topic name"))
+            .build();
+    public static final ConfigKey<Integer> VALUE_MAX_BYTES = ConfigKey.builder("sink.value.max.bytes", ConfigType.INT)
+            .defaultValue(8 * 1024 * 1024)
+            .doc("Largest value the sink writes; a larger one is bad input. On MySQL keep it below max_allowed_packet.")
+            .validator(Validator.atLeast(1))
+            .build();
+    public static final ConfigKey<Integer> RETRY_MAX_ATTEMPTS = ConfigKey.builder("sink.retry.max.attempts", ConfigType.INT)
+            .defaultValue(10)
+            .doc("Attempts of a batch that fails with a transient database error (connection lost, deadlock) before "
+                    + "the sink gives up.")
+            .validator(Validator.atLeast(1))
+            .build();
+    public static final ConfigKey<Duration> RETRY_BACKOFF = ConfigKey.builder("sink.retry.backoff.ms", ConfigType.MILLIS)
+            .defaultValue(Duration.ofMillis(200))
+            .doc("First back-off after a transient database error; doubled on each attempt up to sink.retry.backoff.max.ms.")
+            .validator(Validator.positive())
+            .build();
+    public static final ConfigKey<Duration> RETRY_BACKOFF_MAX =
+            ConfigKey.builder("sink.retry.backoff.max.ms", ConfigType.MILLIS)
+                    .defaultValue(Duration.ofSeconds(10))
+                    .doc("Longest back-off between attempts.")
+                    .validator(Validator.positive())
+                    .build();
+    public static final ConfigKey<Integer> POOL_SIZE = ConfigKey.builder("sink.pool.size", ConfigType.INT)
+            .defaultValue(2)
+            .doc("JDBC connections per sink (HikariCP). SQLite always uses one writer.")
+            .validator(Validator.atLeast(1))
+            .build();
+    public static final ConfigKey<Object> MAPPINGS = ConfigKey.builder("sink.mappings", ConfigType.STRUCTURED)
+            .doc("Mapped tables: a list of {prefix, table, json, columns: {name: {from, type}}}. from is key:N (a key "
+                    + "segment) or a JSON pointer; type is text, bigint, double or boolean; json: true keeps the value in a "
+                    + "doc column (jsonb on PostgreSQL). Keys under prefix still go to sink.table too. See docs/sink.md.")
+            .build();
+
+    public static final List<ConfigKey<?>> KEYS = List.of(JDBC, TABLE, USER, PASSWORD, GROUP, BATCH_MAX_RECORDS,
+            TOMBSTONE_RETENTION, DLQ_TOPIC, VALUE_MAX_BYTES, RETRY_MAX_ATTEMPTS, RETRY_BACKOFF, RETRY_BACKOFF_MAX,
+            POOL_SIZE, MAPPINGS);
+
+    private static final List<String> SCHEMES = List.of("jdbc:postgresql:", "jdbc:mysql:", "jdbc:mariadb:",
+            "jdbc:sqlite:", "postgresql://", "postgres://", "mysql://", "mariadb://");
+
+    static SinkConfig from(ConfigValues v) {
+        return new SinkConfig(v.get(JDBC), v.get(TABLE), Optional.ofNullable(v.get(USER)),
+                Optional.ofNullable(v.get(PASSWORD)), v.get(GROUP), v.get(BATCH_MAX_RECORDS),
+                v.get(TOMBSTONE_RETENTION), Optional.ofNullable(v.get(DLQ_TOPIC)), v.get(VALUE_MAX_BYTES),
+                v.get(RETRY_MAX_ATTEMPTS), v.get(RETRY_BACKOFF), v.get(RETRY_BACKOFF_MAX), v.get(POOL_SIZE),
+                v.get(MAPPINGS));
+    }
+
+    private static String checkJdbc(String url) {
+        for (String scheme : SCHEMES) {
+            if (url.startsWith(scheme)) {
+                return null;
+            }
+        }
+        return "must start with one of " + String.join(", ", SCHEMES);
+    }
+
+    @Override
+    public String toString() {
+        return "SinkConfig[jdbc=" + Secrets.maskUrl(jdbc) + ", table=" + table + ", user=" + user.orElse("-")
+                + ", password=" + (password.isPresent() ? "****" : "-") + ", group=" + group + ", batch.max.records="
+                + batchMaxRecords + ", dlq.topic=" + dlqTopic.orElse("-") + "]";
+    }
+}

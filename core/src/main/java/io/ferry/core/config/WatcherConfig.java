@@ -1,0 +1,101 @@
+package io.ferry.core.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the watcher snapshots, watches and produces.
+ *
+ * @param commitInterval longest time a Kafka transaction stays open
+ * @param snapshotPageKeys most keys in one snapshot range request
+ * @param snapshotPageBytes soft limit on the bytes of one snapshot page
+ * @param prevKv whether watch events carry the key's previous value in {@code before}
+ * @param commitMaxEvents events after which a transaction commits at the next revision boundary
+ * @param watermarkInterval how often watermark control records go to every partition
+ * @param queueCapacity watch responses buffered between etcd and the producer before etcd is held back
+ * @param maxMessageBytes largest record the change topic and the producer accept
+ * @param haEnabled whether the watcher campaigns in an etcd election before it produces
+ * @param haLeaseTtl time to live of the election lease: how soon a standby takes over from a dead leader
+ * @param kafkaTimeout how long start-up waits for Kafka before failing
+ */
+public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long snapshotPageBytes, boolean prevKv,
+                            int commitMaxEvents, Duration watermarkInterval, int queueCapacity, int maxMessageBytes,
+                            boolean haEnabled, Duration haLeaseTtl, Duration kafkaTimeout) {
+
+    public static final ConfigKey<Duration> COMMIT_INTERVAL =
+            ConfigKey.builder("watcher.commit.interval.ms", ConfigType.MILLIS)
+                    .defaultValue(Duration.ofMillis(50))
+                    .doc("Longest time a Kafka transaction stays open. A transaction never ends inside an etcd revision.")
+                    .validator(Validator.positive())
+                    .build();
+    public static final ConfigKey<Integer> SNAPSHOT_PAGE_KEYS =
+            ConfigKey.builder("watcher.snapshot.page.keys", ConfigType.INT)
+                    .defaultValue(1000)
+                    .doc("Most keys read by one snapshot range request.")
+                    .validator(Validator.atLeast(1))
+                    .build();
+    public static final ConfigKey<Long> SNAPSHOT_PAGE_BYTES =
+            ConfigKey.builder("watcher.snapshot.page.bytes", ConfigType.LONG)
+                    .defaultValue(4L * 1024 * 1024)
+                    .doc("Soft limit on the bytes of one snapshot page; the page shrinks when values are large.")
+                    .validator(Validator.atLeastLong(1024))
+                    .build();
+    public static final ConfigKey<Boolean> PREV_KV = ConfigKey.builder("watcher.prev.kv", ConfigType.BOOLEAN)
+            .defaultValue(false)
+            .doc("Carry each key's previous value in the event's 'before' (costs etcd and Kafka bandwidth).")
+            .build();
+    public static final ConfigKey<Integer> COMMIT_MAX_EVENTS =
+            ConfigKey.builder("watcher.commit.max.events", ConfigType.INT)
+                    .defaultValue(5000)
+                    .doc("Events after which a Kafka transaction commits, at the next etcd revision boundary.")
+                    .validator(Validator.atLeast(1))
+                    .build();
+    public static final ConfigKey<Duration> WATERMARK_INTERVAL =
+            ConfigKey.builder("watcher.watermark.interval.ms", ConfigType.MILLIS)
+                    .defaultValue(Duration.ofMillis(200))
+                    .doc("How often a watermark control record goes to every partition, so idle partitions advance too.")
+                    .validator(Validator.positive())
+                    .build();
+    public static final ConfigKey<Integer> QUEUE_CAPACITY =
+            ConfigKey.builder("watcher.queue.capacity", ConfigType.INT)
+                    .defaultValue(256)
+                    .doc("Watch responses buffered between etcd and the producer. When full, the watch is held back; nothing is dropped.")
+                    .validator(Validator.atLeast(1))
+                    .build();
+    public static final ConfigKey<Integer> MAX_MESSAGE_BYTES =
+            ConfigKey.builder("watcher.max.message.bytes", ConfigType.INT)
+                    .defaultValue(4 * 1024 * 1024)
+                    .doc("Largest record: the change topic's max.message.bytes when Ferry creates it, and the producer's "
+                            + "max.request.size. Must hold a 1.5 MiB etcd value as base64 plus its envelope.")
+                    .validator(Validator.atLeast(2_300_000))
+                    .build();
+    public static final ConfigKey<Boolean> HA_ENABLED = ConfigKey.builder("watcher.ha.enabled", ConfigType.BOOLEAN)
+            .defaultValue(true)
+            .doc("Campaign in an etcd election (on a lease) before producing, so that of several watchers on the same "
+                    + "topic one leads and the others stand by.")
+            .build();
+    public static final ConfigKey<Duration> HA_LEASE_TTL =
+            ConfigKey.builder("watcher.ha.lease.ttl.ms", ConfigType.MILLIS)
+                    .defaultValue(Duration.ofSeconds(5))
+                    .doc("Time to live of the election lease (whole seconds, at least 2): how soon a standby takes over "
+                            + "when the leader dies.")
+                    .validator(Validator.that(d -> d.toMillis() >= 2000, "must be at least 2000"))
+                    .build();
+
+    public static final ConfigKey<Duration> KAFKA_TIMEOUT =
+            ConfigKey.builder("watcher.kafka.timeout.ms", ConfigType.MILLIS)
+                    .defaultValue(Duration.ofSeconds(30))
+                    .doc("How long start-up waits for Kafka (describe and create topics, start transactions) before "
+                            + "it fails with an error naming the bootstrap servers.")
+                    .validator(Validator.positive())
+                    .build();
+
+    public static final List<ConfigKey<?>> KEYS = List.of(COMMIT_INTERVAL, SNAPSHOT_PAGE_KEYS, SNAPSHOT_PAGE_BYTES, PREV_KV,
+            COMMIT_MAX_EVENTS, WATERMARK_INTERVAL, QUEUE_CAPACITY, MAX_MESSAGE_BYTES, HA_ENABLED, HA_LEASE_TTL, KAFKA_TIMEOUT);
+
+    static WatcherConfig from(ConfigValues v) {
+        return new WatcherConfig(v.get(COMMIT_INTERVAL), v.get(SNAPSHOT_PAGE_KEYS), v.get(SNAPSHOT_PAGE_BYTES),
+                v.get(PREV_KV), v.get(COMMIT_MAX_EVENTS), v.get(WATERMARK_INTERVAL), v.get(QUEUE_CAPACITY),
+                v.get(MAX_MESSAGE_BYTES), v.get(HA_ENABLED), v.get(HA_LEASE_TTL), v.get(KAFKA_TIMEOUT));
+    }
+}

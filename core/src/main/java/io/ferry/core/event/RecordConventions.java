@@ -1,0 +1,64 @@
+package io.ferry.core.event;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How Ferry lays envelopes onto Kafka records: the header that says what a record is, and the
+ * record keys of control records.
+ *
+ * <p>A change record's key is the etcd key's bytes, so the default partitioner keeps each
+ * key's changes in one partition and log compaction keeps the newest value per key. Control
+ * records are written to an explicit partition under a key that starts with a NUL byte, which
+ * keeps them apart from etcd keys under any prefix that does not itself start with NUL, and
+ * lets compaction keep only the newest control record of each kind per partition.
+ */
+public final class RecordConventions {
+
+    /** Header naming what a record is; its value is one of the {@code KIND_*} names. */
+    public static final String KIND_HEADER = "ferry.kind";
+    public static final String KIND_CHANGE = "change";
+    /** The null-valued record that follows a delete, so that log compaction drops the key. */
+    public static final String KIND_TOMBSTONE = "tombstone";
+
+    /**
+     * Header with the record's etcd revision in decimal ASCII, on every record including
+     * tombstones. Compaction may drop the {@code op=d} envelope and keep only the tombstone; the
+     * header still tells a sink replaying that topic which revision the delete happened at.
+     */
+    public static final String REVISION_HEADER = "ferry.revision";
+    /** Header with the snapshot epoch in decimal ASCII, on every record. */
+    public static final String EPOCH_HEADER = "ferry.epoch";
+
+    /**
+     * Header {@code "true"} on snapshot reads that the reconciler re-emits to repair a row whose
+     * value differs from etcd at the same revision (corruption). A sink applies such a record when
+     * its revision is at least the stored one, not only when it is newer; everything else about the
+     * revision guard stays as it is.
+     */
+    public static final String REPAIR_HEADER = "ferry.repair";
+
+    /** Content type of Ferry envelopes, carried in a header for tools that inspect topics. */
+    public static final String FORMAT_HEADER = "ferry.format";
+    public static final String FORMAT_V1 = "ferry-json-v1";
+
+    private RecordConventions() {
+    }
+
+    /** The record key of the control record of {@code kind} on {@code partition}. */
+    public static byte[] controlKey(ControlRecord.Kind kind, int partition) {
+        return ("\0ferry." + kind.wireName() + "." + partition).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] header(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] header(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Parses a numeric header written by {@link #header(long)}. */
+    public static long parseLongHeader(byte[] value) {
+        return Long.parseLong(new String(value, StandardCharsets.UTF_8));
+    }
+}

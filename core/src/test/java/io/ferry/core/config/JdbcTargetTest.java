@@ -1,0 +1,56 @@
+package io.ferry.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class JdbcTargetTest {
+
+    @Test
+    void jdbcUrlsPassThrough() {
+        assertEquals(new JdbcTarget(JdbcTarget.Kind.POSTGRES, "jdbc:postgresql://h/db", Optional.empty(), Optional.empty()),
+                JdbcTarget.parse("jdbc:postgresql://h/db"));
+        assertEquals(JdbcTarget.Kind.SQLITE, JdbcTarget.parse("jdbc:sqlite:ferry.db").kind());
+        assertEquals("jdbc:mysql://h:3306/db", JdbcTarget.parse("jdbc:mariadb://h:3306/db").jdbcUrl());
+    }
+
+    @Test
+    void connectionStringsBecomeJdbcUrlsWithCredentialsTakenOut() {
+        JdbcTarget pg = JdbcTarget.parse("postgresql://app%40corp:p%3Ass@db.internal:6432/diego?sslmode=require");
+        assertEquals("jdbc:postgresql://db.internal:6432/diego?sslmode=require", pg.jdbcUrl());
+        assertEquals(Optional.of("app@corp"), pg.user());
+        assertEquals(Optional.of("p:ss"), pg.password());
+
+        JdbcTarget my = JdbcTarget.parse("mysql://root@127.0.0.1/test");
+        assertEquals(JdbcTarget.Kind.MYSQL, my.kind());
+        assertEquals("jdbc:mysql://127.0.0.1/test", my.jdbcUrl());
+        assertEquals(Optional.of("root"), my.user());
+        assertEquals(Optional.empty(), my.password());
+    }
+
+    @Test
+    void explicitUserAndPasswordWinOverTheUrl() {
+        FerryConfig c = FerryConfig.fromYaml("""
+                sink.jdbc: postgresql://u:p@h/db
+                sink.user: ferry
+                sink.password: ${PW}
+                """, Map.of("PW", "from-env"));
+        JdbcTarget t = JdbcTarget.of(c.sink());
+        assertEquals(Optional.of("ferry"), t.user());
+        assertEquals(Optional.of("from-env"), t.password());
+        assertFalse(t.toString().contains("from-env"));
+    }
+
+    @Test
+    void unsupportedUrlsAreRejectedWithoutShowingThePassword() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JdbcTarget.parse("oracle://u:secret@h/db"));
+        assertTrue(e.getMessage().contains("unsupported database URL"), e.getMessage());
+        assertFalse(e.getMessage().contains("secret"), e.getMessage());
+    }
+}
