@@ -1,0 +1,78 @@
+package io.ferry.watcher.engine;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.Response;
+import io.etcd.jetcd.options.GetOption;
+import io.ferry.core.config.EtcdConfig;
+import io.ferry.watcher.WatcherException;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/** Builds the jetcd client from {@link EtcdConfig} and checks at start-up that etcd answers. */
+public final class EtcdClients {
+
+    /** A watch response or a snapshot page may carry many 1.5 MiB values; gRPC's 4 MiB default is too small. */
+    private static final int MAX_INBOUND_BYTES = Integer.MAX_VALUE;
+
+    private EtcdClients() {
+    }
+
+    public static Client build(EtcdConfig config) {
+        ClientBuilder b = Client.builder()
+                .endpoints(config.endpoints().toArray(java.net.URI[]::new))
+                .connectTimeout(config.connectTimeout())
+                .maxInboundMessageSize(MAX_INBOUND_BYTES);
+        config.user().ifPresent(u -> b.user(ByteSequence.from(u, StandardCharsets.UTF_8)));
+        config.password().ifPresent(p -> b.password(ByteSequence.from(p, StandardCharsets.UTF_8)));
+        if (config.tlsCaFile().isPresent() || config.tlsCertFile().isPresent()) {
+            try {
+                b.sslContext(ssl -> {
+                    config.tlsCaFile().ifPresent(ca -> ssl.trustManager(new File(ca)));
+                    if (config.tlsCertFile().isPresent()) {
+                        ssl.keyManager(new File(config.tlsCertFile().get()),
+                                new File(config.tlsKeyFile().orElseThrow(() -> new WatcherException(
+                                        "etcd.tls.cert.file is set but etcd.tls.key.file is not: set both for mutual TLS"))));
+                    }
+                });
+            } catch (SSLException e) {
+                throw new WatcherException("cannot set up TLS for etcd from etcd.tls.ca.file/etcd.tls.cert.file/"
+                        + "etcd.tls.key.file: " + e.getMessage(), e);
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * Reads the revision and cluster id with a count-only range over {@code key}, waiting at most
+     * the configured connect timeout; the error names the endpoints. Transient: at start-up the
+     * caller turns it into a {@link WatcherException}.
+     */
+    public static Response.Header probe(Client client, EtcdConfig config, byte[] key) {
+        try {
+            return client.getKVClient()
+                    .get(ByteSequence.from(key), GetOption.builder().withCountOnly(true).build())
+                    .get(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .getHeader();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failures.Transient("interrupted while connecting to etcd at " + config.endpoints(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new Failures.Transient("cannot reach etcd at " + config.endpoints() + " within "
+                    + config.connectTimeout().toMillis() + " ms (etcd.connect.timeout.ms): " + cause
+                    + ". Check etcd.endpoints, that etcd is running, and the TLS and user settings.", cause);
+        }
+    }
+
+    /** etcd's cluster id as unsigned hex, as {@code etcdctl} prints it. */
+    public static String clusterId(Response.Header header) {
+        return HexFormat.of().toHexDigits(header.getClusterId()).replaceFirst("^0+(?=.)", "");
+    }
+}

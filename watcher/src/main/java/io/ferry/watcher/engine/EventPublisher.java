@@ -1,0 +1,136 @@
+package io.ferry.watcher.engine;
+
+import io.ferry.core.event.Bytes;
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.Checkpoint;
+import io.ferry.core.event.ControlRecord;
+import io.ferry.core.event.EventCodec;
+import io.ferry.core.event.Op;
+import io.ferry.core.event.RecordConventions;
+import io.ferry.watcher.WatcherException;
+import java.time.Duration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Writes events, control records and the checkpoint through one transactional producer. Every
+ * send happens inside a transaction; {@link #commit} adds the checkpoint to the same
+ * transaction, so Kafka holds events and checkpoint together or neither.
+ *
+ * <p>Owned by the watcher's main thread; not thread-safe.
+ */
+final class EventPublisher implements AutoCloseable {
+
+    /** Room for the record's own framing and headers next to key and value. */
+    private static final int RECORD_OVERHEAD = 512;
+
+    private final Producer<byte[], byte[]> producer;
+    private final TopicSetup.ChangeTopic topic;
+    private final String checkpointTopic;
+    private final byte[] checkpointKey;
+    private final WatcherMetrics metrics;
+    private final EventCodec codec = new EventCodec();
+    private boolean open;
+    private int eventsInTransaction;
+    private long openedAtNanos;
+
+    EventPublisher(KafkaClients clients, String transactionalId, TopicSetup.ChangeTopic topic, WatcherMetrics metrics) {
+        this.producer = new KafkaProducer<>(clients.producer(transactionalId));
+        this.topic = topic;
+        this.checkpointTopic = Checkpoint.topicFor(topic.name());
+        this.checkpointKey = Checkpoint.recordKey(topic.name());
+        this.metrics = metrics;
+    }
+
+    /** Registers the transactional id, which fences any older producer with the same id and aborts its open transaction. */
+    void init() {
+        producer.initTransactions();
+    }
+
+    void change(ChangeEvent event) {
+        begin();
+        byte[] value = codec.encode(event);
+        if (value.length + event.key().length + RECORD_OVERHEAD > topic.maxMessageBytes()) {
+            throw new WatcherException("the change to key " + Bytes.printable(event.key()) + " at revision "
+                    + event.revision() + " encodes to " + value.length + " bytes, more than the " + topic.maxMessageBytes()
+                    + " bytes topic " + topic.name() + " and the producer accept. Raise max.message.bytes of the topic "
+                    + "and watcher.max.message.bytes; the watcher stops rather than skip it.");
+        }
+        RecordHeaders headers = headers(RecordConventions.KIND_CHANGE, event.revision(), event.source().epoch());
+        headers.add(RecordConventions.FORMAT_HEADER, RecordConventions.header(RecordConventions.FORMAT_V1));
+        producer.send(new ProducerRecord<>(topic.name(), null, event.key(), value, headers));
+        if (event.op() == Op.DELETE) {
+            producer.send(new ProducerRecord<>(topic.name(), null, event.key(), null,
+                    headers(RecordConventions.KIND_TOMBSTONE, event.revision(), event.source().epoch())));
+        }
+        metrics.event(event.op());
+        eventsInTransaction++;
+    }
+
+    /** A control record of {@code kind} on every partition of the change topic. */
+    void control(ControlRecord.Kind kind, String clusterId, long revision, long epoch) {
+        begin();
+        long now = System.currentTimeMillis();
+        for (int p = 0; p < topic.partitions(); p++) {
+            ControlRecord record = new ControlRecord(kind, clusterId, revision, epoch, p, now);
+            RecordHeaders headers = headers(kind.wireName(), revision, epoch);
+            headers.add(RecordConventions.FORMAT_HEADER, RecordConventions.header(RecordConventions.FORMAT_V1));
+            producer.send(new ProducerRecord<>(topic.name(), p, RecordConventions.controlKey(kind, p),
+                    codec.encode(record), headers));
+        }
+    }
+
+    /** Adds the checkpoint to the open transaction (opening one if needed) and commits it. */
+    void commit(Checkpoint checkpoint) {
+        begin();
+        producer.send(new ProducerRecord<>(checkpointTopic, 0, checkpointKey, checkpoint.encode()));
+        long start = System.nanoTime();
+        producer.commitTransaction();
+        metrics.commitTook(System.nanoTime() - start);
+        if (!checkpoint.snapshotting()) {
+            metrics.producedRevision(checkpoint.revision());
+        }
+        open = false;
+        eventsInTransaction = 0;
+    }
+
+    boolean transactionOpen() {
+        return open;
+    }
+
+    int eventsInTransaction() {
+        return eventsInTransaction;
+    }
+
+    Duration transactionAge() {
+        return open ? Duration.ofNanos(System.nanoTime() - openedAtNanos) : Duration.ZERO;
+    }
+
+    int partitions() {
+        return topic.partitions();
+    }
+
+    private void begin() {
+        if (!open) {
+            producer.beginTransaction();
+            open = true;
+            openedAtNanos = System.nanoTime();
+        }
+    }
+
+    private static RecordHeaders headers(String kind, long revision, long epoch) {
+        RecordHeaders h = new RecordHeaders();
+        h.add(RecordConventions.KIND_HEADER, RecordConventions.header(kind));
+        h.add(RecordConventions.REVISION_HEADER, RecordConventions.header(revision));
+        h.add(RecordConventions.EPOCH_HEADER, RecordConventions.header(epoch));
+        return h;
+    }
+
+    /** Closes without committing: an open transaction is aborted by the broker or by the next instance's init. */
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

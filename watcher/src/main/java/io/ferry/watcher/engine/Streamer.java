@@ -1,0 +1,200 @@
+package io.ferry.watcher.engine;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.ferry.core.config.WatcherConfig;
+import io.ferry.core.event.ControlRecord;
+import io.ferry.watcher.WatcherState;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches from a revision and produces every change, committing at etcd revision boundaries
+ * every {@code watcher.commit.interval.ms} or {@code watcher.commit.max.events}, with the
+ * checkpoint in the same transaction, and a watermark to every partition each
+ * {@code watcher.watermark.interval.ms} when the delivered revision moved.
+ *
+ * <p>Returns normally only when the watcher stops; throws {@link Failures.RevisionCompacted}
+ * when the watch needs a revision etcd no longer has.
+ */
+final class Streamer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Streamer.class);
+    private static final long MAX_BACKOFF_MS = 5000;
+
+    private final RunContext ctx;
+    private final WatcherConfig config;
+    private final long epoch;
+    private final ProgressTracker tracker;
+    private final BlockingQueue<StreamItem> queue;
+    private long session;
+    private ChangeStream stream;
+    private long lastWatermark;
+    /** The revision the current session's watch started at. */
+    private long sessionFrom;
+    /** Whether etcd is known to hold the current session's start revision (see {@link #startIsValid}). */
+    private boolean startVerified;
+
+    Streamer(RunContext ctx, long epoch, long fromRevision) {
+        this.ctx = ctx;
+        this.config = ctx.config().watcher();
+        this.epoch = epoch;
+        this.tracker = new ProgressTracker(fromRevision - 1);
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.lastWatermark = fromRevision - 1;
+    }
+
+    void run() {
+        ctx.metrics().epoch(epoch);
+        open();
+        ctx.states().accept(WatcherState.STREAMING);
+        long intervalNanos = config.watermarkInterval().toNanos();
+        long nextWatermark = System.nanoTime() + intervalNanos;
+        long lastActivity = System.nanoTime();
+        long backoffMs = 100;
+        try {
+            while (!ctx.stopping()) {
+                ctx.checkLeadership();
+                Throwable failure = stream.failure();
+                if (failure != null) {
+                    commitIfOpen();
+                    if (Failures.isCompaction(failure)) {
+                        throw new Failures.RevisionCompacted("etcd compacted revision " + (tracker.delivered() + 1)
+                                + ", which the watch needed", failure);
+                    }
+                    LOG.warn("etcd watch failed: {}; resuming at revision {} in {} ms", failure,
+                            tracker.delivered() + 1, backoffMs);
+                    stream.close();
+                    pause(backoffMs);
+                    backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+                    open();
+                    continue;
+                }
+                StreamItem item = queue.poll(20, TimeUnit.MILLISECONDS);
+                if (item != null && item.session() == session) {
+                    handle(item);
+                    if (item instanceof StreamItem.Events) {
+                        lastActivity = System.nanoTime(); // progress replies do not count: they would halve the asking rate
+                    }
+                    backoffMs = 100;
+                }
+                if (ctx.publisher().transactionOpen()
+                        && (ctx.publisher().eventsInTransaction() >= config.commitMaxEvents()
+                        || ctx.publisher().transactionAge().compareTo(config.commitInterval()) >= 0)) {
+                    ctx.publisher().commit(ctx.checkpoint(tracker.delivered(), epoch, false));
+                }
+                long now = System.nanoTime();
+                if (now >= nextWatermark) {
+                    nextWatermark = now + intervalNanos;
+                    watermark();
+                    if (now - lastActivity >= intervalNanos) {
+                        // Quiet: ask etcd how far the watch has got, so the watermark still advances.
+                        stream.requestProgress();
+                    }
+                }
+            }
+            commitIfOpen();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunContext.Stopped();
+        } finally {
+            stream.close();
+        }
+    }
+
+    private void handle(StreamItem item) {
+        if (item instanceof StreamItem.Events e) {
+            long now = System.currentTimeMillis();
+            for (WatchEvent ev : e.events()) {
+                if (ctx.prefixes().contains(ev.getKeyValue().getKey().getBytes())) {
+                    ctx.publisher().change(ctx.mapper().watched(ev, epoch, now));
+                }
+            }
+            long before = tracker.violations();
+            tracker.onEvents(e.maxRevision());
+            if (tracker.violations() > before) {
+                ctx.metrics().progressViolation();
+            }
+            ctx.metrics().etcdRevision(e.etcdRevision());
+            startVerified = true; // a compacted watch delivers no event, only its cancellation
+        } else if (item instanceof StreamItem.Progress p) {
+            if (startVerified || startIsValid()) {
+                tracker.onProgress(p.revision());
+            }
+            ctx.metrics().etcdRevision(p.revision());
+        }
+    }
+
+    private void watermark() {
+        long delivered = tracker.delivered();
+        if (delivered > lastWatermark) {
+            ctx.publisher().control(ControlRecord.Kind.WATERMARK, ctx.mapper().clusterId(), delivered, epoch);
+            ctx.publisher().commit(ctx.checkpoint(delivered, epoch, false));
+            lastWatermark = delivered;
+        }
+    }
+
+    private void commitIfOpen() {
+        if (ctx.publisher().transactionOpen()) {
+            ctx.publisher().commit(ctx.checkpoint(tracker.delivered(), epoch, false));
+        }
+    }
+
+    /**
+     * etcd before 3.4.24 answers a progress request at once with its current revision, even for a
+     * watch whose start revision is compacted and whose cancellation has not been sent yet. Trusting
+     * that revision would checkpoint past changes the watch will never deliver. So before the first
+     * progress notification of a session counts, a read at the start revision proves etcd still has
+     * it; the read comes after the notification, so the watch was registered before it.
+     */
+    private boolean startIsValid() {
+        try {
+            ctx.etcd().getKVClient().get(ByteSequence.from(ctx.prefixes().watchSpan().start()),
+                    GetOption.builder().withRevision(sessionFrom).withLimit(1).withKeysOnly(true).build())
+                    .get(10, TimeUnit.SECONDS);
+            startVerified = true;
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunContext.Stopped();
+        } catch (Exception e) {
+            if (Failures.isCompaction(e)) {
+                throw new Failures.RevisionCompacted("etcd compacted revision " + sessionFrom + ", which the watch needed", e);
+            }
+            if (Failures.isFutureRevision(e)) {
+                startVerified = true; // the watch starts past etcd's newest revision: nothing there can be compacted
+                return true;
+            }
+            LOG.debug("Could not check revision {} yet ({}); ignoring this progress notification", sessionFrom, e.toString());
+            return false;
+        }
+    }
+
+    private void open() {
+        session++;
+        tracker.forgetCandidate();
+        sessionFrom = tracker.delivered() + 1;
+        startVerified = false;
+        stream = new ChangeStream(ctx.etcd(), ctx.prefixes().watchSpan(), tracker.delivered() + 1,
+                config.prevKv(), session, queue);
+        LOG.info("Watching {} from revision {} (epoch {})", ctx.config().etcd().prefixes(), tracker.delivered() + 1,
+                epoch);
+    }
+
+    private void pause(long ms) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        while (!ctx.stopping() && System.nanoTime() < until) {
+            queue.clear(); // stale items of the failed session; frees a callback blocked on a full queue
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RunContext.Stopped();
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.ferry.watcher.engine;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Response;
+import io.ferry.core.config.FerryConfig;
+import io.ferry.core.event.Checkpoint;
+import io.ferry.watcher.WatcherException;
+import io.ferry.watcher.WatcherState;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The watcher's machinery, driven by {@link io.ferry.watcher.EtcdWatcher}: {@link #connect()}
+ * once, then {@link #run} for each leadership term until it returns (stopped) or throws.
+ * Public only so that the root package can use it; not an API.
+ */
+public final class WatcherEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WatcherEngine.class);
+
+    private final FerryConfig config;
+    private final WatcherMetrics metrics;
+    private final PrefixSet prefixes;
+    private final KafkaClients kafka;
+    private Client etcd;
+    private Admin admin;
+    private EventMapper mapper;
+    private TopicSetup.ChangeTopic topic;
+
+    public WatcherEngine(FerryConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.prefixes = PrefixSet.of(config.etcd().prefixes());
+        this.kafka = new KafkaClients(config.kafka(), config.watcher().maxMessageBytes());
+        this.metrics = new WatcherMetrics(registry);
+    }
+
+    /** Reaches etcd and Kafka and sets up the topics, or fails with an error naming what could not be reached. */
+    public void connect() {
+        etcd = EtcdClients.build(config.etcd());
+        Response.Header header;
+        try {
+            header = EtcdClients.probe(etcd, config.etcd(), prefixes.ranges().get(0).start());
+        } catch (Failures.Transient e) {
+            throw new WatcherException(e.getMessage(), e.getCause());
+        }
+        mapper = new EventMapper(EtcdClients.clusterId(header));
+        metrics.etcdRevision(header.getRevision());
+        LOG.info("Connected to etcd cluster {} at {} (revision {})", mapper.clusterId(), config.etcd().endpoints(),
+                header.getRevision());
+        admin = Admin.create(kafka.admin());
+        TopicSetup setup = new TopicSetup(admin, kafka.bootstrap(), config.watcher().kafkaTimeout());
+        topic = setup.ensureChangeTopic(config.kafka().topic(), config.kafka().partitions(),
+                config.watcher().maxMessageBytes());
+        setup.ensureCheckpointTopic(Checkpoint.topicFor(topic.name()));
+        LOG.info("Kafka at {}: topic {} has {} partitions, records up to {} bytes", kafka.bootstrap(), topic.name(),
+                topic.partitions(), topic.maxMessageBytes());
+    }
+
+    /** One leadership term: stand by, then snapshot or resume, then stream until stopping. */
+    public void run(Consumer<WatcherState> states, BooleanSupplier stopping) throws Exception {
+        Leadership leadership = config.watcher().haEnabled()
+                ? new Leadership(etcd, topic.name(), config.watcher().haLeaseTtl()) : null;
+        try (Leadership ignored = leadership) {
+            if (leadership != null) {
+                states.accept(WatcherState.STANDBY);
+                if (!leadership.await(stopping, identity())) {
+                    return;
+                }
+            }
+            try (EventPublisher publisher = new EventPublisher(kafka, "ferry-watcher-" + topic.name(), topic, metrics)) {
+                publisher.init();
+                RunContext ctx = new RunContext(config, etcd, prefixes, mapper, publisher, metrics, states, stopping,
+                        leadership);
+                lead(ctx);
+            } catch (RunContext.Stopped e) {
+                LOG.info("Stopped while producing; uncommitted work is aborted and redone on the next start");
+            }
+        }
+    }
+
+    private void lead(RunContext ctx) {
+        Optional<Checkpoint> checkpoint = new CheckpointReader(kafka, config.watcher().kafkaTimeout())
+                .latest(topic.name());
+        long epoch;
+        long from;
+        if (checkpoint.isPresent() && checkpoint.get().clusterId() != null
+                && !checkpoint.get().clusterId().equals(mapper.clusterId())) {
+            throw new WatcherException("the checkpoint in " + Checkpoint.topicFor(topic.name()) + " belongs to etcd "
+                    + "cluster " + checkpoint.get().clusterId() + ", but " + config.etcd().endpoints() + " is cluster "
+                    + mapper.clusterId() + ". Use a new kafka.topic for a different etcd cluster.");
+        }
+        if (checkpoint.isEmpty() || checkpoint.get().snapshotting()) {
+            long next = checkpoint.map(c -> c.epoch() + 1).orElse(1L);
+            LOG.info("{}; taking a snapshot under epoch {}", checkpoint.isEmpty() ? "No checkpoint yet"
+                    : "The snapshot of epoch " + checkpoint.get().epoch() + " did not complete", next);
+            Snapshotter.Result r = new Snapshotter(ctx).run(next);
+            epoch = r.epoch();
+            from = r.revision() + 1;
+        } else {
+            epoch = checkpoint.get().epoch();
+            from = checkpoint.get().revision() + 1;
+            metrics.producedRevision(checkpoint.get().revision());
+            LOG.info("Resuming from checkpoint: revision {}, epoch {}", checkpoint.get().revision(), epoch);
+        }
+        while (!ctx.stopping()) {
+            try {
+                new Streamer(ctx, epoch, from).run();
+                return;
+            } catch (Failures.RevisionCompacted e) {
+                LOG.warn("{}: changes since are gone from etcd's history. Re-snapshotting under epoch {}; sinks "
+                        + "remove the keys the new snapshot does not contain.", e.getMessage(), epoch + 1);
+                metrics.compactionRecovered();
+                Snapshotter.Result r = new Snapshotter(ctx).run(epoch + 1);
+                epoch = r.epoch();
+                from = r.revision() + 1;
+            }
+        }
+    }
+
+    /**
+     * Whether resuming from the checkpoint cannot get past {@code failure}: a configuration or
+     * data problem, bad credentials, or, without an election, another watcher on the same topic
+     * (fenced through the transactional id; with an election, the fenced one just stands by).
+     */
+    public boolean isFatal(Throwable failure) {
+        return failure instanceof WatcherException || failure instanceof Error || Failures.isFatal(failure)
+                || (Failures.isFenced(failure) && !config.watcher().haEnabled());
+    }
+
+    /** Last etcd revision up to which every change is committed to Kafka. */
+    public long producedRevision() {
+        return metrics.producedRevision();
+    }
+
+    private static String identity() {
+        return ManagementFactory.getRuntimeMXBean().getName();
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close(java.time.Duration.ofSeconds(5));
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
+        metrics.close();
+    }
+}
