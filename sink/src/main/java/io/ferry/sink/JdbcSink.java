@@ -1,0 +1,161 @@
+package io.ferry.sink;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.ferry.core.config.FerryConfig;
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.core.config.SinkConfig;
+import io.ferry.sink.dialect.SqlDialects;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink: consumes the change topic as a member of a consumer group and applies it to the
+ * target database, idempotently and guarded by revision, with offsets and watermarks stored in
+ * the same transaction as the rows.
+ *
+ * <p>Lifecycle: {@link #create} checks the configuration, connects, and creates or migrates the
+ * schema (failing fast with the reason); {@link #start} starts the {@code ferry-sink-consumer}
+ * thread; {@link #close} stops it (flag plus consumer wakeup), waits up to 30 s, and releases
+ * the pool and the meters. {@code close} is safe to call twice. A fatal error moves the sink
+ * to {@link State#FAILED}; {@link #failure()} says why.
+ */
+public final class JdbcSink implements AutoCloseable {
+
+    /** Where the sink is in its life. */
+    public enum State { CREATED, RUNNING, STOPPING, STOPPED, FAILED }
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSink.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
+    private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped;
+    private final HikariDataSource pool;
+    private final SinkParts parts;
+    private final ConsumerLoop loop;
+    private final Thread thread;
+
+    private JdbcSink(HikariDataSource pool, SinkParts parts, KafkaConsumer<byte[], byte[]> consumer,
+                     CountDownLatch stopped) {
+        this.stopped = stopped;
+        this.pool = pool;
+        this.parts = parts;
+        this.loop = new ConsumerLoop(consumer, pool, parts, stopped);
+        this.thread = new Thread(this::runLoop, "ferry-sink-consumer");
+    }
+
+    /** Validates, connects and migrates the schema; throws {@link SinkException} naming what failed. */
+    public static JdbcSink create(FerryConfig config, MeterRegistry registry) {
+        SinkConfig sink = config.sink();
+        java.util.List<TableMapping> mappings = MappingParser.parse(sink.mappings());
+        JdbcTarget target = JdbcTarget.of(sink);
+        SqlDialect dialect = SqlDialects.forKind(target.kind());
+        HikariDataSource pool = Databases.pool(target, dialect, sink);
+        try {
+            migrate(pool, dialect, sink.table(), mappings);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Retrier retrier = new Retrier(dialect, sink.retryMaxAttempts(), sink.retryBackoff(), sink.retryBackoffMax(),
+                    stopped);
+            SinkMetrics metrics = new SinkMetrics(registry);
+            String dlq = sink.dlqTopic().orElse(null);
+            DeadLetters deadLetters = dlq == null ? null : new DeadLetters(dlq, KafkaClients.producer(config));
+            OffsetStore offsets = new OffsetStore(dialect, config.kafka().topic());
+            SinkParts parts = new SinkParts(config.kafka().topic(), sink.table(),
+                    new BatchPlanner(new RecordDecoder(dialect.maxKeyBytes(), sink.valueMaxBytes(), mappings), dlq != null),
+                    new BatchWriter(dialect, sink.table(), offsets, mappings), offsets, retrier,
+                    new TombstonePurger(dialect, sink.tombstoneRetention()), metrics, deadLetters, dlq);
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            LOG.info("Sink ready: {} -> {} table {} (group {})", config.kafka().topic(), target, sink.table(), sink.group());
+            return new JdbcSink(pool, parts, consumer, stopped);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    private static void migrate(HikariDataSource pool, SqlDialect dialect, String table,
+                                java.util.List<TableMapping> mappings) {
+        try (Connection c = pool.getConnection()) {
+            new SchemaMigrator(dialect).migrate(c, table, mappings);
+        } catch (SQLException e) {
+            throw new SinkException("cannot create or migrate the sink's tables: " + e.getMessage()
+                    + ". The database user needs CREATE TABLE rights.", e);
+        }
+    }
+
+    /** Starts consuming on the {@code ferry-sink-consumer} thread. */
+    public void start() {
+        transition(State.CREATED, State.RUNNING);
+        thread.start();
+    }
+
+    private void runLoop() {
+        try {
+            loop.run();
+        } catch (Throwable t) {
+            failure.set(t);
+            if (state.get() != State.STOPPING) {
+                LOG.error("The sink stopped: {}", t.getMessage(), t);
+                state.set(State.FAILED);
+                LOG.info("Sink state: FAILED");
+            }
+        }
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    /** Why the sink failed, or null. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        State before = state.getAndUpdate(s -> s == State.FAILED ? s : State.STOPPING);
+        LOG.info("Sink state: {} -> STOPPING", before);
+        stopped.countDown();
+        loop.stop();
+        if (thread.isAlive()) {
+            try {
+                thread.join(STOP_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                LOG.warn("The sink's consumer thread did not stop within {} s", STOP_WAIT.toSeconds());
+            }
+        }
+        if (parts.deadLetters() != null) {
+            parts.deadLetters().close();
+        }
+        pool.close();
+        parts.metrics().close();
+        if (before != State.FAILED) {
+            state.set(State.STOPPED);
+            LOG.info("Sink state: STOPPED");
+        }
+    }
+
+    private void transition(State from, State to) {
+        if (!state.compareAndSet(from, to)) {
+            throw new IllegalStateException("the sink is " + state.get() + ", not " + from + "; it cannot become " + to);
+        }
+        LOG.info("Sink state: {} -> {}", from, to);
+    }
+}

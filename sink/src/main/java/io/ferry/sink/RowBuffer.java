@@ -1,0 +1,179 @@
+package io.ferry.sink;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Collects row changes, keeps only the newest per key, and writes them as batched statements.
+ * Keys never repeat within one flush, so the order of statements between keys does not matter;
+ * the revision guard in each statement decides whether a row changes.
+ */
+final class RowBuffer {
+
+    private final SqlDialect dialect;
+    private final String table;
+    private final List<TableMapping> mappings;
+    private final Map<ByteBuffer, RowChange> pending = new HashMap<>();
+    private final ApplyCounts counts;
+
+    RowBuffer(SqlDialect dialect, String table, List<TableMapping> mappings, ApplyCounts counts) {
+        this.dialect = dialect;
+        this.table = table;
+        this.mappings = mappings;
+        this.counts = counts;
+    }
+
+    void add(RowChange change) {
+        RowChange previous = pending.putIfAbsent(ByteBuffer.wrap(change.key()), change);
+        if (previous != null) {
+            counts.superseded++;
+            if (newer(change, previous)) {
+                pending.put(ByteBuffer.wrap(change.key()), change);
+            }
+        }
+    }
+
+    private static boolean newer(RowChange candidate, RowChange current) {
+        return candidate.modRevision() > current.modRevision()
+                || (candidate.modRevision() == current.modRevision() && candidate.repair() && !current.isDelete());
+    }
+
+    /**
+     * Writes everything pending.
+     *
+     * @param sweeping partitions whose snapshot has rows left to refresh: a change to one of
+     *        their keys takes the key off the sweep list
+     */
+    void flush(Connection c, Set<Integer> sweeping) throws SQLException {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<RowChange> puts = new ArrayList<>();
+        List<RowChange> repairs = new ArrayList<>();
+        List<RowChange> deletes = new ArrayList<>();
+        List<RowChange> refreshed = new ArrayList<>();
+        for (RowChange r : pending.values()) {
+            (r.isDelete() ? deletes : r.repair() ? repairs : puts).add(r);
+            if (r.snapshotRefresh() && sweeping.contains(r.partition())) {
+                refreshed.add(r);
+            }
+        }
+        pending.clear();
+        upsert(c, false, puts);
+        upsert(c, true, repairs);
+        delete(c, deletes);
+        MappedWrites.upsert(c, dialect, puts, false);
+        MappedWrites.upsert(c, dialect, repairs, true);
+        MappedWrites.delete(c, dialect, mappings, deletes.stream().map(RowChange::key).toList(),
+                deletes.stream().mapToLong(RowChange::modRevision).toArray(), false);
+        unlistForSweep(c, refreshed);
+    }
+
+    private void upsert(Connection c, boolean repair, List<RowChange> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        String bulk = dialect.bulkUpsert(table, repair);
+        if (bulk != null && rows.size() > 1) {
+            bulkUpsert(c, bulk, rows);
+            return;
+        }
+        String sql = dialect.guardedUpsert(table, repair);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (RowChange r : rows) {
+                ps.setBytes(1, r.key());
+                ps.setBytes(2, r.value());
+                ps.setLong(3, r.createRevision());
+                ps.setLong(4, r.modRevision());
+                ps.setLong(5, r.version());
+                ps.setLong(6, r.lease());
+                ps.setBytes(7, r.key());
+                ps.setLong(8, r.modRevision());
+                ps.addBatch();
+            }
+            for (int n : ps.executeBatch()) {
+                if (n == 0) {
+                    counts.skippedStale++;
+                } else {
+                    counts.applied++;
+                }
+            }
+        }
+    }
+
+    private void bulkUpsert(Connection c, String sql, List<RowChange> rows) throws SQLException {
+        int n = rows.size();
+        byte[][] keys = new byte[n][];
+        byte[][] values = new byte[n][];
+        Long[][] longs = new Long[4][n];
+        for (int i = 0; i < n; i++) {
+            RowChange r = rows.get(i);
+            keys[i] = r.key();
+            values[i] = r.value();
+            longs[0][i] = r.createRevision();
+            longs[1][i] = r.modRevision();
+            longs[2][i] = r.version();
+            longs[3][i] = r.lease();
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("bytea", keys));
+            ps.setArray(2, c.createArrayOf("bytea", values));
+            for (int a = 0; a < 4; a++) {
+                ps.setArray(3 + a, c.createArrayOf("int8", longs[a]));
+            }
+            int changed = ps.executeUpdate();
+            counts.applied += changed;
+            counts.skippedStale += n - changed;
+        }
+    }
+
+    private void delete(Connection c, List<RowChange> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        String sql = "DELETE FROM " + dialect.quote(table) + " WHERE " + dialect.quote("key") + " = ? AND "
+                + dialect.quote("mod_revision") + " < ?";
+        try (PreparedStatement del = c.prepareStatement(sql);
+             PreparedStatement tomb = c.prepareStatement(dialect.upsertTombstone())) {
+            for (RowChange r : rows) {
+                del.setBytes(1, r.key());
+                del.setLong(2, r.modRevision());
+                del.addBatch();
+                tomb.setBytes(1, r.key());
+                tomb.setLong(2, r.modRevision());
+                tomb.setLong(3, now);
+                tomb.addBatch();
+            }
+            for (int n : del.executeBatch()) {
+                if (n == 0) {
+                    counts.skippedStale++;
+                } else {
+                    counts.deleted++;
+                }
+            }
+            tomb.executeBatch();
+        }
+    }
+
+    private void unlistForSweep(Connection c, List<RowChange> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + dialect.quote(SqlDialect.SWEEP) + " WHERE "
+                + dialect.quote("key") + " = ?")) {
+            for (RowChange r : rows) {
+                ps.setBytes(1, r.key());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+}

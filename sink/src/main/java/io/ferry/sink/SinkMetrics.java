@@ -1,0 +1,110 @@
+package io.ferry.sink;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The sink's meters, named {@code ferry.sink.*}. Outcomes are tags with a few values; keys never
+ * are. Every meter is removed on close.
+ */
+final class SinkMetrics implements AutoCloseable {
+
+    private final MeterRegistry registry;
+    private final List<Meter> meters = new ArrayList<>();
+    private final Counter applied;
+    private final Counter skippedStale;
+    private final Counter deleted;
+    private final Counter superseded;
+    private final Counter swept;
+    private final Counter failed;
+    private final DistributionSummary batchSize;
+    private final Timer commitTime;
+    private final Timer age;
+    private final AtomicLong lag = new AtomicLong();
+    private final Map<Integer, AtomicLong> watermarks = new ConcurrentHashMap<>();
+
+    SinkMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        applied = records("applied");
+        skippedStale = records("skipped_stale");
+        deleted = records("deleted");
+        superseded = records("superseded");
+        swept = records("swept");
+        failed = records("failed");
+        batchSize = add(DistributionSummary.builder("ferry.sink.batch.size")
+                .description("Records in one SQL transaction").baseUnit("records").register(registry));
+        commitTime = add(Timer.builder("ferry.sink.commit.time")
+                .description("Time to apply and commit one batch, retries included").register(registry));
+        age = add(Timer.builder("ferry.sink.age")
+                .description("Age of a change when its SQL transaction commits: from the watcher's ts_ms (etcd commit, "
+                        + "approximately) to the SQL commit").register(registry));
+        add(Gauge.builder("ferry.sink.consumer.lag", lag, AtomicLong::get)
+                .description("Records on the assigned partitions not yet consumed").baseUnit("records").register(registry));
+    }
+
+    private Counter records(String result) {
+        return add(Counter.builder("ferry.sink.records").tag("result", result)
+                .description("Records by outcome: applied, skipped_stale (older than the row or a tombstone), deleted, "
+                        + "superseded (a newer change to the key in the same batch), swept (removed at a snapshot end), "
+                        + "failed (bad input)")
+                .register(registry));
+    }
+
+    private <M extends Meter> M add(M meter) {
+        synchronized (meters) {
+            meters.add(meter);
+        }
+        return meter;
+    }
+
+    void batch(int records, ApplyCounts counts, Duration took) {
+        batchSize.record(records);
+        commitTime.record(took);
+        applied.increment(counts.applied);
+        skippedStale.increment(counts.skippedStale);
+        deleted.increment(counts.deleted);
+        superseded.increment(counts.superseded);
+        swept.increment(counts.swept);
+    }
+
+    void age(long tsMs, long committedAtMs) {
+        if (tsMs > 0 && committedAtMs >= tsMs) {
+            age.record(Duration.ofMillis(committedAtMs - tsMs));
+        }
+    }
+
+    void failed() {
+        failed.increment();
+    }
+
+    void lag(long records) {
+        lag.set(records);
+    }
+
+    void watermark(int partition, long revision) {
+        watermarks.computeIfAbsent(partition, p -> {
+            AtomicLong holder = new AtomicLong();
+            add(Gauge.builder("ferry.sink.watermark", holder, AtomicLong::get).tag("partition", Integer.toString(p))
+                    .description("The etcd revision through which the partition is applied").register(registry));
+            return holder;
+        }).set(revision);
+    }
+
+    @Override
+    public void close() {
+        synchronized (meters) {
+            meters.forEach(registry::remove);
+            meters.clear();
+        }
+    }
+}

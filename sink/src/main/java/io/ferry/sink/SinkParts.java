@@ -1,0 +1,19 @@
+package io.ferry.sink;
+
+/**
+ * The collaborators of the consumer loop, wired once by {@link JdbcSink#create}.
+ *
+ * @param topic the change topic
+ * @param table the generic table
+ * @param planner turns polls into plans
+ * @param writer applies plans
+ * @param offsets reads and writes ferry_offsets
+ * @param retrier retries transient database failures
+ * @param purger purges old tombstones
+ * @param metrics the sink's meters
+ * @param deadLetters the dead-letter producer, or null when records halt their partition
+ * @param dlqTopic the dead-letter topic, or null
+ */
+record SinkParts(String topic, String table, BatchPlanner planner, BatchWriter writer, OffsetStore offsets,
+                 Retrier retrier, TombstonePurger purger, SinkMetrics metrics, DeadLetters deadLetters, String dlqTopic) {
+}

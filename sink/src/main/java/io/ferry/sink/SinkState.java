@@ -1,0 +1,78 @@
+package io.ferry.sink;
+
+import io.ferry.core.config.FerryConfig;
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.sink.dialect.SqlDialects;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the sink has stored in the target database, for {@code ferry status}, the reconciler and
+ * cutover: each partition's watermark and next offset, and the tombstone horizon.
+ *
+ * @param watermarks per partition, the etcd revision through which it is applied
+ * @param offsets per partition, the next Kafka offset to apply (-1: from the beginning)
+ * @param appliedAtMs per partition, when its last batch committed in SQL (epoch ms)
+ * @param tombstoneHorizonMs deletes older than this (epoch ms) may have lost their tombstone; -1 if never purged
+ * @param tombstoneHorizonRevision newest delete revision whose tombstone was purged; -1 if none
+ */
+public record SinkState(Map<Integer, Long> watermarks, Map<Integer, Long> offsets, Map<Integer, Long> appliedAtMs,
+                        long tombstoneHorizonMs, long tombstoneHorizonRevision) {
+
+    /** Reads the state of the sink configured by {@code config}; empty when the sink never ran there. */
+    public static SinkState read(FerryConfig config) {
+        JdbcTarget target = JdbcTarget.of(config.sink());
+        SqlDialect dialect = SqlDialects.forKind(target.kind());
+        try (Connection c = Databases.connect(target, dialect)) {
+            if (!tableExists(c, SqlDialect.OFFSETS)) {
+                return new SinkState(Map.of(), Map.of(), Map.of(), -1, -1);
+            }
+            Map<Integer, Long> watermarks = new TreeMap<>();
+            Map<Integer, Long> offsets = new TreeMap<>();
+            Map<Integer, Long> appliedAt = new TreeMap<>();
+            new OffsetStore(dialect, config.kafka().topic()).readAll(c).forEach((p, row) -> {
+                offsets.put(p, row[0]);
+                watermarks.put(p, row[1]);
+                appliedAt.put(p, row[2]);
+            });
+            SinkState state = new SinkState(Collections.unmodifiableMap(watermarks), Collections.unmodifiableMap(offsets),
+                    Collections.unmodifiableMap(appliedAt),
+                    meta(c, dialect, TombstonePurger.HORIZON_MS), meta(c, dialect, TombstonePurger.HORIZON_REVISION));
+            c.commit();
+            return state;
+        } catch (SQLException e) {
+            throw new SinkException("cannot read the sink's state from " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The lowest watermark: SQL reflects etcd through this revision for every key. -1 when unknown. */
+    public long minWatermark() {
+        return watermarks.values().stream().mapToLong(Long::longValue).min().orElse(-1);
+    }
+
+    static long meta(Connection c, SqlDialect dialect, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + dialect.quote("value") + " FROM "
+                + dialect.quote(SqlDialect.META) + " WHERE " + dialect.quote("name") + " = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Long.parseLong(rs.getString(1)) : -1;
+            }
+        }
+    }
+
+    private static boolean tableExists(Connection c, String name) throws SQLException {
+        for (String candidate : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
+            try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, candidate, null)) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,103 @@
+package io.ferry.sink;
+
+import io.ferry.core.config.JdbcTarget;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the sink says to a database that differs between PostgreSQL, MySQL/MariaDB and
+ * SQLite. One implementation per database lives in {@code io.ferry.sink.dialect.<db>}; get one
+ * from {@link io.ferry.sink.dialect.SqlDialects#forKind}.
+ *
+ * <p>Every row write is guarded by revision inside the statement itself, so that two sinks that
+ * briefly overlap during a rebalance, a replay, or a retried batch can never move a row backwards
+ * or bring a deleted key back.
+ */
+public interface SqlDialect {
+
+    /** Bookkeeping tables every sink keeps, with a {@code ferry_} prefix. */
+    String OFFSETS = "ferry_offsets";
+    String TOMBSTONES = "ferry_tombstones";
+    String META = "ferry_meta";
+    String SWEEP = "ferry_sweep";
+    String SCHEMA_VERSION = "ferry_schema_version";
+
+    JdbcTarget.Kind kind();
+
+    /** Quotes one identifier, or each part of {@code schema.table}. */
+    String quote(String identifier);
+
+    /** Longest key in bytes the key column (a primary key) can index. */
+    int maxKeyBytes();
+
+    /** Driver properties for the fastest safe bulk path (batch rewriting, WAL). */
+    Map<String, String> driverProperties();
+
+    /** Creates {@link #SCHEMA_VERSION} when it is absent. */
+    String createSchemaVersionTable();
+
+    /** Versioned DDL of the bookkeeping tables: element i is migration i + 1. */
+    List<List<String>> bookkeepingMigrations();
+
+    /** Versioned DDL of the generic table {@code table}: element i is migration i + 1. */
+    List<List<String>> tableMigrations(String table);
+
+    /**
+     * Inserts or updates a row only when it is newer than the stored row and than any tombstone of
+     * its key. Parameters: key, value, create_revision, mod_revision, version, lease, key,
+     * mod_revision. With {@code repair}, a row at the same revision is rewritten too.
+     */
+    String guardedUpsert(String table, boolean repair);
+
+    /**
+     * The same guard over any columns: {@code columns} starts with {@code key} and contains
+     * {@code mod_revision}; {@code placeholders} gives each column's parameter (a cast where the
+     * driver sends text). Parameters: the columns in order, then key and mod_revision.
+     */
+    String guardedUpsert(String table, List<String> columns, List<String> placeholders, boolean repair);
+
+    /** Versioned DDL of a mapped table with the given column types (name to SQL type). */
+    List<List<String>> mappedTableMigrations(String table, Map<String, String> typedColumns);
+
+    /**
+     * One statement that applies a whole batch to the generic table from arrays, with the same
+     * guard as {@link #guardedUpsert(String, boolean)}, or null when the dialect has none.
+     * Parameters: arrays of key, value, create_revision, mod_revision, version, lease. Keys must be
+     * unique within the batch.
+     */
+    default String bulkUpsert(String table, boolean repair) {
+        return null;
+    }
+
+    /** SQL type of a mapped column. */
+    String columnType(ColumnType type);
+
+    /** Type of a column that keeps a whole JSON value ({@code jsonb} on PostgreSQL). */
+    String jsonType();
+
+    /** Parameter placeholder of a JSON value. */
+    default String jsonPlaceholder() {
+        return "?";
+    }
+
+    /** Records a delete; keeps the newest. Parameters: key, revision, deleted_at (epoch ms). */
+    String upsertTombstone();
+
+    /** Inserts a {@link #OFFSETS} row when there is none. Parameters: topic, partition. */
+    String insertOffsetIfAbsent();
+
+    /** Inserts or replaces a {@link #META} value. Parameters: name, value. */
+    String upsertMeta();
+
+    /** Inserts a sweep candidate. Parameters: key, partition, epoch. */
+    String insertSweepCandidate();
+
+    /** True when the failure is worth retrying: a lost connection, a deadlock, a lock timeout. */
+    default boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof java.sql.SQLTransientException || e instanceof java.sql.SQLRecoverableException
+                || (state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")));
+    }
+}

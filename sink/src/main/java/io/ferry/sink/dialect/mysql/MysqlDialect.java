@@ -1,0 +1,128 @@
+package io.ferry.sink.dialect.mysql;
+
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.sink.ColumnType;
+import io.ferry.sink.dialect.AbstractDialect;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * MySQL 8 and MariaDB through Connector/J.
+ *
+ * <p>Keys are {@code VARBINARY(3072)}: the key is the primary key and InnoDB (DYNAMIC rows)
+ * indexes at most 3072 bytes, so longer keys are bad input, reported and never truncated.
+ * Values are {@code LONGBLOB}. The table has no other unique index, so {@code ON DUPLICATE KEY}
+ * can only ever match the primary key, the peers' "matched another unique key" bug cannot happen.
+ * MySQL evaluates the assignments of {@code ON DUPLICATE KEY UPDATE} left to right against the
+ * already updated row, so {@code mod_revision} is assigned last: every other column compares
+ * against the old revision.
+ */
+final class MysqlDialect extends AbstractDialect {
+
+    private static final int MAX_KEY_BYTES = 3072;
+    /** Deadlock, lock wait timeout, server shutdown, connection killed, server gone, lost connection. */
+    private static final Set<Integer> TRANSIENT_CODES = Set.of(1213, 1205, 1053, 1927, 2006, 2013);
+
+    @Override
+    public JdbcTarget.Kind kind() {
+        return JdbcTarget.Kind.MYSQL;
+    }
+
+    @Override
+    public String quote(String identifier) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : identifier.split("\\.")) {
+            sb.append(sb.isEmpty() ? "" : ".").append('`').append(part.replace("`", "``")).append('`');
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public int maxKeyBytes() {
+        return MAX_KEY_BYTES;
+    }
+
+    @Override
+    public Map<String, String> driverProperties() {
+        return Map.of("rewriteBatchedStatements", "true", "useAffectedRows", "true");
+    }
+
+    @Override
+    protected String keyType() {
+        return "VARBINARY(3072)";
+    }
+
+    @Override
+    protected String valueType() {
+        return "LONGBLOB";
+    }
+
+    @Override
+    protected String tableOptions() {
+        return " ENGINE=InnoDB";
+    }
+
+    @Override
+    public String guardedUpsert(String table, List<String> columns, List<String> placeholders, boolean repair) {
+        String newer = "VALUES(" + q("mod_revision") + ") " + (repair ? ">=" : ">") + " " + q("mod_revision");
+        List<String> assigned = new ArrayList<>(columns.subList(1, columns.size()));
+        assigned.remove("mod_revision");
+        assigned.add("mod_revision"); // last: the others must compare against the old revision
+        StringBuilder set = new StringBuilder();
+        for (String c : assigned) {
+            set.append(set.isEmpty() ? "" : ", ").append(q(c)).append(" = IF(").append(newer).append(", VALUES(")
+                    .append(q(c)).append("), ").append(q(c)).append(')');
+        }
+        return "INSERT INTO " + q(table) + " (" + columnList(columns) + ") SELECT " + String.join(", ", placeholders)
+                + " FROM DUAL WHERE " + noNewerTombstone() + " ON DUPLICATE KEY UPDATE " + set;
+    }
+
+    @Override
+    public String columnType(ColumnType type) {
+        return switch (type) {
+            case TEXT -> "LONGTEXT";
+            case BIGINT -> "BIGINT";
+            case DOUBLE -> "DOUBLE";
+            case BOOLEAN -> "BOOLEAN";
+        };
+    }
+
+    @Override
+    public String jsonType() {
+        return "JSON";
+    }
+
+    @Override
+    public String upsertTombstone() {
+        String newer = "VALUES(" + q("revision") + ") > " + q("revision");
+        return "INSERT INTO " + q(TOMBSTONES) + " (" + q("key") + ", " + q("revision") + ", " + q("deleted_at")
+                + ") VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE " + q("deleted_at") + " = IF(" + newer + ", VALUES("
+                + q("deleted_at") + "), " + q("deleted_at") + "), " + q("revision") + " = IF(" + newer + ", VALUES("
+                + q("revision") + "), " + q("revision") + ")";
+    }
+
+    @Override
+    public String insertOffsetIfAbsent() {
+        return "INSERT IGNORE INTO " + q(OFFSETS) + " VALUES (?, ?, -1, 0, 0, 0, 0)";
+    }
+
+    @Override
+    public String upsertMeta() {
+        return "INSERT INTO " + q(META) + " VALUES (?, ?) ON DUPLICATE KEY UPDATE " + q("value") + " = VALUES("
+                + q("value") + ")";
+    }
+
+    @Override
+    public String insertSweepCandidate() {
+        return "INSERT INTO " + q(SWEEP) + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE " + q("partition_id")
+                + " = VALUES(" + q("partition_id") + "), " + q("epoch") + " = VALUES(" + q("epoch") + ")";
+    }
+
+    @Override
+    public boolean isTransient(SQLException e) {
+        return super.isTransient(e) || TRANSIENT_CODES.contains(e.getErrorCode());
+    }
+}

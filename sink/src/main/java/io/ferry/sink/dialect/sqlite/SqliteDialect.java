@@ -1,0 +1,104 @@
+package io.ferry.sink.dialect.sqlite;
+
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.sink.ColumnType;
+import io.ferry.sink.dialect.AbstractDialect;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SQLite, the embedded default: {@code BLOB} keys and values, WAL journal so readers (the
+ * reconciler, {@code ferry status}) never block the writer, and one transaction per batch, which
+ * is SQLite's fast bulk path.
+ */
+final class SqliteDialect extends AbstractDialect {
+
+    /** SQLite has no index limit worth the name; keep keys to etcd's practical size. */
+    private static final int MAX_KEY_BYTES = 1024 * 1024;
+    private static final int SQLITE_BUSY = 5;
+    private static final int SQLITE_LOCKED = 6;
+
+    @Override
+    public JdbcTarget.Kind kind() {
+        return JdbcTarget.Kind.SQLITE;
+    }
+
+    @Override
+    public int maxKeyBytes() {
+        return MAX_KEY_BYTES;
+    }
+
+    @Override
+    public Map<String, String> driverProperties() {
+        return Map.of("journal_mode", "WAL", "busy_timeout", "10000", "synchronous", "NORMAL");
+    }
+
+    @Override
+    protected String keyType() {
+        return "BLOB";
+    }
+
+    @Override
+    protected String valueType() {
+        return "BLOB";
+    }
+
+    @Override
+    public String guardedUpsert(String table, List<String> columns, List<String> placeholders, boolean repair) {
+        StringBuilder set = new StringBuilder();
+        for (String c : columns.subList(1, columns.size())) {
+            set.append(set.isEmpty() ? "" : ", ").append(q(c)).append(" = excluded.").append(q(c));
+        }
+        // The WHERE after SELECT also keeps SQLite's parser from reading ON CONFLICT as a join constraint.
+        return "INSERT INTO " + q(table) + " (" + columnList(columns) + ") SELECT " + String.join(", ", placeholders)
+                + " WHERE " + noNewerTombstone() + " ON CONFLICT (" + q("key") + ") DO UPDATE SET " + set + " WHERE "
+                + q("mod_revision") + (repair ? " <= " : " < ") + "excluded." + q("mod_revision");
+    }
+
+    @Override
+    public String columnType(ColumnType type) {
+        return switch (type) {
+            case TEXT -> "TEXT";
+            case BIGINT -> "INTEGER";
+            case DOUBLE -> "REAL";
+            case BOOLEAN -> "BOOLEAN";
+        };
+    }
+
+    @Override
+    public String jsonType() {
+        return "TEXT";
+    }
+
+    @Override
+    public String upsertTombstone() {
+        return "INSERT INTO " + q(TOMBSTONES) + " (" + q("key") + ", " + q("revision") + ", " + q("deleted_at")
+                + ") VALUES (?, ?, ?) ON CONFLICT (" + q("key") + ") DO UPDATE SET " + q("revision") + " = excluded."
+                + q("revision") + ", " + q("deleted_at") + " = excluded." + q("deleted_at") + " WHERE " + q("revision")
+                + " < excluded." + q("revision");
+    }
+
+    @Override
+    public String insertOffsetIfAbsent() {
+        return "INSERT OR IGNORE INTO " + q(OFFSETS) + " VALUES (?, ?, -1, 0, 0, 0, 0)";
+    }
+
+    @Override
+    public String upsertMeta() {
+        return "INSERT INTO " + q(META) + " VALUES (?, ?) ON CONFLICT (" + q("name") + ") DO UPDATE SET " + q("value")
+                + " = excluded." + q("value");
+    }
+
+    @Override
+    public String insertSweepCandidate() {
+        return "INSERT INTO " + q(SWEEP) + " VALUES (?, ?, ?) ON CONFLICT (" + q("key") + ") DO UPDATE SET "
+                + q("partition_id") + " = excluded." + q("partition_id") + ", " + q("epoch") + " = excluded." + q("epoch");
+    }
+
+    @Override
+    public boolean isTransient(SQLException e) {
+        int code = e.getErrorCode() & 0xFF;
+        return super.isTransient(e) || code == SQLITE_BUSY || code == SQLITE_LOCKED;
+    }
+}

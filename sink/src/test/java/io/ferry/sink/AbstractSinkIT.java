@@ -1,0 +1,402 @@
+package io.ferry.sink;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ferry.core.config.FerryConfig;
+import io.ferry.testkit.KafkaBroker;
+import io.ferry.testkit.SqlDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The sink's scenarios, written once and run against every dialect by the subclasses. Each test
+ * has its own topic, table, key prefix and consumer group, and asserts on the rows read back from
+ * the real database against the exact state etcd would hold.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+abstract class AbstractSinkIT {
+
+    static final Duration WAIT = Duration.ofMinutes(3);
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    abstract SqlDatabase db();
+
+    /** A fresh topic, table and group for one test. */
+    record Names(String topic, String table, String group, String prefix) {
+    }
+
+    Names names(String what) {
+        int n = NEXT.incrementAndGet();
+        String id = what + n + "_" + db().kind().name().toLowerCase(java.util.Locale.ROOT);
+        return new Names("sink." + id, "kv_" + id, "g." + id, "/" + id + "/");
+    }
+
+    Map<String, Object> settings(Names n) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("kafka.bootstrap", KAFKA.bootstrapServers());
+        m.put("kafka.topic", n.topic());
+        m.put("sink.jdbc", db().jdbcUrl());
+        if (!db().user().isEmpty()) {
+            m.put("sink.user", db().user());
+        }
+        if (!db().password().isEmpty()) {
+            m.put("sink.password", db().password());
+        }
+        m.put("sink.table", n.table());
+        m.put("sink.group", n.group());
+        m.put("sink.batch.max.records", 500);
+        m.put("kafka.session.timeout.ms", "6000");
+        m.put("kafka.heartbeat.interval.ms", "1000");
+        return m;
+    }
+
+    static FerryConfig config(Map<String, Object> settings) {
+        return FerryConfig.fromMap(settings);
+    }
+
+    static JdbcSink startSink(FerryConfig config) {
+        JdbcSink sink = JdbcSink.create(config, new SimpleMeterRegistry());
+        sink.start();
+        return sink;
+    }
+
+    void awaitWatermark(FerryConfig config, int partitions, long revision) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            SinkState s = SinkState.read(config);
+            return s.watermarks().size() == partitions && s.minWatermark() >= revision;
+        });
+    }
+
+    void assertExact(EtcdModel model, String table) throws Exception {
+        assertEquals(model.expected(), SinkRows.read(db(), table), "rows in " + table + " differ from etcd's state");
+    }
+
+    @Test
+    void duplicatesReorderingAndLateSnapshotRowsLeaveExactlyEtcdsState() throws Exception {
+        Names n = names("dup");
+        KAFKA.createTopic(n.topic(), 3, Map.of());
+        EtcdModel model = new EtcdModel(100);
+        FerryConfig config = config(settings(n));
+        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 3);
+             JdbcSink sink = startSink(config)) {
+            Workload load = new Workload(model, w, 42, n.prefix(), 120);
+            load.seed();
+            load.snapshot(1);
+            load.ops(1500, true);
+            long w1 = load.watermark();
+            awaitWatermark(config, 3, w1);
+            assertExact(model, n.table());
+            assertTrue(SinkRows.count(db(), "SELECT COUNT(*) FROM ferry_tombstones") > 0, "deletes leave tombstones");
+
+            // A full replay from offset 0 into the live table changes nothing that is current.
+            Replay.fromBeginning(config);
+            load.ops(50, true);
+            long w2 = load.watermark();
+            awaitWatermark(config, 3, w2);
+            assertExact(model, n.table());
+        }
+    }
+
+    @Test
+    void replayIntoAnEmptyDatabaseRebuildsIt() throws Exception {
+        Names n = names("rebuild");
+        KAFKA.createTopic(n.topic(), 2, Map.of());
+        EtcdModel model = new EtcdModel(1);
+        FerryConfig first = config(settings(n));
+        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 2)) {
+            Workload load = new Workload(model, w, 7, n.prefix(), 60);
+            load.seed();
+            load.snapshot(1);
+            load.ops(400, true);
+            long wm = load.watermark();
+            try (JdbcSink sink = startSink(first)) {
+                awaitWatermark(first, 2, wm);
+            }
+            // An empty database: the rows, tombstones and offsets are gone; only the topic is left.
+            execute("DELETE FROM " + n.table());
+            execute("DELETE FROM ferry_tombstones");
+            execute("DELETE FROM ferry_offsets WHERE topic = '" + n.topic() + "'");
+            assertEquals(0, SinkRows.read(db(), n.table()).size());
+            Map<Integer, Long> written = Replay.fromBeginning(first);
+            assertEquals(Map.of(0, -1L, 1, -1L), written);
+            try (JdbcSink sink = startSink(first)) {
+                awaitWatermark(first, 2, wm);
+                assertExact(model, n.table());
+            }
+        }
+    }
+
+    @Test
+    void snapshotEndSweepsKeysDeletedWhileNoWatchCouldSeeIt() throws Exception {
+        Names n = names("sweep");
+        KAFKA.createTopic(n.topic(), 3, Map.of());
+        EtcdModel model = new EtcdModel(10);
+        FerryConfig config = config(settings(n));
+        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 3);
+             JdbcSink sink = startSink(config)) {
+            Workload load = new Workload(model, w, 3, n.prefix(), 90);
+            load.seed();
+            load.snapshot(1);
+            load.ops(300, false);
+            awaitWatermark(config, 3, load.watermark());
+            // Compaction gap: etcd changes that no watch event reports, then a re-snapshot under epoch 2.
+            int gone = 0;
+            for (var kv : java.util.List.copyOf(model.all())) {
+                if (gone < 15) {
+                    model.delete(kv.key());
+                    gone++;
+                }
+            }
+            Workload hidden = new Workload(model, null, 4, n.prefix(), 90);
+            hidden.ops(40, false);
+            load.snapshot(2);
+            load.ops(50, false);
+            awaitWatermark(config, 3, load.watermark());
+            assertExact(model, n.table());
+        }
+    }
+
+    @Test
+    void badRecordHaltsItsPartitionAndTheOthersGoOn() throws Exception {
+        Names n = names("bad");
+        KAFKA.createTopic(n.topic(), 2, Map.of());
+        EtcdModel model = new EtcdModel(1);
+        FerryConfig config = config(settings(n));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 2);
+             JdbcSink sink = JdbcSink.create(config, registry)) {
+            sink.start();
+            Workload load = new Workload(model, w, 11, n.prefix(), 40);
+            load.seed();
+            load.snapshot(1);
+            long before = load.watermark();
+            awaitWatermark(config, 2, before);
+            w.raw(0, "garbage".getBytes(), "{not json".getBytes(), model.revision());
+            w.commit();
+            load.ops(200, false);
+            long after = load.watermark();
+            await().atMost(WAIT).until(() -> SinkState.read(config).watermarks().get(1) >= after);
+            assertEquals(before, SinkState.read(config).watermarks().get(0), "the halted partition does not move on");
+            // Partition 1 holds exactly etcd's state for its keys; partition 0 stopped at the bad record.
+            Map<String, String> rows = SinkRows.read(db(), n.table());
+            Map<String, String> expected = model.expected();
+            Map<String, String> rowsP1 = new java.util.TreeMap<>();
+            Map<String, String> expectedP1 = new java.util.TreeMap<>();
+            rows.forEach((k, v) -> { if (partitionOfHex(k, 2) == 1) { rowsP1.put(k, v); } });
+            expected.forEach((k, v) -> { if (partitionOfHex(k, 2) == 1) { expectedP1.put(k, v); } });
+            assertEquals(expectedP1, rowsP1);
+            await().atMost(WAIT).until(() -> registry.get("ferry.sink.records").tag("result", "failed").counter().count() == 1.0);
+            assertEquals(JdbcSink.State.RUNNING, sink.state());
+        }
+    }
+
+    @Test
+    void badRecordsGoToTheDeadLetterTopicWhenConfigured() throws Exception {
+        Names n = names("dlq");
+        KAFKA.createTopic(n.topic(), 2, Map.of());
+        KAFKA.createTopic(n.topic() + ".dlq", 1, Map.of());
+        EtcdModel model = new EtcdModel(1);
+        Map<String, Object> settings = settings(n);
+        settings.put("sink.dlq.topic", n.topic() + ".dlq");
+        settings.put("sink.value.max.bytes", 4096);
+        FerryConfig config = config(settings);
+        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 2);
+             JdbcSink sink = startSink(config)) {
+            Workload load = new Workload(model, w, 13, n.prefix(), 40);
+            load.seed();
+            load.snapshot(1);
+            w.raw(1, "garbage".getBytes(), "{not json".getBytes(), model.revision());
+            var big = model.put((n.prefix() + "big").getBytes(), new byte[5000]);
+            w.put(big);
+            w.commit();
+            model.delete(big.key()); // the oversized value never reaches SQL; expect it absent
+            load.ops(100, false);
+            awaitWatermark(config, 2, load.watermark());
+            assertExact(model, n.table());
+            var letters = DeadLetterReader.read(KAFKA.bootstrapServers(), n.topic() + ".dlq", 2);
+            assertEquals(2, letters.size());
+            assertTrue(letters.stream().anyMatch(r -> r.contains("undecodable envelope")), letters.toString());
+            assertTrue(letters.stream().anyMatch(r -> r.contains("over sink.value.max.bytes")), letters.toString());
+        }
+    }
+
+    @Test
+    void killMinus9MidBatchThenRestartAgreesAndEndsExact() throws Exception {
+        Names n = names("kill");
+        KAFKA.createTopic(n.topic(), 3, Map.of());
+        EtcdModel model = new EtcdModel(1);
+        Map<String, Object> settings = settings(n);
+        settings.put("sink.batch.max.records", 100);
+        FerryConfig config = config(settings);
+        long wm;
+        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 3)) {
+            Workload load = new Workload(model, w, 17, n.prefix(), 500);
+            load.seed();
+            load.snapshot(1);
+            load.ops(20000, false);
+            wm = load.watermark();
+        }
+        Process child = SinkChild.launch(settings, n.table());
+        try {
+            await().atMost(WAIT).until(() -> SinkState.read(config).offsets().values().stream().mapToLong(Long::longValue)
+                    .sum() > 3000);
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+        SinkState killed = SinkState.read(config);
+        assertTrue(killed.minWatermark() < wm, "killed before the end: " + killed);
+        Agreement.assertRowsAgreeWithWatermarks(model, SinkRows.read(db(), n.table()), SinkRows.tombstones(db()),
+                killed.watermarks(), 3);
+        try (JdbcSink sink = startSink(config)) {
+            awaitWatermark(config, 3, wm);
+            assertExact(model, n.table());
+        }
+    }
+
+    @Test
+    void twoSinksInOneGroupWithOneKilledStillEndExact() throws Exception {
+        Names n = names("pair");
+        KAFKA.createTopic(n.topic(), 4, Map.of());
+        EtcdModel model = new EtcdModel(1);
+        Map<String, Object> settings = settings(n);
+        settings.put("sink.batch.max.records", 100);
+        FerryConfig config = config(settings);
+        long wm;
+        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 4)) {
+            Workload load = new Workload(model, w, 19, n.prefix(), 400);
+            load.seed();
+            load.snapshot(1);
+            load.ops(15000, true);
+            wm = load.watermark();
+        }
+        Process child = SinkChild.launch(settings, n.table());
+        try (JdbcSink sink = startSink(config)) {
+            await().atMost(WAIT).until(() -> SinkState.read(config).offsets().values().stream().mapToLong(Long::longValue)
+                    .sum() > 2000);
+            child.destroyForcibly().waitFor();
+            awaitWatermark(config, 4, wm);
+            assertExact(model, n.table());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void mappedTableHoldsJsonValuesInTypedQueryableColumns() throws Exception {
+        Names n = names("map");
+        KAFKA.createTopic(n.topic(), 2, Map.of());
+        KAFKA.createTopic(n.topic() + ".dlq", 1, Map.of());
+        String mapped = "actual_" + n.table();
+        String prefix = n.prefix() + "actual/";
+        Map<String, Object> settings = settings(n);
+        settings.put("sink.dlq.topic", n.topic() + ".dlq");
+        settings.put("sink.mappings", java.util.List.of(Map.of("prefix", prefix, "table", mapped, "json", true,
+                "columns", Map.of(
+                        "process_guid", Map.of("from", "key:3", "type", "text"),
+                        "instance_index", Map.of("from", "key:4", "type", "bigint"),
+                        "cell_id", Map.of("from", "/cell_id", "type", "text"),
+                        "state", Map.of("from", "/state", "type", "text"),
+                        "since", Map.of("from", "/since", "type", "bigint")))));
+        FerryConfig config = config(settings);
+        EtcdModel model = new EtcdModel(1);
+        java.util.Random random = new java.util.Random(5);
+        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 2);
+             JdbcSink sink = startSink(config)) {
+            for (int i = 0; i < 600; i++) {
+                String key = prefix + "guid-" + random.nextInt(20) + "/" + random.nextInt(3) + "/instance";
+                if (model.exists(key.getBytes()) && random.nextInt(5) == 0) {
+                    w.delete(key.getBytes(), model.delete(key.getBytes()));
+                } else {
+                    String state = random.nextBoolean() ? "RUNNING" : "CLAIMED";
+                    w.put(model.put(key.getBytes(), ("{\"cell_id\": \"cell-" + random.nextInt(4) + "\", \"state\": \""
+                            + state + "\", \"since\": " + (1000 + i) + "}").getBytes()));
+                }
+            }
+            // Not JSON under a mapped prefix: a mismatch, diverted with its reason; never half-applied.
+            byte[] bad = (prefix + "guid-x/0/instance").getBytes();
+            w.put(model.put(bad, new byte[] {0x08, 0x01, (byte) 0xFF}));
+            model.delete(bad);
+            w.commit();
+            w.control(io.ferry.core.event.ControlRecord.Kind.WATERMARK, model.revision());
+            w.commit();
+            awaitWatermark(config, 2, model.revision());
+            assertExact(model, n.table());
+            java.util.Set<String> expected = new java.util.TreeSet<>();
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            for (var kv : model.all()) {
+                String[] seg = new String(kv.key()).split("/");
+                var v = json.readTree(kv.value());
+                if (v.get("state").asText().equals("RUNNING")) {
+                    expected.add(seg[3] + "|" + Long.parseLong(seg[4]) + "|" + v.get("cell_id").asText() + "|"
+                            + v.get("since").asLong());
+                }
+            }
+            java.util.Set<String> running = new java.util.TreeSet<>();
+            try (Connection c = db().connect(); var st = c.createStatement(); var rs = st.executeQuery(
+                    "SELECT process_guid, instance_index, cell_id, since FROM " + mapped + " WHERE state = 'RUNNING'")) {
+                while (rs.next()) {
+                    running.add(rs.getString(1) + "|" + rs.getLong(2) + "|" + rs.getString(3) + "|" + rs.getLong(4));
+                }
+            }
+            assertEquals(expected, running);
+            assertEquals(model.all().size(), SinkRows.count(db(), "SELECT COUNT(*) FROM " + mapped));
+            if (db().kind() == SqlDatabase.Kind.POSTGRES) {
+                assertEquals(expected.size(), SinkRows.count(db(), "SELECT COUNT(*) FROM " + mapped
+                        + " WHERE doc->>'state' = 'RUNNING'"), "the value is queryable as jsonb");
+            }
+            var letters = DeadLetterReader.read(KAFKA.bootstrapServers(), n.topic() + ".dlq", 1);
+            assertTrue(letters.size() == 1 && letters.get(0).contains("does not match mapping to table " + mapped),
+                    letters.toString());
+        }
+    }
+
+    /** The database restarts while the sink applies a large backlog; nothing is lost or applied twice. */
+    void databaseRestartUnderLoadLosesNothing() throws Exception {
+        Names n = names("restart");
+        KAFKA.createTopic(n.topic(), 3, Map.of());
+        EtcdModel model = new EtcdModel(1);
+        Map<String, Object> settings = settings(n);
+        settings.put("sink.batch.max.records", 100);
+        settings.put("sink.retry.max.attempts", 30);
+        FerryConfig config = config(settings);
+        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 3)) {
+            Workload load = new Workload(model, w, 23, n.prefix(), 300);
+            load.seed();
+            load.snapshot(1);
+            load.ops(15000, true);
+            long wm = load.watermark();
+            try (JdbcSink sink = startSink(config)) {
+                await().atMost(WAIT).until(() -> SinkState.read(config).offsets().values().stream()
+                        .mapToLong(Long::longValue).sum() > 1000);
+                db().restart();
+                awaitWatermark(config, 3, wm);
+                assertExact(model, n.table());
+                assertEquals(JdbcSink.State.RUNNING, sink.state());
+            }
+        }
+    }
+
+    static int partitionOfHex(String hexKey, int partitions) {
+        return Sweeper.partitionOf(java.util.HexFormat.of().parseHex(hexKey), partitions);
+    }
+
+    void execute(String sql) throws Exception {
+        try (Connection c = db().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.executeUpdate();
+        }
+    }
+}

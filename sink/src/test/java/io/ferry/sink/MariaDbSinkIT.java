@@ -1,0 +1,22 @@
+package io.ferry.sink;
+
+import io.ferry.testkit.SqlDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The sink scenarios on MariaDb. */
+class MariaDbSinkIT extends AbstractSinkIT {
+
+    @RegisterExtension
+    static final SqlDatabase DB = SqlDatabase.mariadb();
+
+    @Override
+    SqlDatabase db() {
+        return DB;
+    }
+
+    @Test
+    void databaseRestartUnderLoad() throws Exception {
+        databaseRestartUnderLoadLosesNothing();
+    }
+}
