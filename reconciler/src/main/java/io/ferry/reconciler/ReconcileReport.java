@@ -1,0 +1,39 @@
+package io.ferry.reconciler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of a reconciliation. Every differing key can be streamed from {@link #differences()};
+ * the report itself holds only counts and a sample, so it stays small however many keys differ.
+ *
+ * @param revision the etcd revision R compared
+ * @param prefixes the key prefixes compared
+ * @param startedAt when the comparison started
+ * @param duration how long it took
+ * @param etcdKeys keys etcd held under the prefixes at R
+ * @param sqlRows rows SQL held in the same ranges
+ * @param pages etcd pages compared
+ * @param cleanPages pages whose hash matched at once
+ * @param inFlight rows written after R that matched etcd's current state when checked again
+ * @param minWatermark the smallest partition watermark the sink had stored, -1 when unknown
+ * @param watermarks each partition's stored watermark
+ * @param differences every difference found
+ */
+public record ReconcileReport(long revision, List<String> prefixes, Instant startedAt, Duration duration, long etcdKeys,
+                              long sqlRows, long pages, long cleanPages, long inFlight, long minWatermark,
+                              Map<Integer, Long> watermarks, DifferenceLog differences) {
+
+    /** The verdict operators act on. */
+    public enum Verdict { CLEAN, DIFFERENCES }
+
+    public Verdict verdict() {
+        return differences.total() == 0 ? Verdict.CLEAN : Verdict.DIFFERENCES;
+    }
+
+    public Map<DifferenceKind, Long> counts() {
+        return differences.counts();
+    }
+}

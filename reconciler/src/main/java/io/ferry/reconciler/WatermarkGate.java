@@ -1,0 +1,72 @@
+package io.ferry.reconciler;
+
+import io.ferry.reconciler.sql.SqlTable;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Waits until the sink has applied everything up to R on every partition, so that a difference
+ * means something was lost, not that it is still on its way.
+ */
+final class WatermarkGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WatermarkGate.class);
+    private static final long POLL_MS = 200;
+
+    private WatermarkGate() {
+    }
+
+    /** Returns the watermarks once every partition reached {@code revision}; throws after the timeout. */
+    static Map<Integer, Long> await(SqlTable sql, long revision, Duration timeout) throws SQLException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<Integer, Long> marks = sql.watermarks();
+        while (!caughtUp(marks, revision)) {
+            if (System.nanoTime() > deadline) {
+                throw new ReconcileException(behindMessage(marks, revision, timeout));
+            }
+            sleep();
+            marks = sql.watermarks();
+        }
+        LOG.info("Sink has applied every partition through revision {} (watermarks {})", revision, new TreeMap<>(marks));
+        return marks;
+    }
+
+    static long min(Map<Integer, Long> marks) {
+        return marks.values().stream().mapToLong(Long::longValue).min().orElse(-1);
+    }
+
+    private static boolean caughtUp(Map<Integer, Long> marks, long revision) {
+        return !marks.isEmpty() && min(marks) >= revision;
+    }
+
+    private static String behindMessage(Map<Integer, Long> marks, long revision, Duration timeout) {
+        if (marks.isEmpty()) {
+            return "the sink has not stored any watermark yet (no rows in ferry_offsets), so it cannot be compared at "
+                    + "revision " + revision + ". Start the sink (ferry sink or ferry run) and let it catch up, or pass "
+                    + "--no-wait to compare anyway.";
+        }
+        long min = min(marks);
+        StringBuilder behind = new StringBuilder();
+        new TreeMap<>(marks).forEach((p, w) -> {
+            if (w < revision) {
+                behind.append(behind.isEmpty() ? "" : ", ").append("partition ").append(p).append(" at ").append(w);
+            }
+        });
+        return "the sink has not caught up with revision " + revision + " after waiting " + timeout.toSeconds()
+                + " s: its lowest watermark is " + min + ", " + (revision - min) + " revisions behind (" + behind
+                + "). Check that the sink is running (ferry status), then run reconcile again, or raise --wait.";
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReconcileException("interrupted while waiting for the sink's watermark", e);
+        }
+    }
+}

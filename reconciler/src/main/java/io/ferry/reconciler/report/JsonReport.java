@@ -1,0 +1,109 @@
+package io.ferry.reconciler.report;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.ferry.core.event.Bytes;
+import io.ferry.reconciler.DifferenceKind;
+import io.ferry.reconciler.LateWrite;
+import io.ferry.reconciler.ReconcileReport;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The machine-readable report: counts by class, every differing key with both sides' revisions,
+ * the revision compared, the duration and the verdict. Differences are streamed from the
+ * spill file, so a report with millions of keys is written in constant memory.
+ */
+public final class JsonReport {
+
+    private JsonReport() {
+    }
+
+    public static void write(ReconcileReport r, List<LateWrite> lateWrites, OutputStream out) {
+        try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
+            g.writeStartObject();
+            g.writeStringField("verdict", r.verdict().name().toLowerCase(java.util.Locale.ROOT));
+            g.writeNumberField("revision", r.revision());
+            g.writeArrayFieldStart("prefixes");
+            for (String p : r.prefixes()) {
+                g.writeString(p);
+            }
+            g.writeEndArray();
+            g.writeStringField("started_at", r.startedAt().toString());
+            g.writeNumberField("duration_ms", r.duration().toMillis());
+            g.writeNumberField("etcd_keys", r.etcdKeys());
+            g.writeNumberField("sql_rows", r.sqlRows());
+            g.writeNumberField("pages", r.pages());
+            g.writeNumberField("clean_pages", r.cleanPages());
+            g.writeNumberField("in_flight", r.inFlight());
+            g.writeNumberField("min_watermark", r.minWatermark());
+            g.writeObjectFieldStart("watermarks");
+            for (var e : new TreeMap<>(r.watermarks()).entrySet()) {
+                g.writeNumberField(Integer.toString(e.getKey()), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeNumberField("differences_total", r.differences().total());
+            g.writeObjectFieldStart("counts");
+            for (DifferenceKind k : DifferenceKind.values()) {
+                g.writeNumberField(k.jsonName(), r.counts().get(k));
+            }
+            g.writeEndObject();
+            g.writeArrayFieldStart("differences");
+            r.differences().forEach(located -> writeDifference(g, located));
+            g.writeEndArray();
+            if (lateWrites != null) {
+                g.writeArrayFieldStart("late_writes");
+                for (LateWrite w : lateWrites) {
+                    writeLateWrite(g, w);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeDifference(JsonGenerator g, io.ferry.reconciler.DifferenceLog.Located located) {
+        try {
+            g.writeStartObject();
+            g.writeStringField("kind", located.difference().kind().jsonName());
+            writeBytes(g, "key", located.difference().key());
+            g.writeNumberField("etcd_revision", located.difference().etcdRevision());
+            g.writeNumberField("sql_revision", located.difference().sqlRevision());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeLateWrite(JsonGenerator g, LateWrite w) throws IOException {
+        g.writeStartObject();
+        writeBytes(g, "key", w.key());
+        g.writeStringField("op", w.deleted() ? "delete" : "put");
+        g.writeNumberField("revision", w.revision());
+        if (w.observedAt() != null) {
+            g.writeStringField("observed_at", w.observedAt().toString());
+        }
+        g.writeBooleanField("sql_changed_since_cutover", w.sqlChangedSinceCutover());
+        g.writeNumberField("sql_revision", w.sqlRevision());
+        g.writeEndObject();
+    }
+
+    /** Bytes in the envelope's form: {@code {"utf8": ...}} or {@code {"base64": ...}}. */
+    static void writeBytes(JsonGenerator g, String field, byte[] bytes) throws IOException {
+        g.writeObjectFieldStart(field);
+        String text = Bytes.strictUtf8OrNull(bytes);
+        if (text != null) {
+            g.writeStringField("utf8", text);
+        } else {
+            g.writeStringField("base64", Base64.getEncoder().encodeToString(bytes));
+        }
+        g.writeEndObject();
+    }
+}

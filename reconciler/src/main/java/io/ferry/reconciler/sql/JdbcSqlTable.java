@@ -1,0 +1,200 @@
+package io.ferry.reconciler.sql;
+
+import io.ferry.core.KeyRanges;
+import io.ferry.reconciler.Row;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * The statements every dialect shares; a dialect supplies identifier quoting, the hash
+ * expression and how to stream a large result.
+ */
+abstract class JdbcSqlTable implements SqlTable {
+
+    static final String WATERMARK_TABLE = "ferry_offsets";
+    static final String TOMBSTONE_TABLE = "ferry_tombstones";
+    private static final int FETCH_SIZE = 1000;
+
+    protected final Connection connection;
+    protected final String table;
+
+    JdbcSqlTable(Connection connection, String table) {
+        this.connection = connection;
+        this.table = quoteQualified(table);
+    }
+
+    /** Quotes one identifier in this dialect. */
+    /** Keys per IN list: well under SQLite's 999 bound parameters and any statement size limit. */
+    private static final int IN_LIST = 500;
+
+    abstract String quote(String identifier);
+
+    /** An expression over the selected rows that yields the SHA-256 (raw bytes or hex text) of the rows in key order. */
+    abstract String hashExpression();
+
+    /** Turns the hash column into raw digest bytes. */
+    abstract byte[] digestOf(ResultSet rs, int column) throws SQLException;
+
+    /** Prepares {@code connection} to stream a large result instead of buffering it. */
+    void prepareStreaming(PreparedStatement ps) throws SQLException {
+        ps.setFetchSize(FETCH_SIZE);
+    }
+
+    @Override
+    public RangeHash hash(byte[] from, byte[] to) throws SQLException {
+        String sql = "SELECT COUNT(*), " + hashExpression() + " FROM " + table + " WHERE " + rangePredicate(to);
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            bindRange(ps, from, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new RangeHash(rs.getLong(1), digestOf(rs, 2));
+            }
+        }
+    }
+
+    @Override
+    public void rows(byte[] from, byte[] to, Consumer<Row> consumer) throws SQLException {
+        String sql = selectRows() + " WHERE " + rangePredicate(to) + " ORDER BY " + quote("key");
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            prepareStreaming(ps);
+            bindRange(ps, from, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    consumer.accept(read(rs));
+                }
+            }
+        }
+    }
+
+    @Override
+    public Optional<Row> row(byte[] key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(selectRows() + " WHERE " + quote("key") + " = ?")) {
+            ps.setBytes(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Point reads in IN lists, so verifying N changed keys costs N / 500 round trips, not N. */
+    @Override
+    public java.util.List<Row> rows(java.util.List<byte[]> keys) throws SQLException {
+        java.util.List<Row> found = new java.util.ArrayList<>();
+        for (int i = 0; i < keys.size(); i += IN_LIST) {
+            java.util.List<byte[]> chunk = keys.subList(i, Math.min(keys.size(), i + IN_LIST));
+            String sql = selectRows() + " WHERE " + quote("key") + " IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                for (int j = 0; j < chunk.size(); j++) {
+                    ps.setBytes(j + 1, chunk.get(j));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(read(rs));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public OptionalLong tombstoneRevision(byte[] key) throws SQLException {
+        if (!tableExists(TOMBSTONE_TABLE)) {
+            return OptionalLong.empty();
+        }
+        String sql = "SELECT " + quote("revision") + " FROM " + quote(TOMBSTONE_TABLE) + " WHERE " + quote("key") + " = ?";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setBytes(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+
+    @Override
+    public java.util.List<byte[]> tombstonesAfter(byte[] from, byte[] to, long revision) throws SQLException {
+        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        if (!tableExists(TOMBSTONE_TABLE)) {
+            return keys;
+        }
+        String sql = "SELECT " + quote("key") + " FROM " + quote(TOMBSTONE_TABLE) + " WHERE " + rangePredicate(to)
+                + " AND " + quote("revision") + " > " + revision;
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            bindRange(ps, from, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getBytes(1));
+                }
+            }
+        }
+        return keys;
+    }
+
+    @Override
+    public Map<Integer, Long> watermarks() throws SQLException {
+        Map<Integer, Long> out = new HashMap<>();
+        if (!tableExists(WATERMARK_TABLE)) {
+            return out;
+        }
+        String sql = "SELECT " + quote("partition_id") + ", " + quote("watermark") + " FROM " + quote(WATERMARK_TABLE);
+        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.merge(rs.getInt(1), rs.getLong(2), Math::min);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+
+    boolean tableExists(String name) throws SQLException {
+        try (ResultSet rs = connection.getMetaData().getTables(connection.getCatalog(), null, name, null)) {
+            return rs.next();
+        }
+    }
+
+    private String selectRows() {
+        return "SELECT " + quote("key") + ", " + quote("value") + ", create_revision, mod_revision, version, lease FROM "
+                + table;
+    }
+
+    private String rangePredicate(byte[] to) {
+        String lower = quote("key") + " >= ?";
+        return Arrays.equals(to, KeyRanges.ALL_KEYS_END) ? lower : lower + " AND " + quote("key") + " < ?";
+    }
+
+    private static void bindRange(PreparedStatement ps, byte[] from, byte[] to) throws SQLException {
+        ps.setBytes(1, from);
+        if (!Arrays.equals(to, KeyRanges.ALL_KEYS_END)) {
+            ps.setBytes(2, to);
+        }
+    }
+
+    private static Row read(ResultSet rs) throws SQLException {
+        byte[] value = rs.getBytes(2);
+        return new Row(rs.getBytes(1), value == null ? new byte[0] : value, rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6));
+    }
+
+    private String quoteQualified(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : name.split("\\.")) {
+            if (!sb.isEmpty()) {
+                sb.append('.');
+            }
+            sb.append(quote(part));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,25 @@
+package io.ferry.reconciler;
+
+import io.etcd.jetcd.Client;
+import io.ferry.testkit.EtcdServer;
+import io.ferry.testkit.SqlDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class PostgresReconcilerIT extends AbstractReconcilerIT {
+
+    @RegisterExtension
+    static final EtcdServer ETCD = new EtcdServer();
+
+    @RegisterExtension
+    static final SqlDatabase DB = SqlDatabase.postgres();
+
+    @Override
+    protected SqlDatabase db() {
+        return DB;
+    }
+
+    @Override
+    protected Client etcd() {
+        return ETCD.client();
+    }
+}
