@@ -1,0 +1,28 @@
+package io.ferry.cli;
+
+import io.ferry.core.config.FerryConfig;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Validates a configuration and prints it as Ferry will use it, secrets masked. */
+@Command(name = "check", description = "Validate a configuration file and print the effective settings (secrets masked).")
+final class CheckCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        FerryConfig c = config.load();
+        var out = spec.commandLine().getOut();
+        out.println("Configuration from " + config.describeSource() + " is valid. Effective settings:");
+        c.describe().forEach(line -> out.println("  " + line));
+        return Ferry.EXIT_OK;
+    }
+}

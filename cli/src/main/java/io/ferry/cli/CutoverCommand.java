@@ -1,0 +1,70 @@
+package io.ferry.cli;
+
+import io.etcd.jetcd.Client;
+import io.ferry.cli.cutover.Cutover;
+import io.ferry.cli.cutover.CutoverRecord;
+import io.ferry.cli.cutover.FreezeMode;
+import io.ferry.core.config.CutoverConfig;
+import io.ferry.core.config.FerryConfig;
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.reconciler.sql.SqlTable;
+import io.ferry.reconciler.sql.SqlTables;
+import io.ferry.watcher.engine.EtcdClients;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ferry cutover}: make SQL authoritative, with measured downtime; or {@code --abort} a freeze. */
+@Command(name = "cutover", description = {"Cut over from etcd to SQL: pre-check, verify online at R0, freeze, drain to F,",
+    "verify (R0, F] only, switch. Prints each step with its timing and the downtime (freeze to switch).",
+    "Any failure aborts: the freeze is undone and etcd stays authoritative."})
+final class CutoverCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--freeze", defaultValue = "marker", paramLabel = "marker|external",
+            description = "marker: write the freeze marker that cooperating writers watch (default). "
+                    + "external: you have stopped the writers; wait until etcd is quiet.")
+    String freeze;
+
+    @Option(names = "--abort", description = "Undo a freeze left by an interrupted cutover: delete the marker, record the abort.")
+    boolean abort;
+
+    @Override
+    public Integer call() throws Exception {
+        FerryConfig c = config.load();
+        CutoverConfig cc = CutoverConfig.of(c);
+        JdbcTarget target = JdbcTarget.of(c.sink());
+        CutoverRecord record = new CutoverRecord(target);
+        try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table())) {
+            EtcdClients.probe(etcd, c.etcd(), new byte[] {0});
+            if (abort) {
+                etcd.getKVClient().delete(io.etcd.jetcd.ByteSequence.from(cc.markerKey(), StandardCharsets.UTF_8))
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+                var id = record.abortOpen("aborted by ferry cutover --abort");
+                System.out.println("Freeze marker " + cc.markerKey() + " deleted; writers may resume. "
+                        + id.map(i -> "Cutover " + i + " recorded as aborted.").orElse("No open cutover was recorded."));
+                return Ferry.EXIT_OK;
+            }
+            Cutover.Plan plan = new Cutover.Plan(c.etcd().prefixes(), mode(), bytes(cc.markerKey()), bytes(cc.versionKey()), bytes(cc.fenceKey()),
+                    cc.maxLag(), cc.quiet(), cc.timeout());
+            new Cutover(etcd, sql, record, System.out).run(plan);
+            return Ferry.EXIT_OK;
+        }
+    }
+
+    private FreezeMode mode() {
+        try {
+            return FreezeMode.valueOf(freeze.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new io.ferry.core.FerryException("--freeze must be 'marker' or 'external', not '" + freeze + "'");
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,93 @@
+package io.ferry.cli;
+
+import io.ferry.core.FerryException;
+import io.ferry.core.config.ConfigException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ferry} command. The only place that maps failures to exit codes and calls
+ * {@link System#exit}:
+ * <ul>
+ *   <li>0: success (for {@code reconcile}: no differences)</li>
+ *   <li>1: the command ran and found differences</li>
+ *   <li>2: the command could not run: bad configuration, bad arguments, an unreachable server</li>
+ * </ul>
+ */
+@Command(name = "ferry",
+        mixinStandardHelpOptions = true,
+        versionProvider = FerryVersion.class,
+        description = {
+            "Moves a live system's state out of etcd into PostgreSQL, MySQL or SQLite, online:",
+            "etcd watch -> Kafka -> idempotent SQL sink, with a reconciler that proves nothing was lost.",
+            ""},
+        subcommands = {DemoCommand.class, RunCommand.class, WatchCommand.class, SinkCommand.class, StatusCommand.class, ReconcileCommand.class,
+            ReplayCommand.class, CutoverCommand.class, CheckCommand.class, ConfigDocsCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 differences found, 2 could not run.",
+            "Documentation: docs/ (configuration.md, runbook.md, event-format.md)."})
+public final class Ferry implements Runnable {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_DIFFERENCES = 1;
+    public static final int EXIT_ERROR = 2;
+
+    /**
+     * gRPC logs through java.util.logging, outside logback's configuration, and prints an INFO
+     * line at class initialisation; keep its warnings only. Held here so the setting is not
+     * garbage-collected with the logger.
+     */
+    private static final java.util.logging.Logger GRPC_JUL = java.util.logging.Logger.getLogger("io.grpc");
+
+    static {
+        GRPC_JUL.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ShutdownSignal.request();
+            ShutdownSignal.awaitClosed(java.time.Duration.ofSeconds(30));
+        }, "ferry-shutdown"));
+        int exit = execute(args);
+        ShutdownSignal.closed();
+        System.exit(exit);
+    }
+
+    /** Runs a command line and returns its exit code; tests call this instead of {@link #main}. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Ferry());
+        cli.setExecutionExceptionHandler(Ferry::handle);
+        cli.setParameterExceptionHandler((e, a) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("ferry: " + e.getMessage());
+            err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            return EXIT_ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof ConfigException) {
+            err.println("ferry: " + e.getMessage());
+        } else if (e instanceof FerryException) {
+            err.println("ferry " + cli.getCommandName() + ": " + e.getMessage());
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                err.println("  caused by: " + c);
+            }
+        } else {
+            err.println("ferry " + cli.getCommandName() + ": unexpected failure, please report it with this trace:");
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return EXIT_ERROR;
+    }
+}

@@ -1,0 +1,202 @@
+package io.ferry.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.options.WatchOption;
+import io.ferry.core.config.FerryConfig;
+import io.ferry.core.event.Checkpoint;
+import io.ferry.sink.SinkState;
+import io.ferry.watcher.engine.Checkpoints;
+import io.ferry.watcher.engine.EtcdClients;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ferry status}: where replication stands, read from the stores themselves (etcd, the
+ * checkpoint topic, the offsets in SQL), so it works whether or not a ferry process is running
+ * on this machine.
+ */
+@Command(name = "status", description = "Show where replication stands: revisions, per-partition watermarks and lag, "
+        + "compaction headroom, cutover phase.")
+final class StatusCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        FerryConfig c = Components.resolveEmbedded(config.load());
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("process", process(c));
+        // Read the downstream positions before etcd's revision, so that while writes go on a lag
+        // can only look larger than it is, never negative.
+        Optional<Checkpoint> cp = Checkpoints.latest(c);
+        SinkState sink = SinkState.read(c);
+        long etcdRevision;
+        long compacted;
+        try (Client etcd = EtcdClients.build(c.etcd())) {
+            var header = EtcdClients.probe(etcd, c.etcd(), new byte[] {0});
+            etcdRevision = header.getRevision();
+            compacted = compactedRevision(etcd);
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("cluster_id", EtcdClients.clusterId(header));
+            e.put("revision", etcdRevision);
+            e.put("compacted_revision", compacted);
+            status.put("etcd", e);
+        }
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("produced_revision", cp.map(Checkpoint::revision).orElse(-1L));
+        w.put("epoch", cp.map(Checkpoint::epoch).orElse(-1L));
+        w.put("snapshotting", cp.map(Checkpoint::snapshotting).orElse(false));
+        w.put("revision_lag", cp.map(x -> etcdRevision - x.revision()).orElse(-1L));
+        w.put("checkpoint_age_ms", cp.map(x -> System.currentTimeMillis() - x.tsMs()).orElse(-1L));
+        w.put("compaction_headroom_revisions", cp.map(x -> x.revision() - compacted).orElse(-1L));
+        status.put("watcher", w);
+        status.put("sink", sink(c, sink, etcdRevision));
+        status.put("cutover", cutover(c));
+        print(status);
+        return Ferry.EXIT_OK;
+    }
+
+    private Map<String, Object> sink(FerryConfig c, SinkState sink, long etcdRevision) throws Exception {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("min_watermark", sink.minWatermark());
+        s.put("revision_lag", sink.minWatermark() < 0 ? -1 : etcdRevision - sink.minWatermark());
+        s.put("tombstone_horizon_revision", sink.tombstoneHorizonRevision());
+        Map<Integer, Long> ends = endOffsets(c, sink.offsets().keySet().stream().toList());
+        List<Map<String, Object>> partitions = new java.util.ArrayList<>();
+        sink.watermarks().forEach((p, wm) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("partition", p);
+            row.put("watermark", wm);
+            row.put("offset", sink.offsets().get(p));
+            Long end = ends.get(p);
+            row.put("end_offset", end == null ? -1 : end);
+            row.put("consumer_lag", end == null ? -1 : Math.max(0, end - sink.offsets().get(p)));
+            Long appliedAt = sink.appliedAtMs().get(p);
+            row.put("last_applied_age_ms", appliedAt == null || appliedAt <= 0 ? -1
+                    : Math.max(0, System.currentTimeMillis() - appliedAt));
+            partitions.add(row);
+        });
+        s.put("partitions", partitions);
+        return s;
+    }
+
+    private static Map<Integer, Long> endOffsets(FerryConfig c, List<Integer> partitions) throws Exception {
+        Map<String, Object> props = new LinkedHashMap<>(c.kafka().clientProperties());
+        props.put("bootstrap.servers", c.kafka().bootstrap());
+        Map<Integer, Long> out = new LinkedHashMap<>();
+        try (Admin admin = Admin.create(props)) {
+            Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
+            partitions.forEach(p -> request.put(new TopicPartition(c.kafka().topic(), p), OffsetSpec.latest()));
+            admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> cutover(FerryConfig c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        var latest = new io.ferry.cli.cutover.CutoverRecord(io.ferry.core.config.JdbcTarget.of(c.sink())).latest();
+        if (latest.isEmpty()) {
+            out.put("phase", "forward");
+            out.put("note", "no cutover recorded: etcd is authoritative");
+            return out;
+        }
+        var l = latest.get();
+        out.put("phase", l.phase().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("r0", l.r0());
+        out.put("freeze_revision", l.freezeRevision());
+        out.put("downtime_ms", l.downtimeMs());
+        if (l.reason() != null) {
+            out.put("reason", l.reason());
+        }
+        return out;
+    }
+
+    /** etcd 3.4 does not report its compacted revision; a watch from revision 1 is refused with it. */
+    private static long compactedRevision(Client etcd) throws Exception {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        WatchOption from1 = WatchOption.builder().withRevision(1).build();
+        try (Watch.Watcher ignored = etcd.getWatchClient().watch(ByteSequence.from(new byte[] {0, 'f', 'e', 'r', 'r', 'y'}),
+                from1, Watch.listener(r -> { }, t -> {
+                    if (t instanceof CompactedException ce) {
+                        f.complete(ce.getCompactedRevision());
+                    } else {
+                        f.completeExceptionally(t);
+                    }
+                }))) {
+            return f.get(2, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return 0; // the watch was accepted: nothing has been compacted
+        }
+    }
+
+    /** What the process's own HTTP endpoint says, if one answers here. */
+    private static String process(FerryConfig c) {
+        if (!c.http().enabled()) {
+            return "unknown (http.enabled is false)";
+        }
+        try {
+            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build().send(
+                    HttpRequest.newBuilder(URI.create("http://" + c.http().bind() + ":" + c.http().port() + "/ready"))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return "running on " + c.http().bind() + ":" + c.http().port() + ", " + r.body().trim();
+        } catch (Exception e) {
+            return "no ferry process answers on " + c.http().bind() + ":" + c.http().port();
+        }
+    }
+
+    private void print(Map<String, Object> status) throws Exception {
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(status));
+            return;
+        }
+        Map<?, ?> e = (Map<?, ?>) status.get("etcd");
+        Map<?, ?> w = (Map<?, ?>) status.get("watcher");
+        Map<?, ?> s = (Map<?, ?>) status.get("sink");
+        System.out.println("Process:   " + status.get("process"));
+        System.out.printf("etcd:      cluster %s at revision %s, compacted through %s%n", e.get("cluster_id"), e.get("revision"),
+                e.get("compacted_revision"));
+        System.out.printf("Watcher:   produced through revision %s (epoch %s%s), %s revisions behind etcd; "
+                        + "compaction headroom %s revisions%n", w.get("produced_revision"), w.get("epoch"),
+                Boolean.TRUE.equals(w.get("snapshotting")) ? ", snapshot in progress" : "", w.get("revision_lag"),
+                w.get("compaction_headroom_revisions"));
+        System.out.printf("Sink:      SQL reflects etcd through revision %s (%s revisions behind)%n", s.get("min_watermark"),
+                s.get("revision_lag"));
+        System.out.println("  partition  watermark      offset  end offset  consumer lag  last applied");
+        for (Object o : (List<?>) s.get("partitions")) {
+            Map<?, ?> p = (Map<?, ?>) o;
+            long age = ((Number) p.get("last_applied_age_ms")).longValue();
+            System.out.printf("  %9s %10s %11s %11s %13s  %12s%n", p.get("partition"), p.get("watermark"), p.get("offset"),
+                    p.get("end_offset"), p.get("consumer_lag"), age < 0 ? "never" : String.format("%.1f s ago", age / 1000.0));
+        }
+        Map<?, ?> cut = (Map<?, ?>) status.get("cutover");
+        System.out.println("Cutover:   " + cut.get("phase") + (cut.containsKey("freeze_revision")
+                ? " (F=" + cut.get("freeze_revision") + ", downtime " + cut.get("downtime_ms") + " ms"
+                + (cut.containsKey("reason") ? ", " + cut.get("reason") : "") + ")" : " (" + cut.get("note") + ")"));
+    }
+}

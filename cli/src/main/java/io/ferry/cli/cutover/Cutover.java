@@ -1,0 +1,204 @@
+package io.ferry.cli.cutover;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.ferry.core.FerryException;
+import io.ferry.reconciler.IncrementalVerifier;
+import io.ferry.reconciler.ProgressListener;
+import io.ferry.reconciler.ReconcileOptions;
+import io.ferry.reconciler.ReconcileReport;
+import io.ferry.reconciler.Reconciler;
+import io.ferry.reconciler.sql.SqlTable;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cutover of the shared design: pre-check, pre-verify at R0 online, freeze, drain to F,
+ * verify (R0, F] only, switch. Any failure aborts it: the freeze is undone, etcd stays
+ * authoritative, the record says why. The downtime, from the start of the freeze to the switch,
+ * is measured, printed and stored.
+ */
+public final class Cutover {
+
+    /**
+     * How to cut over.
+     *
+     * @param prefixes replicated prefixes
+     * @param mode how writers are stopped
+     * @param markerKey the freeze marker, under a replicated prefix
+     * @param versionKey the key that marks etcd's data as migrated
+     * @param fenceKey the key written to end each online verification round
+     * @param maxLag the most revisions the sink may be behind at the pre-check
+     * @param quiet how long etcd must see no write before the freeze is complete
+     * @param timeout the limit for each waiting step
+     */
+    public record Plan(List<String> prefixes, FreezeMode mode, byte[] markerKey, byte[] versionKey, byte[] fenceKey, long maxLag,
+                       Duration quiet, Duration timeout) {
+    }
+
+    /**
+     * A completed cutover.
+     *
+     * @param r0 the revision verified in full online
+     * @param f the freeze revision
+     * @param downtimeMs from the start of the freeze to the switch
+     * @param changedKeys keys changed in (R0, F], verified at F
+     */
+    public record Outcome(long r0, long f, long downtimeMs, long changedKeys) {
+    }
+
+    /** A round this short leaves few enough writes for the frozen verification. */
+    private static final Duration SHORT_ROUND = Duration.ofMillis(300);
+    private static final int MAX_ROUNDS = 5;
+
+    private final Client etcd;
+    private final SqlTable sql;
+    private final CutoverRecord record;
+    private final PrintStream out;
+
+    public Cutover(Client etcd, SqlTable sql, CutoverRecord record, PrintStream out) {
+        this.etcd = etcd;
+        this.sql = sql;
+        this.record = record;
+        this.out = out;
+    }
+
+    public Outcome run(Plan plan) throws Exception {
+        Steps steps = new Steps(out, 7);
+        Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql, ProgressListener.NONE);
+        long id = System.currentTimeMillis();
+        steps.run("pre-check: etcd, sink lag, compaction", () -> precheck(reconciler, plan));
+        long r0 = reconciler.currentRevision();
+        record.begin(id, r0);
+        Freeze freeze = new Freeze(etcd, plan.markerKey());
+        long freezeStart = 0;
+        try {
+            steps.run("pre-verify at R0=" + r0 + " (online)", () -> preVerify(reconciler, plan, r0));
+            Round online = steps.run("converge: verify changes since R0 online", () -> converge(plan, r0));
+            out.println("      R1 = " + online.revision + ", " + online.suspects.size() + " keys to compare again at F");
+            freezeStart = System.nanoTime();
+            long f = steps.run("freeze (" + plan.mode().name().toLowerCase(java.util.Locale.ROOT) + ")",
+                    () -> freeze.freeze(plan.mode(), Reconciler.distinctRoots(plan.prefixes()), r0, plan.quiet(), plan.timeout()));
+            record.frozen(id, f, System.currentTimeMillis());
+            out.println("      F = " + f);
+            steps.run("drain: every partition's watermark >= F", () -> drain(f, plan.timeout()));
+            IncrementalVerifier.Result verified = steps.run("verify (R1, F]: changed keys only",
+                    () -> verify(plan, online, f));
+            String digest = digest(r0, f, verified.changedKeys());
+            long frozenSince = freezeStart;
+            long downtimeMs = steps.run("switch: record in SQL, mark etcd migrated", () -> {
+                etcd.getKVClient().put(ByteSequence.from(plan.versionKey()), ByteSequence.from("{\"migrated\":true,"
+                        + "\"freeze_revision\":" + f + ",\"digest\":\"" + digest + "\"}", StandardCharsets.UTF_8))
+                        .get(30, TimeUnit.SECONDS);
+                long ms = (System.nanoTime() - frozenSince) / 1_000_000;
+                record.switched(id, System.currentTimeMillis(), ms, digest);
+                return ms;
+            });
+            out.printf("Cutover complete: SQL is authoritative from revision F=%d. Downtime (freeze to switch): %d ms.%n",
+                    f, downtimeMs);
+            return new Outcome(r0, f, downtimeMs, verified.changedKeys());
+        } catch (Exception e) {
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            try {
+                freeze.unfreeze();
+            } finally {
+                record.aborted(id, reason);
+            }
+            throw new FerryException("cutover aborted, etcd stays authoritative and the freeze was undone: " + reason, e);
+        }
+    }
+
+    private String precheck(Reconciler reconciler, Plan plan) throws Exception {
+        // Watermarks first, then etcd: with writes going on, the lag can then only look larger, never negative.
+        Map<Integer, Long> marks = sql.watermarks();
+        long rev = reconciler.currentRevision();
+        if (marks.isEmpty()) {
+            throw new FerryException("the sink has stored no watermark: start it (ferry run or ferry sink) before a cutover");
+        }
+        long min = marks.values().stream().mapToLong(Long::longValue).min().orElse(-1);
+        if (rev - min > plan.maxLag()) {
+            throw new FerryException("the sink is " + (rev - min) + " revisions behind etcd, more than --max-lag "
+                    + plan.maxLag() + "; let it catch up first (ferry status)");
+        }
+        return "sink " + (rev - min) + " revisions behind";
+    }
+
+    private String preVerify(Reconciler reconciler, Plan plan, long r0) {
+        ReconcileReport report = reconciler.reconcile(plan.prefixes(),
+                ReconcileOptions.defaults().atRevision(r0).withWatermarkTimeout(plan.timeout()));
+        if (report.verdict() != ReconcileReport.Verdict.CLEAN) {
+            throw new FerryException("SQL differs from etcd at R0=" + r0 + " in " + report.differences().total()
+                    + " keys " + report.counts() + "; run ferry reconcile --repair, then the cutover again");
+        }
+        return report.etcdKeys() + " keys equal";
+    }
+
+    private String drain(long f, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long min = sql.watermarks().values().stream().mapToLong(Long::longValue).min().orElse(-1);
+            if (min >= f) {
+                return "";
+            }
+            if (System.nanoTime() > deadline) {
+                throw new FerryException("the sink did not reach F=" + f + " within " + timeout.toSeconds()
+                        + " s (lowest watermark " + min + ")");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Where the online rounds ended: the last round's revision and the keys still to compare at F. */
+    private record Round(long revision, Set<ByteBuffer> suspects) {
+    }
+
+    /**
+     * Verifies, while writers still write, the changes since the last verified revision, round
+     * after round, until a round is short. Each round ends at a fence write whose event tells the
+     * history watch it has seen everything before it. The final, frozen verification then covers
+     * only the writes of the last short round, so the downtime follows the write rate, not the
+     * data size or how long the full pre-verification took. A key that differs online may just
+     * have changed again after the round's fence, so it is compared again in the next round.
+     */
+    private Round converge(Plan plan, long r0) throws Exception {
+        Round round = new Round(r0, Set.of());
+        for (int i = 1; i <= MAX_ROUNDS; i++) {
+            long started = System.nanoTime();
+            long fence = etcd.getKVClient().put(ByteSequence.from(plan.fenceKey()),
+                    ByteSequence.from(Integer.toString(i), StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS)
+                    .getHeader().getRevision();
+            drain(fence, plan.timeout());
+            IncrementalVerifier.Result r = new IncrementalVerifier(etcd.getKVClient(), etcd.getWatchClient(), sql)
+                    .verify(plan.prefixes(), round.revision, plan.fenceKey(), fence, plan.timeout(), round.suspects);
+            round = new Round(fence, r.differingKeys());
+            if (System.nanoTime() - started < SHORT_ROUND.toNanos()) {
+                break;
+            }
+        }
+        return round;
+    }
+
+    private IncrementalVerifier.Result verify(Plan plan, Round online, long f) {
+        IncrementalVerifier.Result result = new IncrementalVerifier(etcd.getKVClient(), etcd.getWatchClient(), sql)
+                .verify(plan.prefixes(), online.revision, plan.markerKey(), f, plan.timeout(), online.suspects);
+        if (!result.clean()) {
+            throw new FerryException(result.differences().total() + " of the " + result.changedKeys()
+                    + " keys changed in (R1, F] differ in SQL at F: " + result.differences().sample());
+        }
+        return result;
+    }
+
+    private static String digest(long r0, long f, long changed) throws Exception {
+        byte[] d = MessageDigest.getInstance("SHA-256").digest(("r0=" + r0 + ",f=" + f + ",changed=" + changed + ",clean=true")
+                .getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(d);
+    }
+}

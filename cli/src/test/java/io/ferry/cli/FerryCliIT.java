@@ -1,0 +1,92 @@
+package io.ferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the packaged {@code ferry.jar} as an operator would, and checks what it prints and returns. */
+@Timeout(120)
+class FerryCliIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void helpListsTheCommandsAndExitsZero() throws Exception {
+        Cli.Result r = run("--help");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("check"), r.out());
+        assertTrue(r.out().contains("Exit codes: 0 success, 1 differences found, 2 could not run."), r.out());
+    }
+
+    @Test
+    void badConfigPrintsEveryProblemAtOnceAndExitsTwo() throws Exception {
+        Path bad = Files.writeString(dir.resolve("ferry.yaml"), """
+                etcd:
+                  endpoints: etcd-without-scheme:2379
+                kafka:
+                  topic: "no spaces allowed"
+                sink:
+                  jdbc: postgresql://ferry:hunter2@db/app
+                  table: "drop table; --"
+                  tabel: typo
+                watcher.snapshot.page.keys: 0
+                """);
+
+        Cli.Result r = run("check", "-c", bad.toString());
+
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("5 problems"), r.err());
+        for (String key : List.of("etcd.endpoints", "kafka.topic", "sink.table", "sink.tabel", "watcher.snapshot.page.keys")) {
+            assertTrue(r.err().contains("  - " + key), "problem for " + key + " missing from:\n" + r.err());
+        }
+        assertTrue(r.err().contains("Did you mean 'sink.table'?"), r.err());
+        assertFalse(r.err().contains("hunter2"), "secrets must not be printed:\n" + r.err());
+    }
+
+    @Test
+    void goodConfigIsPrintedWithSecretsMasked() throws Exception {
+        Path good = Files.writeString(dir.resolve("ferry.yaml"), """
+                etcd.prefix: /v1/
+                kafka.bootstrap: 127.0.0.1:9092
+                sink.jdbc: postgresql://ferry:${FERRY_IT_PASSWORD}@127.0.0.1:5432/test
+                """);
+
+        Cli.Result r = run("check", "-c", good.toString());
+
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("sink.jdbc = postgresql://ferry:****@127.0.0.1:5432/test"), r.out());
+        assertTrue(r.out().contains("etcd.prefix = /v1/"), r.out());
+        assertFalse(r.out().contains("it-secret"), r.out());
+    }
+
+    @Test
+    void missingFileAndUnknownCommandExitTwoWithAHint() throws Exception {
+        Cli.Result missing = run("check", "-c", dir.resolve("absent.yaml").toString());
+        assertEquals(2, missing.exit(), missing.toString());
+        assertTrue(missing.err().contains("no such file"), missing.err());
+
+        Cli.Result unknown = run("frobnicate");
+        assertEquals(2, unknown.exit(), unknown.toString());
+        assertTrue(unknown.err().contains("--help"), unknown.err());
+    }
+
+    @Test
+    void configDocsCommandPrintsTheCommittedReference() throws Exception {
+        Cli.Result r = run("config-docs");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(Files.readString(Path.of("..", "docs", "configuration.md")), r.out());
+    }
+
+    private Cli.Result run(String... args) throws Exception {
+        return Cli.run(dir, Map.of("FERRY_IT_PASSWORD", "it-secret"), args);
+    }
+}

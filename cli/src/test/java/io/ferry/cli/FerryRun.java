@@ -1,0 +1,129 @@
+package io.ferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ferry.testkit.EtcdServer;
+import io.ferry.testkit.KafkaBroker;
+import io.ferry.testkit.SqlDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A {@code ferry run} process on the testkit's servers, with the configuration file it reads and
+ * the operator commands the end-to-end tests run beside it.
+ */
+final class FerryRun implements AutoCloseable {
+
+    private final Path dir;
+    private final Path config;
+    private final SqlDatabase db;
+    private Process process;
+
+    private FerryRun(Path dir, Path config, SqlDatabase db) {
+        this.dir = dir;
+        this.config = config;
+        this.db = db;
+    }
+
+    /** Writes the configuration for {@code prefix} into {@code dir}; {@code extra} lines are appended. */
+    static FerryRun configure(Path dir, EtcdServer etcd, KafkaBroker kafka, SqlDatabase db, String prefix, String topic,
+                              String... extra) throws Exception {
+        List<String> lines = new ArrayList<>(List.of("etcd.endpoints: " + etcd.endpoint(), "etcd.prefix: " + prefix,
+                "kafka.bootstrap: " + kafka.bootstrapServers(), "kafka.topic: " + topic, "kafka.topic.partitions: 3",
+                "sink.jdbc: " + db.jdbcUrl()));
+        if (db.user() != null) {
+            lines.add("sink.user: " + db.user());
+            lines.add("sink.password: \"" + (db.password() == null ? "" : db.password()) + "\"");
+        }
+        if (Stream.of(extra).noneMatch(l -> l.startsWith("http.port:"))) {
+            lines.add("http.port: 0");
+        }
+        lines.addAll(List.of(extra));
+        lines.add("");
+        return new FerryRun(dir, Files.writeString(dir.resolve("ferry.yaml"), String.join("\n", lines)), db);
+    }
+
+    FerryRun start() throws Exception {
+        process = Cli.start(dir, "run", "-c", config.toString());
+        return this;
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Runs {@code ferry <command> -c ferry.yaml <args>}. */
+    Cli.Result command(String command, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(command, "-c", config.toString()));
+        all.addAll(List.of(args));
+        return Cli.run(dir, all.toArray(new String[0]));
+    }
+
+    JsonNode status() throws Exception {
+        Cli.Result r = command("status", "--json");
+        assertEquals(0, r.exit(), r.toString());
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    /** Waits until every partition's stored watermark has reached {@code revision}; returns that status. */
+    JsonNode awaitSinkAt(long revision, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        JsonNode s = null;
+        while (System.nanoTime() < deadline) {
+            assertTrue(alive(), () -> "ferry run died:\n" + Cli.tail(dir));
+            s = status();
+            if (s.get("sink").get("min_watermark").asLong() >= revision) {
+                return s;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("the sink did not reach revision " + revision + ": " + s + "\n" + Cli.tail(dir));
+    }
+
+    /** Runs {@code ferry reconcile} until it comes back clean, as after a repair. */
+    void awaitClean(Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        Cli.Result r = null;
+        while (System.nanoTime() < deadline) {
+            r = command("reconcile");
+            if (r.exit() == 0) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("reconcile is not clean: " + r);
+    }
+
+    /** Changes exactly one row behind the sink's back, as an operator or a bug might. */
+    void damage(String statement, String... params) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setBytes(i + 1, params[i].getBytes(StandardCharsets.UTF_8));
+            }
+            assertEquals(1, ps.executeUpdate(), statement);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (alive()) {
+            process.destroy();
+            try {
+                process.waitFor(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

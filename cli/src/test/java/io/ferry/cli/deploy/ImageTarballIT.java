@@ -1,0 +1,81 @@
+package io.ferry.cli.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OCI image tarball that {@code mvn -Pimage} writes (only that profile runs this test):
+ * its configuration runs Ferry as the unprivileged user, and its layers, unpacked into a
+ * directory, make a root file system in which the image's own Java runs the {@code ferry}
+ * command. No Docker daemon is needed to prove the image works.
+ */
+@Timeout(300)
+class ImageTarballIT {
+
+    private static final Path TARBALL = Path.of("target", "ferry-image.tar");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theImageRunsFerryAsAnUnprivilegedUser() throws Exception {
+        assertTrue(Files.exists(TARBALL), TARBALL.toAbsolutePath() + " is missing: run with -Pimage");
+        Path oci = Files.createDirectories(dir.resolve("oci"));
+        run(List.of("tar", "-xf", TARBALL.toAbsolutePath().toString(), "-C", oci.toString()));
+
+        JsonNode index = DeployFiles.json(oci.resolve("index.json"));
+        JsonNode manifest = DeployFiles.json(blob(oci, index.path("manifests").path(0).path("digest").asText()));
+        JsonNode config = DeployFiles.json(blob(oci, manifest.path("config").path("digest").asText())).path("config");
+        assertEquals("10001:10001", config.path("User").asText(), "the image runs as the unprivileged user ferry");
+        List<String> entrypoint = new ArrayList<>();
+        config.path("Entrypoint").forEach(a -> entrypoint.add(a.asText()));
+        assertEquals("/opt/java/bin/java", entrypoint.get(0), entrypoint.toString());
+        assertTrue(entrypoint.contains("io.ferry.cli.Ferry"), entrypoint.toString());
+        assertTrue(config.path("ExposedPorts").has("8787/tcp"), config.toString());
+
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+        for (JsonNode layer : manifest.path("layers")) {
+            run(List.of("tar", "--warning=no-unknown-keyword", "-xzf", blob(oci, layer.path("digest").asText()).toString(),
+                    "-C", rootfs.toString()));
+        }
+        assertTrue(Files.readString(rootfs.resolve("etc/passwd")).contains("ferry:x:10001:10001"), "the image has the user ferry");
+
+        // As a container runtime would: its own /proc (the loader resolves $ORIGIN through it) and the image's user.
+        Files.createDirectories(rootfs.resolve("proc"));
+        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--mount-proc=" + rootfs.resolve("proc")));
+        command.addAll(isRoot() ? List.of("chroot", "--userspec=10001:10001") : List.of("--map-root-user", "chroot"));
+        command.add(rootfs.toString());
+        command.addAll(entrypoint);
+        command.add("--version");
+        String out = run(command);
+        assertTrue(out.matches("(?s).*ferry \\d+\\.\\d+.*"), "ferry --version inside the image printed: " + out);
+    }
+
+    private static Path blob(Path oci, String digest) {
+        return oci.resolve("blobs").resolve(digest.replace(':', '/'));
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), command + " did not finish");
+        assertEquals(0, p.exitValue(), command + " failed:\n" + out);
+        return out;
+    }
+}

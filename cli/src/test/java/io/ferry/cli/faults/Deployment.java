@@ -1,0 +1,182 @@
+package io.ferry.cli.faults;
+
+import io.ferry.testkit.EtcdServer;
+import io.ferry.testkit.KafkaBroker;
+import io.ferry.testkit.Processes;
+import io.ferry.testkit.SqlDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Ferry as an operator runs it, in separate processes from the packaged jar: one watcher and, per
+ * target database, the sinks of its consumer group. A supervisor thread starts again whatever exits
+ * on its own (as systemd would) and writes it down for the report.
+ */
+final class Deployment implements AutoCloseable {
+
+    static final String TOPIC = "ferry.faults";
+    static final int PARTITIONS = 3;
+
+    private final Path dir;
+    private final FerryProcess watcher;
+    private final List<Target> targets;
+    private final List<TcpProxy> proxies;
+    private final List<String> unexpectedExits = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private Thread supervisor;
+
+    private Deployment(Path dir, FerryProcess watcher, List<Target> targets, List<TcpProxy> proxies) {
+        this.dir = dir;
+        this.proxies = proxies;
+        this.watcher = watcher;
+        this.targets = targets;
+    }
+
+    /** Writes one configuration file per database; {@code sinks[i]} sink processes for {@code dbs[i]}. */
+    static Deployment create(Path dir, EtcdServer etcd, KafkaBroker kafka, List<SqlDatabase> dbs, int[] sinks) throws IOException {
+        List<Target> targets = new ArrayList<>();
+        List<TcpProxy> proxies = new ArrayList<>();
+        // Ferry reaches etcd and the databases through proxies (the network faults); Kafka directly, because
+        // its clients connect to the address the broker advertises, which a plain proxy cannot rewrite.
+        TcpProxy etcdProxy = new TcpProxy("etcd", port(etcd.endpoint()));
+        proxies.add(etcdProxy);
+        for (int i = 0; i < dbs.size(); i++) {
+            SqlDatabase db = dbs.get(i);
+            String name = db.kind().name().toLowerCase(java.util.Locale.ROOT);
+            Path config = dir.resolve(name + ".yaml");
+            TcpProxy dbProxy = new TcpProxy(name, port(db.jdbcUrl()));
+            proxies.add(dbProxy);
+            Files.writeString(config, String.join("\n",
+                    "etcd.endpoints: http://127.0.0.1:" + etcdProxy.port(),
+                    "etcd.prefix: " + KeyPool.PREFIX,
+                    "kafka.bootstrap: " + kafka.bootstrapServers(),
+                    "kafka.topic: " + TOPIC,
+                    "kafka.topic.partitions: " + PARTITIONS,
+                    // A sink killed with -9 leaves its group member behind until the session times out;
+                    // the default 45 s would leave partitions unserved for most of a short run.
+                    "kafka.session.timeout.ms: 6000",
+                    "kafka.heartbeat.interval.ms: 1000",
+                    "sink.jdbc: " + db.jdbcUrl().replaceFirst("//127\\.0\\.0\\.1:\\d+/", "//127.0.0.1:" + dbProxy.port() + "/"),
+                    "sink.user: " + db.user(),
+                    "sink.password: \"" + db.password() + "\"",
+                    "sink.group: faults-" + name,
+                    // One watcher: without the election a restarted watcher need not wait out the old lease.
+                    "watcher.ha.enabled: false",
+                    "http.enabled: false",
+                    ""), StandardCharsets.UTF_8);
+            List<FerryProcess> group = new ArrayList<>();
+            for (int s = 0; s < sinks[i]; s++) {
+                group.add(new FerryProcess("sink-" + name + "-" + s, "sink", config, dir));
+            }
+            targets.add(new Target(name, db, config, group));
+        }
+        FerryProcess watcher = new FerryProcess("watcher", "watch", targets.get(0).config(), dir);
+        return new Deployment(dir, watcher, targets, proxies);
+    }
+
+    /** The port of a loopback URL such as http://127.0.0.1:2379 or jdbc:postgresql://127.0.0.1:5432/db. */
+    private static int port(String url) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("//127\\.0\\.0\\.1:(\\d+)").matcher(url);
+        if (!m.find()) {
+            throw new IllegalStateException("The fault suite proxies loopback servers only; cannot proxy " + url);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    List<TcpProxy> proxies() {
+        return proxies;
+    }
+
+    void start() {
+        watcher.start();
+        targets.forEach(t -> t.sinks().forEach(FerryProcess::start));
+        supervisor = new Thread(this::supervise, "faults-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
+    }
+
+    /** Waits until the watcher streams and every sink runs, so the topic and the tables exist before any fault. */
+    void awaitReady(Duration limit) {
+        List<FerryProcess> all = new ArrayList<>(sinks());
+        all.add(0, watcher);
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (FerryProcess p : all) {
+            if (!p.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                throw new IllegalStateException(p.name() + " did not become ready within " + limit.toSeconds() + " s\n" + p.tail());
+            }
+        }
+    }
+
+    FerryProcess watcher() {
+        return watcher;
+    }
+
+    List<Target> targets() {
+        return targets;
+    }
+
+    List<FerryProcess> sinks() {
+        return targets.stream().flatMap(t -> t.sinks().stream()).toList();
+    }
+
+    List<String> unexpectedExits() {
+        return List.copyOf(unexpectedExits);
+    }
+
+    /**
+     * {@code ferry replay --from-beginning} for {@code target}, tried up to three times as an operator
+     * would: it goes through the database proxy, whose resets can fail a single attempt with "cannot
+     * connect" (exit code 2). Returns how many attempts it took; throws when all three fail.
+     */
+    int replayFromBeginning(Target target) {
+        Path log = dir.resolve("replay-" + target.name() + ".log");
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Process p = Processes.start(FerryProcess.javaCommand("replay", target.config(), "--from-beginning"), log, Map.of());
+            if (Processes.await(p, Duration.ofMinutes(2)) == 0) {
+                return attempt;
+            }
+            Workload.sleep(1000);
+        }
+        throw new IllegalStateException("ferry replay --from-beginning on " + target.name() + " failed three times\n"
+                + Processes.tail(log, 30));
+    }
+
+    private void supervise() {
+        // Bounded by the flag the test sets at the end; one pass every half second.
+        while (!stop.get()) {
+            List<FerryProcess> all = new ArrayList<>(sinks());
+            all.add(watcher);
+            for (FerryProcess p : all) {
+                Integer exit = p.restartIfExited();
+                if (exit != null) {
+                    unexpectedExits.add(p.name() + " exited by itself with code " + exit + " at " + java.time.Instant.now()
+                            + "; restarted");
+                }
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop.set(true);
+        if (supervisor != null) {
+            supervisor.interrupt();
+        }
+        sinks().forEach(FerryProcess::stop);
+        watcher.stop();
+        proxies.forEach(TcpProxy::close);
+    }
+}

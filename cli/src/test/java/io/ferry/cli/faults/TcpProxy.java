@@ -1,0 +1,126 @@
+package io.ferry.cli.faults;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A loopback TCP proxy between Ferry and one server, for network faults: {@link #resetAll()} ends
+ * every connection with a RST, {@link #delay(long)} holds each chunk of data back. One thread per
+ * direction per connection; Ferry opens a handful of connections per server.
+ */
+final class TcpProxy implements AutoCloseable {
+
+    private final String name;
+    private final int targetPort;
+    private final ServerSocket server;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long delayMs;
+
+    TcpProxy(String name, int targetPort) throws IOException {
+        this.name = name;
+        this.targetPort = targetPort;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(this::accept, "faults-proxy-" + name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    String name() {
+        return name;
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    /** Resets every open connection (SO_LINGER 0, so the peers see a RST); returns how many sockets it closed. */
+    int resetAll() {
+        int n = 0;
+        for (Socket s : open) {
+            try {
+                s.setSoLinger(true, 0);
+            } catch (IOException e) {
+                // already closed: nothing to reset
+            }
+            closeQuietly(s);
+            n++;
+        }
+        return n;
+    }
+
+    /** Holds every chunk back by {@code ms} from now on; 0 ends the delay. */
+    void delay(long ms) {
+        delayMs = ms;
+    }
+
+    private void accept() {
+        // Ends when close() closes the server socket.
+        while (!closed.get()) {
+            Socket client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                return;
+            }
+            try {
+                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                open.add(client);
+                open.add(upstream);
+                pump(client, upstream, "up");
+                pump(upstream, client, "down");
+            } catch (IOException e) {
+                // The server is down (a restart fault): the client sees its connection refused-and-closed.
+                closeQuietly(client);
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to, String direction) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[64 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                // Ends at end of stream or when either socket is closed.
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    long d = delayMs;
+                    if (d > 0) {
+                        Thread.sleep(d);
+                    }
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // a reset, or the other side went away: close both below
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
+            }
+        }, "faults-proxy-" + name + "-" + direction);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() {
+        closed.set(true);
+        closeQuietly(server);
+        resetAll();
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // closing is best effort
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.ferry.cli.faults;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Writers against real etcd, paced to {@link FaultSettings#ops()} key writes over the run. Every
+ * request holds the read side of a lock that an etcd restart takes for writing: a write whose outcome
+ * is unknown (etcd died under it) would make the history a guess, so etcd is only restarted between
+ * requests. Any write that fails anyway stops the run with a harness error.
+ */
+final class Workload implements AutoCloseable {
+
+    private final Client etcd;
+    private final KeyPool pool;
+    private final History history;
+    private final FaultSettings settings;
+    private final OpCounts counts = new OpCounts();
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    Workload(Client etcd, KeyPool pool, History history, FaultSettings settings) {
+        this.etcd = etcd;
+        this.pool = pool;
+        this.history = history;
+        this.settings = settings;
+    }
+
+    void start(long deadlineNanos) {
+        double perWorkerPerSecond = settings.ops() / (double) settings.workload().toSeconds() / settings.workers();
+        for (int w = 0; w < settings.workers(); w++) {
+            WorkloadWorker worker = new WorkloadWorker(w, etcd, pool, history, counts, settings, gate.readLock());
+            Thread t = new Thread(() -> {
+                try {
+                    worker.run(deadlineNanos, perWorkerPerSecond, stop);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    stop.set(true);
+                }
+            }, "faults-workload-" + w);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    /** Holds every writer between requests while {@code action} runs (an etcd restart), then probes etcd. */
+    void paused(Runnable action) {
+        long t0 = System.nanoTime();
+        gate.writeLock().lock();
+        try {
+            action.run();
+            awaitAnswer();
+        } finally {
+            gate.writeLock().unlock();
+            counts.pausedMillis.addAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        }
+    }
+
+    /** The current etcd revision, from a range response header. */
+    long revision() throws Exception {
+        return etcd.getKVClient().get(pool.bytes(0), GetOption.builder().withCountOnly(true).build())
+                .get(30, TimeUnit.SECONDS).getHeader().getRevision();
+    }
+
+    boolean failed() {
+        return failure.get() != null;
+    }
+
+    /** Waits for the writers to finish their deadline; rethrows the first harness error. */
+    void awaitEnd(Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (Thread t : threads) {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        Throwable e = failure.get();
+        if (e != null) {
+            throw new IllegalStateException("The workload failed (a harness error, not a Ferry verdict): " + e, e);
+        }
+    }
+
+    OpCounts counts() {
+        return counts;
+    }
+
+    @Override
+    public void close() {
+        stop.set(true);
+    }
+
+    private void awaitAnswer() {
+        // jetcd reconnects on its own; reads are retried by jetcd, so one read proves the channel is back.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Exception last = null;
+        for (int i = 0; i < 600 && System.nanoTime() < deadline; i++) {
+            try {
+                revision();
+                return;
+            } catch (Exception e) {
+                last = e;
+                sleep(100);
+            }
+        }
+        throw new IllegalStateException("etcd did not answer the workload's client within 60 s after its restart", last);
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
