@@ -1,0 +1,53 @@
+package io.ferry.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Sizes and switches of a bench run, from system properties ({@code -Dbench.keys=1000000}); the
+ * defaults keep the whole run under 30 minutes on a shared 2-core machine.
+ *
+ * @param keys keys of the snapshot, replay and reconcile scenarios ({@code bench.keys})
+ * @param valueBytes value size ({@code bench.value.bytes})
+ * @param steadyKeys key space of the steady-state writes ({@code bench.steady.keys})
+ * @param steadySeconds length of each steady-state step ({@code bench.steady.seconds})
+ * @param steadyFractions write rates of the steps, as fractions of etcd's measured maximum ({@code bench.steady.fractions})
+ * @param cutoverKeys key counts of the cutover runs ({@code bench.cutover.keys})
+ * @param scenarios which to run ({@code bench.scenarios}); snapshot feeds replay and reconcile
+ * @param out where results (JSON) and plots (PNG) go ({@code bench.out})
+ * @param ferryJar the packaged {@code ferry} command, run as child processes ({@code bench.ferry.jar})
+ */
+record BenchSettings(int keys, int valueBytes, int steadyKeys, int steadySeconds, List<Double> steadyFractions,
+                     List<Integer> cutoverKeys, Set<String> scenarios, Path out, Path ferryJar) {
+
+    static final List<String> ALL = List.of("snapshot", "replay", "reconcile", "steady", "cutover");
+
+    static BenchSettings fromSystemProperties() {
+        Set<String> scenarios = Arrays.stream(System.getProperty("bench.scenarios", String.join(",", ALL)).split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        for (String s : scenarios) {
+            if (!ALL.contains(s)) {
+                throw new IllegalArgumentException("bench.scenarios: unknown scenario '" + s + "'; known: " + ALL);
+            }
+        }
+        return new BenchSettings(
+                Integer.getInteger("bench.keys", 100_000),
+                Integer.getInteger("bench.value.bytes", 256),
+                Integer.getInteger("bench.steady.keys", 10_000),
+                Integer.getInteger("bench.steady.seconds", 20),
+                Arrays.stream(System.getProperty("bench.steady.fractions", "0.05,0.25,0.5,1.0").split(","))
+                        .map(String::trim).map(Double::valueOf).toList(),
+                Arrays.stream(System.getProperty("bench.cutover.keys", "10000,100000").split(","))
+                        .map(String::trim).map(Integer::valueOf).toList(),
+                scenarios,
+                Path.of(System.getProperty("bench.out", "docs/benchmarks")),
+                Path.of(System.getProperty("bench.ferry.jar", "cli/target/ferry.jar")));
+    }
+
+    boolean runs(String scenario) {
+        return scenarios.contains(scenario);
+    }
+}

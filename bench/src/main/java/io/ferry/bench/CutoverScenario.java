@@ -1,0 +1,137 @@
+package io.ferry.bench;
+
+import io.etcd.jetcd.KV;
+import io.ferry.testkit.SqlDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cutover downtime at several key counts, with the packaged {@code ferry} command as child
+ * processes, as an operator runs it: {@code ferry run -c ferry.yaml} replicates a freshly loaded
+ * prefix into PostgreSQL, then {@code ferry cutover -c ferry.yaml} (freeze by marker) prints its
+ * downtime, freeze to switch. The peak RSS of both processes is sampled while they run, which is
+ * also the memory figure of the packaged command.
+ */
+final class CutoverScenario {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CutoverScenario.class);
+    private static final Pattern DOWNTIME = Pattern.compile("Downtime \\(freeze to switch\\): (\\d+) ms");
+
+    private final Stack stack;
+    private final BenchSettings settings;
+
+    CutoverScenario(Stack stack, BenchSettings settings) {
+        this.stack = stack;
+        this.settings = settings;
+    }
+
+    void run(ScenarioResult result) throws Exception {
+        Path jar = settings.ferryJar().toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the cutover scenario runs the packaged command, " + jar
+                    + ", which is missing: build it with `mvn -pl cli -am package -DskipTests` (bench/run does)");
+        }
+        KV kv = stack.etcd.client().getKVClient();
+        List<Map<String, Object>> runs = new ArrayList<>();
+        Path work = Files.createTempDirectory("ferry-bench-cutover-");
+        for (int keys : settings.cutoverKeys()) {
+            String prefix = "/bench/cutover-" + keys + "/";
+            String topic = "bench.cutover." + keys;
+            LOG.info("Cutover: {} keys", keys);
+            LoadReport load = new LoadGenerator(kv).run(LoadProfile.bulk(prefix, keys, settings.valueBytes(), false),
+                    AckListener.NONE);
+            if (load.keysWritten() != keys) {
+                throw new IllegalStateException("the bulk load of " + prefix + " wrote " + load.keysWritten() + " of " + keys);
+            }
+            long revision = SnapshotScenario.currentRevision(kv);
+            try (SqlDatabase db = stack.database(SqlDatabase.Kind.POSTGRES);
+                 WatermarkProbe probe = new WatermarkProbe(db, topic)) {
+                Path config = work.resolve("ferry-" + keys + ".yaml");
+                Files.writeString(config, yaml(prefix, topic, db));
+                // The topic is made first: a sink that subscribes before the watcher has created it
+                // waited for minutes in the first runs of this bench (reported with the results).
+                stack.createTopic(topic, FerryPipeline.PARTITIONS);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("keys", keys);
+                long start = System.nanoTime();
+                try (ChildJvm run = ChildJvm.start(List.of(), List.of("-jar", jar.toString(), "run", "-c", config.toString()),
+                        work.resolve("run-" + keys + ".log"), line -> { })) {
+                    awaitVisible(probe, revision, run, work.resolve("run-" + keys + ".log"));
+                    m.put("ferry_run_snapshot_seconds", (System.nanoTime() - start) / 1e9);
+                    ChildJvm cut = ChildJvm.start(List.of(), List.of("-jar", jar.toString(), "cutover", "-c",
+                            config.toString()), null, line -> LOG.info("[cutover {}] {}", keys, line));
+                    int code = cut.await(600, "ferry cutover");
+                    String out = String.join("\n", cut.output());
+                    Matcher d = DOWNTIME.matcher(out);
+                    if (code != 0 || !d.find()) {
+                        throw new IllegalStateException("ferry cutover exited with " + code
+                                + " without reporting its downtime:\n" + out);
+                    }
+                    m.put("downtime_ms", Long.parseLong(d.group(1)));
+                    m.put("cutover_peak_rss_mib", cut.peakRssMiB());
+                    m.put("run_peak_rss_mib", run.peakRssMiB());
+                }
+                runs.add(m);
+            }
+        }
+        result.put("runs", runs).put("freeze", "marker; no writers during the cutover").put("jvm_options",
+                "defaults (no -Xmx)");
+        Map<String, Object> small = runs.get(0);
+        Map<String, Object> large = runs.get(runs.size() - 1);
+        double ratio = ((Long) large.get("downtime_ms")).doubleValue() / Math.max(1, (Long) small.get("downtime_ms"));
+        result.ratioAtMost(String.format(Locale.ROOT, "downtime at %,d keys / downtime at %,d keys",
+                (Integer) large.get("keys"), (Integer) small.get("keys")), ratio, 1.25);
+        double rss = ((Double) large.get("run_peak_rss_mib")) / ((Double) small.get("run_peak_rss_mib"));
+        result.ratioAtMost(String.format(Locale.ROOT, "ferry run peak RSS at %,d keys / at %,d keys",
+                (Integer) large.get("keys"), (Integer) small.get("keys")), rss, 1.25);
+        StringBuilder s = new StringBuilder();
+        for (Map<String, Object> r : runs) {
+            s.append(String.format(Locale.ROOT, "%,d keys: downtime %d ms, ferry run peak RSS %.0f MiB, cutover %.0f MiB; ",
+                    (Integer) r.get("keys"), (Long) r.get("downtime_ms"), (Double) r.get("run_peak_rss_mib"),
+                    (Double) r.get("cutover_peak_rss_mib")));
+        }
+        result.summary("cutover: %s ratio %.2f", s.toString().trim(), ratio);
+    }
+
+    private static void awaitVisible(WatermarkProbe probe, long revision, ChildJvm run, Path log) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+        while (probe.minWatermark(FerryPipeline.PARTITIONS) < revision) {
+            if (!run.alive()) {
+                throw new IllegalStateException("ferry run exited before SQL reached revision " + revision + "; its log: " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("ferry run did not bring SQL to revision " + revision
+                        + " within 20 minutes; its log: " + log);
+            }
+            Thread.sleep(50); // polling the stored watermark is the measurement
+        }
+    }
+
+    private String yaml(String prefix, String topic, SqlDatabase db) {
+        StringBuilder y = new StringBuilder();
+        y.append("etcd.endpoints: ").append(stack.etcd.endpoint()).append('\n');
+        y.append("etcd.prefix: ").append(prefix).append('\n');
+        y.append("kafka.bootstrap: ").append(stack.kafka.bootstrapServers()).append('\n');
+        y.append("kafka.topic: ").append(topic).append('\n');
+        y.append("watcher.ha.enabled: false\n");
+        y.append("http.enabled: false\n");
+        y.append("sink.jdbc: \"").append(db.jdbcUrl()).append("\"\n");
+        if (!db.user().isEmpty()) {
+            y.append("sink.user: ").append(db.user()).append('\n');
+        }
+        if (!db.password().isEmpty()) {
+            y.append("sink.password: \"").append(db.password()).append("\"\n");
+        }
+        return y.toString();
+    }
+}

@@ -1,0 +1,84 @@
+package io.ferry.bench;
+
+import io.ferry.core.config.FerryConfig;
+import io.ferry.sink.JdbcSink;
+import io.ferry.testkit.SqlDatabase;
+import io.ferry.watcher.EtcdWatcher;
+import io.ferry.watcher.WatcherState;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Ferry's own components run in this JVM exactly as {@code ferry run} wires them: an
+ * {@link EtcdWatcher} into a topic and a {@link JdbcSink} from it, either or both.
+ */
+final class FerryPipeline implements AutoCloseable {
+
+    static final int PARTITIONS = 6;
+
+    private final EtcdWatcher watcher;
+    private final JdbcSink sink;
+
+    private FerryPipeline(EtcdWatcher watcher, JdbcSink sink) {
+        this.watcher = watcher;
+        this.sink = sink;
+    }
+
+    /** The configuration of one pipeline: its prefix, topic, database and consumer group. */
+    static FerryConfig config(Stack stack, String prefix, String topic, SqlDatabase db, String group) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("etcd.endpoints", stack.etcd.endpoint());
+        m.put("etcd.prefix", prefix);
+        m.put("kafka.bootstrap", stack.kafka.bootstrapServers());
+        m.put("kafka.topic", topic);
+        m.put("kafka.topic.partitions", PARTITIONS);
+        // One watcher per topic in the bench: the election would only add a lease round trip.
+        m.put("watcher.ha.enabled", false);
+        m.put("sink.jdbc", db.jdbcUrl());
+        m.put("sink.group", group);
+        if (!db.user().isEmpty()) {
+            m.put("sink.user", db.user());
+        }
+        if (!db.password().isEmpty()) {
+            m.put("sink.password", db.password());
+        }
+        return FerryConfig.fromMap(m);
+    }
+
+    static FerryPipeline sinkOnly(FerryConfig config, MeterRegistry registry) {
+        JdbcSink sink = JdbcSink.create(config, registry);
+        sink.start();
+        return new FerryPipeline(null, sink);
+    }
+
+    /** Starts the sink first, so that its group has joined when the watcher's first records arrive. */
+    static FerryPipeline both(FerryConfig config, MeterRegistry registry) {
+        JdbcSink sink = JdbcSink.create(config, registry);
+        sink.start();
+        EtcdWatcher watcher = EtcdWatcher.create(config, registry);
+        watcher.start();
+        return new FerryPipeline(watcher, sink);
+    }
+
+    /** Throws when a component failed, naming it and why, so a wait never outlives a dead pipeline. */
+    void check() {
+        if (sink != null && sink.state() == JdbcSink.State.FAILED) {
+            throw new IllegalStateException("the sink failed: " + sink.failure(), sink.failure());
+        }
+        if (watcher != null && watcher.state() == WatcherState.FAILED) {
+            throw new IllegalStateException("the watcher failed: " + watcher.failure().orElse(null),
+                    watcher.failure().orElse(null));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (sink != null) {
+            sink.close();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.ferry.bench;
+
+import io.etcd.jetcd.Client;
+import io.ferry.core.config.FerryConfig;
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.reconciler.ReconcileOptions;
+import io.ferry.reconciler.ReconcileReport;
+import io.ferry.reconciler.Reconciler;
+import io.ferry.reconciler.sql.SqlTable;
+import io.ferry.reconciler.sql.SqlTables;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reconcile scenario's child JVM, started with a capped heap so that the reconciler's bounded
+ * memory is tested, not assumed. Reads etcd raw (the reference), reconciles, reads raw again, and
+ * prints one {@code RESULT key=value ...} line.
+ *
+ * <p>Arguments: etcd endpoint, prefix, revision, JDBC URL, user, password (may be empty).
+ */
+public final class ReconcileChild {
+
+    static final String RESULT = "RESULT ";
+
+    private ReconcileChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String endpoint = args[0];
+        String prefix = args[1];
+        long revision = Long.parseLong(args[2]);
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("etcd.endpoints", endpoint);
+        flat.put("etcd.prefix", prefix);
+        flat.put("sink.jdbc", args[3]);
+        if (args.length > 4 && !args[4].isEmpty()) {
+            flat.put("sink.user", args[4]);
+        }
+        if (args.length > 5 && !args[5].isEmpty()) {
+            flat.put("sink.password", args[5]);
+        }
+        FerryConfig config = FerryConfig.fromMap(flat);
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (Client etcd = Client.builder().endpoints(endpoint).build();
+             SqlTable sql = SqlTables.open(JdbcTarget.of(config.sink()), config.sink().table())) {
+            RawRangeRead.Result before = RawRangeRead.read(etcd.getKVClient(), prefix, revision, 1000);
+            MemoryWatch.reset();
+            long start = System.nanoTime();
+            ReconcileReport report = new Reconciler(etcd.getKVClient(), sql, (done, total, diffs) -> { })
+                    .reconcile(List.of(prefix), ReconcileOptions.defaults().withPageKeys(2000)
+                            .withWatermarkTimeout(Duration.ofSeconds(60)).atRevision(revision));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double heap = MemoryWatch.peakHeapMiB();
+            double rss = MemoryWatch.peakRssMiB("self");
+            RawRangeRead.Result after = RawRangeRead.read(etcd.getKVClient(), prefix, revision, 1000);
+            out.put("keys", report.etcdKeys());
+            out.put("verdict", report.verdict().name());
+            out.put("differences", report.differences().total());
+            out.put("reconcile_seconds", seconds);
+            out.put("raw_read_seconds_before", before.seconds());
+            out.put("raw_read_seconds_after", after.seconds());
+            out.put("max_heap_mib", Runtime.getRuntime().maxMemory() / 1048576.0);
+            out.put("peak_heap_mib", heap);
+            out.put("peak_rss_mib", rss);
+        }
+        StringBuilder line = new StringBuilder(RESULT);
+        out.forEach((k, v) -> line.append(k).append('=').append(v).append(' '));
+        System.out.println(line.toString().trim());
+        System.exit(0);
+    }
+}

@@ -1,0 +1,80 @@
+package io.ferry.bench;
+
+import io.ferry.core.config.FerryConfig;
+import io.ferry.testkit.SqlDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replay: the snapshot's change topic, already in Kafka, applied by Ferry's {@code JdbcSink}
+ * alone into an empty PostgreSQL, MariaDB and SQLite database, timed from the sink's start until
+ * its watermark reaches the snapshot revision. References of the same run, in the same database:
+ * the server-side {@code INSERT ... SELECT} (insert limit) and guarded upsert (upsert limit) of
+ * the rows the sink wrote.
+ */
+final class ReplayScenario {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayScenario.class);
+
+    private final Stack stack;
+
+    ReplayScenario(Stack stack) {
+        this.stack = stack;
+    }
+
+    void run(Snapshot snapshot, ScenarioResult result) throws Exception {
+        result.put("records", snapshot.keys()).put("topic", snapshot.topic());
+        StringBuilder summary = new StringBuilder();
+        for (SqlDatabase.Kind kind : List.of(SqlDatabase.Kind.POSTGRES, SqlDatabase.Kind.MARIADB, SqlDatabase.Kind.SQLITE)) {
+            String name = kind.name().toLowerCase(Locale.ROOT);
+            LOG.info("Replay: {} records of {} into {}", snapshot.keys(), snapshot.topic(), name);
+            try (SqlDatabase db = stack.database(kind)) {
+                FerryConfig config = FerryPipeline.config(stack, snapshot.prefix(), snapshot.topic(), db,
+                        "bench-replay-" + name);
+                MemoryWatch.reset();
+                double seconds;
+                long rows;
+                try (WatermarkProbe probe = new WatermarkProbe(db, snapshot.topic())) {
+                    long start = System.nanoTime();
+                    try (FerryPipeline sink = FerryPipeline.sinkOnly(config, new SimpleMeterRegistry())) {
+                        probe.await(snapshot.revision(), sink, Duration.ofMinutes(20));
+                        seconds = (System.nanoTime() - start) / 1e9;
+                    }
+                    rows = probe.count("etcd_kv");
+                }
+                if (rows != snapshot.keys()) {
+                    throw new IllegalStateException(name + " holds " + rows + " rows after the replay, not " + snapshot.keys());
+                }
+                double heap = MemoryWatch.peakHeapMiB();
+                double rss = MemoryWatch.peakRssMiB("self");
+                ServerSideLimits.Rates limits = ServerSideLimits.measure(db, "etcd_kv");
+                double rate = rows / seconds;
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("sink_seconds", seconds);
+                m.put("sink_rows_per_s", rate);
+                m.put("server_insert_select_rows_per_s", limits.insertRowsPerSecond());
+                m.put("server_guarded_upsert_rows_per_s", limits.upsertRowsPerSecond());
+                m.put("bench_jvm_peak_heap_mib", heap);
+                m.put("bench_jvm_peak_rss_mib", rss);
+                result.put(name, m);
+                double vsInsert = rate / limits.insertRowsPerSecond();
+                double vsUpsert = rate / limits.upsertRowsPerSecond();
+                if (kind == SqlDatabase.Kind.POSTGRES) {
+                    result.ratioAtLeast(name + ": sink replay rate / server-side insert limit", vsInsert, 0.5);
+                } else {
+                    result.ratio(name + ": sink replay rate / server-side insert limit", vsInsert);
+                }
+                result.ratio(name + ": sink replay rate / server-side upsert limit", vsUpsert);
+                summary.append(String.format(Locale.ROOT, "%s %,.0f rows/s = %.2fx insert, %.2fx upsert limit; ",
+                        name, rate, vsInsert, vsUpsert));
+            }
+        }
+        result.summary("replay of %,d records: %s", snapshot.keys(), summary.toString().trim());
+    }
+}

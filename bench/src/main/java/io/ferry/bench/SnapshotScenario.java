@@ -1,0 +1,108 @@
+package io.ferry.bench;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.options.GetOption;
+import io.ferry.core.config.FerryConfig;
+import io.ferry.testkit.SqlDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snapshot: N keys loaded into etcd, then Ferry's watcher and sink started on an empty database;
+ * the time until SQL holds the whole prefix at the load's revision (its lowest watermark reaches
+ * it and the row count is N). References of the same run: a raw paged etcd read of the prefix
+ * (1000 keys per page, just before each copy) and the database's server-side
+ * {@code INSERT ... SELECT} of the same rows.
+ */
+final class SnapshotScenario {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotScenario.class);
+    static final String PREFIX = "/bench/snapshot/";
+
+    private final Stack stack;
+    private final BenchSettings settings;
+
+    SnapshotScenario(Stack stack, BenchSettings settings) {
+        this.stack = stack;
+        this.settings = settings;
+    }
+
+    /** Runs on SQLite then PostgreSQL; returns the PostgreSQL copy, still open, for the next scenarios. */
+    Snapshot run(ScenarioResult result) throws Exception {
+        KV kv = stack.etcd.client().getKVClient();
+        int n = settings.keys();
+        LOG.info("Snapshot: loading {} keys of {} B into etcd", n, settings.valueBytes());
+        LoadReport load = new LoadGenerator(kv).run(LoadProfile.bulk(PREFIX, n, settings.valueBytes(), false),
+                AckListener.NONE);
+        if (load.keysWritten() != n) {
+            throw new IllegalStateException("the bulk load wrote " + load.keysWritten() + " of " + n + " keys ("
+                    + load.failed() + " transactions failed); see the warnings above");
+        }
+        long revision = currentRevision(kv);
+        result.put("keys", n).put("value_bytes", settings.valueBytes()).put("etcd_revision", revision)
+                .put("etcd_bulk_load_keys_per_s", load.keysPerSecond());
+        Snapshot kept = null;
+        StringBuilder summary = new StringBuilder();
+        for (SqlDatabase.Kind kind : List.of(SqlDatabase.Kind.SQLITE, SqlDatabase.Kind.POSTGRES)) {
+            String name = kind.name().toLowerCase(Locale.ROOT);
+            RawRangeRead.Result raw = RawRangeRead.read(kv, PREFIX, revision, 1000);
+            SqlDatabase db = stack.database(kind);
+            String topic = "bench.snapshot." + name;
+            stack.createTopic(topic, FerryPipeline.PARTITIONS);
+            FerryConfig config = FerryPipeline.config(stack, PREFIX, topic, db, "bench-snapshot");
+            MemoryWatch.reset();
+            double seconds;
+            long rows;
+            try (WatermarkProbe probe = new WatermarkProbe(db, topic)) {
+                long start = System.nanoTime();
+                try (FerryPipeline pipeline = FerryPipeline.both(config, new SimpleMeterRegistry())) {
+                    probe.await(revision, pipeline, Duration.ofMinutes(20));
+                    seconds = (System.nanoTime() - start) / 1e9;
+                }
+                rows = probe.count("etcd_kv");
+            }
+            if (rows != n) {
+                throw new IllegalStateException(name + " holds " + rows + " rows after the snapshot, not " + n);
+            }
+            double heap = MemoryWatch.peakHeapMiB();
+            double rss = MemoryWatch.peakRssMiB("self");
+            ServerSideLimits.Rates limits = ServerSideLimits.measure(db, "etcd_kv");
+            double ferryRate = n / seconds;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ferry_seconds", seconds);
+            m.put("ferry_keys_per_s", ferryRate);
+            m.put("raw_etcd_read_seconds", raw.seconds());
+            m.put("raw_etcd_read_keys_per_s", raw.keysPerSecond());
+            m.put("server_insert_select_rows_per_s", limits.insertRowsPerSecond());
+            m.put("bench_jvm_peak_heap_mib", heap);
+            m.put("bench_jvm_peak_rss_mib", rss);
+            result.put(name, m);
+            double vsRaw = ferryRate / raw.keysPerSecond();
+            double vsInsert = ferryRate / limits.insertRowsPerSecond();
+            result.ratioAtLeast(name + ": Ferry snapshot rate / raw paged etcd read", vsRaw, 0.5);
+            result.ratio(name + ": Ferry snapshot rate / server-side INSERT ... SELECT", vsInsert);
+            summary.append(String.format(Locale.ROOT, "%s %.1f s = %.2fx raw etcd read, %.2fx INSERT...SELECT; ",
+                    name, seconds, vsRaw, vsInsert));
+            if (kind == SqlDatabase.Kind.POSTGRES) {
+                kept = new Snapshot(PREFIX, n, revision, topic, db);
+            } else {
+                db.close();
+            }
+        }
+        result.summary("snapshot of %,d keys x %d B: %s", n, settings.valueBytes(), summary.toString().trim());
+        return kept;
+    }
+
+    static long currentRevision(KV kv) throws Exception {
+        return kv.get(ByteSequence.from(new byte[] {0}), GetOption.builder().withCountOnly(true).build())
+                .get(30, TimeUnit.SECONDS).getHeader().getRevision();
+    }
+}

@@ -1,0 +1,167 @@
+package io.ferry.bench;
+
+import io.etcd.jetcd.KV;
+import io.ferry.core.config.FerryConfig;
+import io.ferry.testkit.SqlDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Steady state: first etcd's maximum write rate here (single-key puts, many in flight, Ferry not
+ * running), then Ferry's watcher and sink into PostgreSQL while the load generator writes at fixed
+ * fractions of that maximum. For each step: etcd-ack-to-visible-in-SQL lag at p50, p99 and max,
+ * and the sustained rate (writes / time until SQL reached the step's last revision).
+ */
+final class SteadyStateScenario {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SteadyStateScenario.class);
+    static final String PREFIX = "/bench/steady/";
+    private static final int IN_FLIGHT = 128;
+    private static final Duration MAX_RATE_PROBE = Duration.ofSeconds(10);
+    private static final Duration DRAIN_LIMIT = Duration.ofMinutes(3);
+
+    private final Stack stack;
+    private final BenchSettings settings;
+    private final List<LagPoint> timeline = new ArrayList<>();
+
+    SteadyStateScenario(Stack stack, BenchSettings settings) {
+        this.stack = stack;
+        this.settings = settings;
+    }
+
+    List<LagPoint> timeline() {
+        return timeline;
+    }
+
+    void run(ScenarioResult result) throws Exception {
+        KV kv = stack.etcd.client().getKVClient();
+        LoadGenerator generator = new LoadGenerator(kv);
+        generator.run(LoadProfile.bulk(PREFIX, settings.steadyKeys(), settings.valueBytes(), false), AckListener.NONE);
+        LoadReport max = generator.run(LoadProfile.steady(PREFIX, settings.steadyKeys(), settings.valueBytes(), 0,
+                IN_FLIGHT, MAX_RATE_PROBE), AckListener.NONE);
+        double etcdMax = max.keysPerSecond();
+        LOG.info("Steady state: etcd takes at most {} puts/s here", Math.round(etcdMax));
+        result.put("keys", settings.steadyKeys()).put("value_bytes", settings.valueBytes())
+                .put("etcd_max_puts_per_s", etcdMax).put("step_seconds", settings.steadySeconds());
+        try (SqlDatabase db = stack.database(SqlDatabase.Kind.POSTGRES);
+             WatermarkProbe probe = new WatermarkProbe(db, "bench.steady")) {
+            stack.createTopic("bench.steady", FerryPipeline.PARTITIONS);
+            FerryConfig config = FerryPipeline.config(stack, PREFIX, "bench.steady", db, "bench-steady");
+            MemoryWatch.reset();
+            MeterRegistry registry = SinkAgeHistogram.registry();
+            try (FerryPipeline pipeline = FerryPipeline.both(config, registry)) {
+                probe.await(SnapshotScenario.currentRevision(kv), pipeline, Duration.ofMinutes(10));
+                AtomicReference<LagRecorder> current = new AtomicReference<>();
+                AtomicBoolean sampling = new AtomicBoolean(true);
+                Thread sampler = new Thread(() -> {
+                    try (WatermarkProbe own = new WatermarkProbe(db, "bench.steady")) {
+                        while (sampling.get()) {
+                            long wm = own.minWatermark(FerryPipeline.PARTITIONS);
+                            LagRecorder r = current.get();
+                            if (r != null) {
+                                r.sample(System.nanoTime(), wm);
+                            }
+                            Thread.sleep(5);
+                        }
+                    } catch (Exception e) {
+                        LOG.error("The watermark sampler stopped: {}", e.toString());
+                    }
+                }, "bench-watermark-sampler");
+                sampler.start();
+                List<Map<String, Object>> steps = new ArrayList<>();
+                double bestKeptUp = 0;
+                double sustainedAtMax = 0;
+                double offset = 0;
+                try {
+                    for (double fraction : settings.steadyFractions()) {
+                        LagRecorder recorder = new LagRecorder();
+                        current.set(recorder);
+                        double rate = fraction * etcdMax;
+                        LOG.info("Steady state: {} puts/s ({} of etcd's maximum) for {} s", Math.round(rate), fraction,
+                                settings.steadySeconds());
+                        long[] ageBefore = SinkAgeHistogram.counts(registry);
+                        long start = System.nanoTime();
+                        LoadReport load = generator.run(LoadProfile.steady(PREFIX, settings.steadyKeys(),
+                                settings.valueBytes(), rate, IN_FLIGHT, Duration.ofSeconds(settings.steadySeconds())),
+                                recorder);
+                        long loadEnd = System.nanoTime();
+                        probe.await(load.lastRevision(), pipeline, DRAIN_LIMIT);
+                        long visibleEnd = System.nanoTime();
+                        Thread.sleep(50); // let the sampler record the final watermark before the lags are read
+                        current.set(null);
+                        long[] ageAfter = SinkAgeHistogram.counts(registry);
+                        LagRecorder.Lags lags = recorder.lags();
+                        double p50 = lags.quantileMs(0.50, start, Long.MAX_VALUE);
+                        double p99 = lags.quantileMs(0.99, start, Long.MAX_VALUE);
+                        double maxLag = lags.quantileMs(1.0, start, Long.MAX_VALUE);
+                        double sustained = load.keysWritten() / ((visibleEnd - start) / 1e9);
+                        boolean etcdHeld = load.keysPerSecond() >= 0.95 * rate;
+                        boolean keptUp = p99 < 250 && (visibleEnd - loadEnd) / 1e9 < 1.0;
+                        if (keptUp) {
+                            bestKeptUp = Math.max(bestKeptUp, load.keysPerSecond());
+                        }
+                        if (fraction >= 1.0) {
+                            sustainedAtMax = sustained;
+                        }
+                        Map<String, Object> step = new LinkedHashMap<>();
+                        step.put("fraction_of_etcd_max", fraction);
+                        step.put("offered_puts_per_s", rate);
+                        step.put("etcd_acked_puts_per_s", load.keysPerSecond());
+                        step.put("etcd_held_the_rate", etcdHeld);
+                        step.put("sustained_puts_per_s", sustained);
+                        step.put("drain_after_load_s", (visibleEnd - loadEnd) / 1e9);
+                        step.put("lag_p50_ms", p50);
+                        step.put("lag_p99_ms", p99);
+                        step.put("lag_max_ms", maxLag);
+                        step.put("writes_never_seen", lags.unseen());
+                        step.put("sink_age_p50_ms_at_most", SinkAgeHistogram.quantileMs(ageBefore, ageAfter, 0.5));
+                        step.put("sink_age_p99_ms_at_most", SinkAgeHistogram.quantileMs(ageBefore, ageAfter, 0.99));
+                        step.put("kept_up", keptUp);
+                        steps.add(step);
+                        for (int s = 0; s < settings.steadySeconds() + 1; s++) {
+                            long from = start + s * 1_000_000_000L;
+                            long to = from + 1_000_000_000L;
+                            double q50 = lags.quantileMs(0.5, from, to);
+                            if (!Double.isNaN(q50)) {
+                                timeline.add(new LagPoint(offset + s, q50, lags.quantileMs(0.99, from, to),
+                                        lags.quantileMs(1.0, from, to), rate));
+                            }
+                        }
+                        offset += settings.steadySeconds() + 2;
+                        LOG.info("Steady state at {} puts/s: lag p50 {} ms, p99 {} ms, max {} ms, sustained {} puts/s",
+                                Math.round(rate), Math.round(p50), Math.round(p99), Math.round(maxLag),
+                                Math.round(sustained));
+                    }
+                } finally {
+                    sampling.set(false);
+                    sampler.join(5000);
+                }
+                result.put("steps", steps);
+                result.put("bench_jvm_peak_heap_mib", MemoryWatch.peakHeapMiB());
+                result.put("bench_jvm_peak_rss_mib", MemoryWatch.peakRssMiB("self"));
+                result.ratioAtLeast("highest rate kept up with p99 < 250 ms / etcd max write rate", bestKeptUp / etcdMax, 1.0);
+                if (sustainedAtMax > 0) {
+                    result.ratio("sustained rate with etcd written at its max / etcd max write rate", sustainedAtMax / etcdMax);
+                }
+                StringBuilder s = new StringBuilder();
+                for (Map<String, Object> step : steps) {
+                    s.append(String.format(Locale.ROOT, "%.0f/s: p50 %.0f ms p99 %.0f ms max %.0f ms%s; ",
+                            (Double) step.get("offered_puts_per_s"), (Double) step.get("lag_p50_ms"),
+                            (Double) step.get("lag_p99_ms"), (Double) step.get("lag_max_ms"),
+                            (Boolean) step.get("kept_up") ? "" : " (behind)"));
+                }
+                result.summary("steady state, etcd max %.0f puts/s; kept up to %.2fx of it; %s", etcdMax,
+                        bestKeptUp / etcdMax, s.toString().trim());
+            }
+        }
+    }
+}
