@@ -38,7 +38,7 @@ final class CutoverCommand implements Callable<Integer> {
         FerryConfig c = config.load();
         CutoverConfig cc = CutoverConfig.of(c);
         JdbcTarget target = JdbcTarget.of(c.sink());
-        CutoverRecord record = new CutoverRecord(target);
+        CutoverRecord record = CutoverRecord.of(c);
         try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table())) {
             EtcdClients.probe(etcd, c.etcd(), new byte[] {0});
             if (abort) {

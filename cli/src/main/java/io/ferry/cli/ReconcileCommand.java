@@ -1,6 +1,8 @@
 package io.ferry.cli;
 
 import io.etcd.jetcd.Client;
+import io.ferry.cli.cutover.CutoverRecord;
+import io.ferry.core.FerryException;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.reconciler.LateWrite;
@@ -40,10 +42,10 @@ final class ReconcileCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--revision", paramLabel = "R", description = "etcd revision to compare at (default: the current one).")
+    @Option(names = "--revision", paramLabel = "R", description = "etcd revision to compare at (default: the current one; after a cutover's switch, F).")
     Long revision;
 
-    @Option(names = "--since", paramLabel = "F", description = "Also list every etcd change after the cutover revision F.")
+    @Option(names = "--since", paramLabel = "F", description = "Also list every etcd change after the cutover revision F (default after a switch: F).")
     Long since;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the full JSON report, every differing key included.")
@@ -67,6 +69,18 @@ final class ReconcileCommand implements Callable<Integer> {
         FerryConfig c = config.load();
         ReconcileOptions options = ReconcileOptions.defaults().withPageKeys(pageKeys)
                 .withWatermarkTimeout(Duration.ofSeconds(waitSeconds));
+        Long switchedAt = switchedAt(c);
+        if (switchedAt != null) {
+            if (repair) {
+                throw new FerryException("--repair is refused: a cutover switched at F=" + switchedAt + " and SQL is "
+                        + "authoritative, so etcd's state must not overwrite it. Reconcile without --repair.");
+            }
+            // After the switch the sink applies nothing from etcd: the copy is complete at F, and what came later is late.
+            revision = revision == null ? switchedAt : revision;
+            since = since == null ? switchedAt : since;
+            System.err.printf("A cutover switched at F=%d: comparing at R=%d and listing etcd changes after F=%d.%n",
+                    switchedAt, revision, since);
+        }
         if (revision != null) {
             options = options.atRevision(revision);
         }
@@ -85,6 +99,13 @@ final class ReconcileCommand implements Callable<Integer> {
             boolean clean = report.verdict() == ReconcileReport.Verdict.CLEAN && (late == null || late.isEmpty());
             return clean ? Ferry.EXIT_OK : Ferry.EXIT_DIFFERENCES;
         }
+    }
+
+    /** F of a switched cutover, or null while etcd is authoritative. */
+    private static Long switchedAt(FerryConfig c) {
+        return CutoverRecord.of(c).latest()
+                .filter(l -> l.phase() == CutoverRecord.Phase.SWITCHED)
+                .map(CutoverRecord.Latest::freezeRevision).orElse(null);
     }
 
     /** History is read on a connection of its own, closed right after, so cancelling the watch disturbs nothing else. */

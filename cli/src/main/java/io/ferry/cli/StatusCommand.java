@@ -120,7 +120,7 @@ final class StatusCommand implements Callable<Integer> {
 
     private static Map<String, Object> cutover(FerryConfig c) {
         Map<String, Object> out = new LinkedHashMap<>();
-        var latest = new io.ferry.cli.cutover.CutoverRecord(io.ferry.core.config.JdbcTarget.of(c.sink())).latest();
+        var latest = io.ferry.cli.cutover.CutoverRecord.of(c).latest();
         if (latest.isEmpty()) {
             out.put("phase", "forward");
             out.put("note", "no cutover recorded: etcd is authoritative");
@@ -131,6 +131,7 @@ final class StatusCommand implements Callable<Integer> {
         out.put("r0", l.r0());
         out.put("freeze_revision", l.freezeRevision());
         out.put("downtime_ms", l.downtimeMs());
+        out.put("late_writes", l.lateWrites());
         if (l.reason() != null) {
             out.put("reason", l.reason());
         }
@@ -196,7 +197,8 @@ final class StatusCommand implements Callable<Integer> {
         }
         Map<?, ?> cut = (Map<?, ?>) status.get("cutover");
         System.out.println("Cutover:   " + cut.get("phase") + (cut.containsKey("freeze_revision")
-                ? " (F=" + cut.get("freeze_revision") + ", downtime " + cut.get("downtime_ms") + " ms"
+                ? " (F=" + cut.get("freeze_revision") + ", downtime " + cut.get("downtime_ms") + " ms, "
+                + cut.get("late_writes") + " late writes recorded"
                 + (cut.containsKey("reason") ? ", " + cut.get("reason") : "") + ")" : " (" + cut.get("note") + ")"));
     }
 }

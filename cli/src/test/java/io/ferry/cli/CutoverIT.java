@@ -112,6 +112,17 @@ class CutoverIT {
         assertEquals(1, lateWrites.size(), lateWrites.toString());
         assertEquals(PREFIX + "written-after-cutover", lateWrites.get(0).get("key").get("utf8").asText());
         assertEquals(late, lateWrites.get(0).get("revision").asLong());
+
+        // The sink, still running, records the late write in SQL instead of applying it over the authoritative data.
+        ferry.awaitSinkAt(late, Duration.ofSeconds(120));
+        assertEquals(1, ferry.status().get("cutover").get("late_writes").asLong(), "ferry_late_writes holds the late write");
+        try (var c = PG.connect(); var rows = c.createStatement().executeQuery(
+                "SELECT COUNT(*) FROM etcd_kv WHERE \"key\" = '" + PREFIX + "written-after-cutover'::bytea")) {
+            assertTrue(rows.next());
+            assertEquals(0, rows.getLong(1), "the late write was not applied to SQL");
+        }
+        Cli.Result refused = ferry.command("reconcile", "--repair");
+        assertEquals(2, refused.exit(), "repairing from etcd after the switch would overwrite SQL: " + refused);
     }
 
     private static void writeUntilFrozen(KV kv, AtomicLong written) {

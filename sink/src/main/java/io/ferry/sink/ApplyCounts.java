@@ -8,6 +8,7 @@ final class ApplyCounts {
     long deleted;
     long superseded;
     long swept;
+    long lateWrites;
 
     void add(ApplyCounts other) {
         applied += other.applied;
@@ -15,5 +16,6 @@ final class ApplyCounts {
         deleted += other.deleted;
         superseded += other.superseded;
         swept += other.swept;
+        lateWrites += other.lateWrites;
     }
 }

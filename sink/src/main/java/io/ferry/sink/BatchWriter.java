@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
  * Applies a {@link BatchPlan} in one SQL transaction: the offsets and watermarks first (which
  * fences out any other sink holding the same partitions), then the rows, then commit. Either all
  * of it lands or none of it, so a kill -9 at any point leaves rows and offsets in agreement.
+ * After a cutover's switch the rows are not applied but handed to {@link LateWrites}.
  */
 final class BatchWriter {
 
@@ -41,12 +42,15 @@ final class BatchWriter {
     private final OffsetStore offsets;
     private final Sweeper sweeper;
     private final java.util.List<TableMapping> mappings;
+    private final LateWrites lateWrites;
 
-    BatchWriter(SqlDialect dialect, String table, OffsetStore offsets, java.util.List<TableMapping> mappings) {
+    BatchWriter(SqlDialect dialect, String table, OffsetStore offsets, java.util.List<TableMapping> mappings,
+                LateWrites lateWrites) {
         this.dialect = dialect;
         this.table = table;
         this.offsets = offsets;
         this.mappings = mappings;
+        this.lateWrites = lateWrites;
         this.sweeper = new Sweeper(dialect, table, mappings);
     }
 
@@ -62,6 +66,13 @@ final class BatchWriter {
                 LOG.debug("Partition {} is at offset {}, not {}: {}", p.partition(), stored, p.expectedOffset(), outcome);
                 return new Result(outcome, counts, candidates);
             }
+        }
+        long switchedAt = lateWrites.switchedAt(c);
+        if (switchedAt > 0) {
+            // SQL is authoritative: no etcd change may overwrite it, and no snapshot may sweep it.
+            lateWrites.record(c, plan, switchedAt, counts);
+            c.commit();
+            return new Result(Outcome.COMMITTED, counts, candidates);
         }
         Set<Integer> sweeping = new HashSet<>();
         progress.forEach((p, pp) -> {

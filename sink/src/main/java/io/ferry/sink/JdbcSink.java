@@ -1,6 +1,7 @@
 package io.ferry.sink;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.SinkConfig;
@@ -72,7 +73,8 @@ public final class JdbcSink implements AutoCloseable {
             OffsetStore offsets = new OffsetStore(dialect, config.kafka().topic());
             SinkParts parts = new SinkParts(config.kafka().topic(), sink.table(),
                     new BatchPlanner(new RecordDecoder(dialect.maxKeyBytes(), sink.valueMaxBytes(), mappings), dlq != null),
-                    new BatchWriter(dialect, sink.table(), offsets, mappings), offsets, retrier,
+                    new BatchWriter(dialect, sink.table(), offsets, mappings,
+                            new LateWrites(dialect, config.kafka().topic(), CutoverConfig.of(config).ownKeys())), offsets, retrier,
                     new TombstonePurger(dialect, sink.tombstoneRetention()), metrics, deadLetters, dlq);
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -26,6 +26,7 @@ final class SinkMetrics implements AutoCloseable {
     private final Counter deleted;
     private final Counter superseded;
     private final Counter swept;
+    private final Counter lateWrites;
     private final Counter failed;
     private final DistributionSummary batchSize;
     private final Timer commitTime;
@@ -40,6 +41,7 @@ final class SinkMetrics implements AutoCloseable {
         deleted = records("deleted");
         superseded = records("superseded");
         swept = records("swept");
+        lateWrites = records("late_write");
         failed = records("failed");
         batchSize = add(DistributionSummary.builder("ferry.sink.batch.size")
                 .description("Records in one SQL transaction").baseUnit("records").register(registry));
@@ -56,6 +58,7 @@ final class SinkMetrics implements AutoCloseable {
         return add(Counter.builder("ferry.sink.records").tag("result", result)
                 .description("Records by outcome: applied, skipped_stale (older than the row or a tombstone), deleted, "
                         + "superseded (a newer change to the key in the same batch), swept (removed at a snapshot end), "
+                        + "late_write (an etcd change after a cutover's switch, recorded in ferry_late_writes, not applied), "
                         + "failed (bad input)")
                 .register(registry));
     }
@@ -75,6 +78,7 @@ final class SinkMetrics implements AutoCloseable {
         deleted.increment(counts.deleted);
         superseded.increment(counts.superseded);
         swept.increment(counts.swept);
+        lateWrites.increment(counts.lateWrites);
     }
 
     void age(long tsMs, long committedAtMs) {

@@ -22,6 +22,10 @@ public interface SqlDialect {
     String META = "ferry_meta";
     String SWEEP = "ferry_sweep";
     String SCHEMA_VERSION = "ferry_schema_version";
+    /** One row per cutover attempt; {@code ferry cutover} writes it, the sink reads the switch from it. */
+    String CUTOVER = "ferry_cutover";
+    /** etcd changes after a cutover's switch, recorded instead of applied. */
+    String LATE_WRITES = "ferry_late_writes";
 
     JdbcTarget.Kind kind();
 

@@ -112,6 +112,48 @@ abstract class AbstractSinkIT {
     }
 
     @Test
+    void afterACutoverSwitchEtcdChangesAreRecordedAsLateWritesNotApplied() throws Exception {
+        Names n = names("late");
+        KAFKA.createTopic(n.topic(), 2, Map.of());
+        EtcdModel model = new EtcdModel(1);
+        FerryConfig config = config(settings(n));
+        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 2);
+             JdbcSink sink = startSink(config)) {
+            Workload load = new Workload(model, w, 11, n.prefix(), 40);
+            load.seed();
+            load.snapshot(1);
+            load.ops(200, true);
+            long f = load.watermark();
+            awaitWatermark(config, 2, f);
+            Map<String, String> atF = model.expected();
+            assertExact(model, n.table());
+
+            // What ferry cutover's switch writes: from here on SQL is authoritative.
+            execute("INSERT INTO ferry_cutover (id, topic, phase, r0, freeze_revision, started_at, frozen_at, switched_at,"
+                    + " downtime_ms) VALUES (1, '" + n.topic() + "', 'SWITCHED', 1, " + f + ", 0, 0, 0, 0)");
+            try {
+                load.ops(150, true); // old writers still writing to etcd, with duplicates of older changes mixed in
+                long after = load.watermark();
+                awaitWatermark(config, 2, after);
+                assertEquals(atF, SinkRows.read(db(), n.table()), "no etcd change reaches SQL after the switch");
+                String count = "SELECT COUNT(*) FROM ferry_late_writes WHERE topic = '" + n.topic() + "'";
+                assertEquals(after - f, SinkRows.count(db(), count), "one late write per etcd revision after F");
+                assertEquals(after, SinkRows.count(db(), "SELECT MAX(revision) FROM ferry_late_writes WHERE topic = '"
+                        + n.topic() + "'"));
+
+                // A replay from offset 0 records nothing twice and still applies nothing.
+                Replay.fromBeginning(config);
+                long end = load.watermark();
+                awaitWatermark(config, 2, end);
+                assertEquals(after - f, SinkRows.count(db(), count));
+                assertEquals(atF, SinkRows.read(db(), n.table()));
+            } finally {
+                execute("DELETE FROM ferry_cutover WHERE topic = '" + n.topic() + "'");
+            }
+        }
+    }
+
+    @Test
     void replayIntoAnEmptyDatabaseRebuildsIt() throws Exception {
         Names n = names("rebuild");
         KAFKA.createTopic(n.topic(), 2, Map.of());

@@ -95,13 +95,16 @@ public final class Cutover {
             String digest = digest(r0, f, verified.changedKeys());
             long frozenSince = freezeStart;
             long downtimeMs = steps.run("switch: record in SQL, mark etcd migrated", () -> {
+                // The SQL record is the switch: from its commit on, the sink applies no etcd change after F.
+                long ms = (System.nanoTime() - frozenSince) / 1_000_000;
+                record.switched(id, System.currentTimeMillis(), ms, digest);
                 etcd.getKVClient().put(ByteSequence.from(plan.versionKey()), ByteSequence.from("{\"migrated\":true,"
                         + "\"freeze_revision\":" + f + ",\"digest\":\"" + digest + "\"}", StandardCharsets.UTF_8))
                         .get(30, TimeUnit.SECONDS);
-                long ms = (System.nanoTime() - frozenSince) / 1_000_000;
-                record.switched(id, System.currentTimeMillis(), ms, digest);
                 return ms;
             });
+            out.println("      From now on the sink records etcd changes after F in ferry_late_writes instead of applying"
+                    + " them; ferry status counts them.");
             out.printf("Cutover complete: SQL is authoritative from revision F=%d. Downtime (freeze to switch): %d ms.%n",
                     f, downtimeMs);
             return new Outcome(r0, f, downtimeMs, verified.changedKeys());

@@ -1,8 +1,10 @@
 package io.ferry.cli.cutover;
 
 import io.ferry.core.FerryException;
+import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.Secrets;
+import io.ferry.sink.SqlDialect;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,13 +15,14 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The {@code ferry_cutover} table: one row per cutover attempt, with its phase, R0, the freeze
- * revision F, the times and the measured downtime. It is the record, in SQL, that SQL became
- * authoritative, and {@code ferry status} shows its latest row.
+ * The {@code ferry_cutover} table: one row per cutover attempt of one deployment (its topic), with
+ * its phase, R0, the freeze revision F, the times and the measured downtime. It is the record, in
+ * SQL, that SQL became authoritative: the sink, which owns the table's schema, stops applying etcd
+ * changes once it reads a switched row, and {@code ferry status} shows the latest row.
  */
 public final class CutoverRecord {
 
-    static final String TABLE = "ferry_cutover";
+    static final String TABLE = SqlDialect.CUTOVER;
 
     /** The phases a cutover row goes through. */
     public enum Phase { VERIFYING, FROZEN, SWITCHED, ABORTED }
@@ -32,30 +35,37 @@ public final class CutoverRecord {
      * @param freezeRevision F, or 0 before the freeze
      * @param downtimeMs freeze to switch, or -1
      * @param reason why it aborted, or null
+     * @param lateWrites etcd changes after the switch that the sink recorded instead of applying
      */
-    public record Latest(Phase phase, long r0, long freezeRevision, long downtimeMs, String reason) {
+    public record Latest(Phase phase, long r0, long freezeRevision, long downtimeMs, String reason, long lateWrites) {
     }
 
     private final JdbcTarget target;
+    private final String topic;
 
-    public CutoverRecord(JdbcTarget target) {
+    /** The record of the cutovers of the deployment that replicates through {@code topic} into {@code target}. */
+    public CutoverRecord(JdbcTarget target, String topic) {
         this.target = target;
+        this.topic = topic;
+    }
+
+    public static CutoverRecord of(FerryConfig c) {
+        return new CutoverRecord(JdbcTarget.of(c.sink()), c.kafka().topic());
     }
 
     void begin(long id, long r0) {
         run(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id BIGINT PRIMARY KEY, phase VARCHAR(32) NOT NULL, "
-                        + "r0 BIGINT NOT NULL, freeze_revision BIGINT NOT NULL, started_at BIGINT NOT NULL, "
-                        + "frozen_at BIGINT NOT NULL, switched_at BIGINT NOT NULL, downtime_ms BIGINT NOT NULL, "
-                        + "report_digest VARCHAR(64), reason VARCHAR(2000))");
+            if (!exists(c, TABLE)) {
+                throw new FerryException(TABLE + " does not exist in " + Secrets.maskUrl(target.jdbcUrl())
+                        + ": the sink creates it. Start ferry run or ferry sink against this database first.");
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " (id, phase, r0, freeze_revision, "
-                    + "started_at, frozen_at, switched_at, downtime_ms) VALUES (?, ?, ?, 0, ?, 0, 0, -1)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " (id, topic, phase, r0, freeze_revision, "
+                    + "started_at, frozen_at, switched_at, downtime_ms) VALUES (?, ?, ?, ?, 0, ?, 0, 0, -1)")) {
                 ps.setLong(1, id);
-                ps.setString(2, Phase.VERIFYING.name());
-                ps.setLong(3, r0);
-                ps.setLong(4, id);
+                ps.setString(2, topic);
+                ps.setString(3, Phase.VERIFYING.name());
+                ps.setLong(4, r0);
+                ps.setLong(5, id);
                 ps.executeUpdate();
             }
         });
@@ -79,12 +89,14 @@ public final class CutoverRecord {
     public Optional<Long> abortOpen(String reason) {
         Optional<Long>[] id = new Optional[] {Optional.empty()};
         run(c -> {
-            if (!exists(c)) {
+            if (!exists(c, TABLE)) {
                 return;
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + TABLE + " WHERE phase IN (?, ?) ORDER BY id DESC")) {
-                ps.setString(1, Phase.VERIFYING.name());
-                ps.setString(2, Phase.FROZEN.name());
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + TABLE
+                    + " WHERE topic = ? AND phase IN (?, ?) ORDER BY id DESC")) {
+                ps.setString(1, topic);
+                ps.setString(2, Phase.VERIFYING.name());
+                ps.setString(3, Phase.FROZEN.name());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         id[0] = Optional.of(rs.getLong(1));
@@ -100,14 +112,17 @@ public final class CutoverRecord {
     public Optional<Latest> latest() {
         Optional<Latest>[] out = new Optional[] {Optional.empty()};
         run(c -> {
-            if (!exists(c)) {
+            if (!exists(c, TABLE)) {
                 return;
             }
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT phase, r0, freeze_revision, downtime_ms, reason FROM " + TABLE + " ORDER BY id DESC")) {
-                if (rs.next()) {
-                    out[0] = Optional.of(new Latest(Phase.valueOf(rs.getString(1)), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                            rs.getString(5)));
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT phase, r0, freeze_revision, downtime_ms, reason FROM " + TABLE + " WHERE topic = ? ORDER BY id DESC")) {
+                ps.setString(1, topic);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        out[0] = Optional.of(new Latest(Phase.valueOf(rs.getString(1)), rs.getLong(2), rs.getLong(3),
+                                rs.getLong(4), rs.getString(5), lateWrites(c)));
+                    }
                 }
             }
         });
@@ -126,8 +141,20 @@ public final class CutoverRecord {
         });
     }
 
-    private static boolean exists(Connection c) throws SQLException {
-        try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, TABLE, null)) {
+    private long lateWrites(Connection c) throws SQLException {
+        if (!exists(c, SqlDialect.LATE_WRITES)) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + SqlDialect.LATE_WRITES + " WHERE topic = ?")) {
+            ps.setString(1, topic);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String table) throws SQLException {
+        try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, table, null)) {
             return rs.next();
         }
     }

@@ -54,7 +54,20 @@ public abstract class AbstractDialect implements SqlDialect {
                 "CREATE TABLE " + q(META) + " (" + q("name") + " VARCHAR(64) NOT NULL PRIMARY KEY, " + q("value")
                         + " VARCHAR(1024) NOT NULL)" + tableOptions(),
                 "CREATE TABLE " + q(SWEEP) + " (" + q("key") + " " + keyType() + " NOT NULL PRIMARY KEY, "
-                        + q("partition_id") + " INT NOT NULL, " + q("epoch") + " BIGINT NOT NULL)" + tableOptions()));
+                        + q("partition_id") + " INT NOT NULL, " + q("epoch") + " BIGINT NOT NULL)" + tableOptions()),
+                // 2: the cutover record (ferry cutover writes it, the sink reads the switch from it) and the
+                // changes etcd saw after the switch.
+                List.of("CREATE TABLE " + q(CUTOVER) + " (" + q("id") + " BIGINT NOT NULL PRIMARY KEY, "
+                        + q("topic") + " VARCHAR(255) NOT NULL, " + q("phase") + " VARCHAR(32) NOT NULL, " + q("r0") + " BIGINT NOT NULL, " + q("freeze_revision")
+                        + " BIGINT NOT NULL, " + q("started_at") + " BIGINT NOT NULL, " + q("frozen_at") + " BIGINT NOT NULL, "
+                        + q("switched_at") + " BIGINT NOT NULL, " + q("downtime_ms") + " BIGINT NOT NULL, "
+                        + q("report_digest") + " VARCHAR(64), " + q("reason") + " VARCHAR(2000))" + tableOptions(),
+                        "CREATE TABLE " + q(LATE_WRITES) + " (" + q("topic") + " VARCHAR(255) NOT NULL, " + q("partition_id")
+                        + " INT NOT NULL, " + q("kafka_offset") + " BIGINT NOT NULL, " + q("key") + " " + keyType()
+                        + " NOT NULL, " + q("op") + " VARCHAR(8) NOT NULL, " + q("revision") + " BIGINT NOT NULL, "
+                        + q("ts_ms") + " BIGINT NOT NULL, " + q("recorded_at") + " BIGINT NOT NULL, PRIMARY KEY ("
+                        + q("topic") + ", " + q("partition_id") + ", " + q("kafka_offset") + "))" + tableOptions(),
+                        "CREATE INDEX " + q("ferry_late_writes_revision") + " ON " + q(LATE_WRITES) + " (" + q("revision") + ")"));
     }
 
     @Override
