@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replay: the snapshot's change topic, already in Kafka, applied by Ferry's {@code JdbcSink}
- * alone into an empty PostgreSQL, MariaDB and SQLite database, timed from the sink's start until
- * its watermark reaches the snapshot revision. References of the same run, in the same database:
+ * alone into an empty PostgreSQL, MariaDB and SQLite database, timed from the sink's first commit
+ * (start-up and group join excluded, and the rows of that commit with them) until its watermark
+ * reaches the snapshot revision. References of the same run, in the same database:
  * the server-side {@code INSERT ... SELECT} (insert limit) and guarded upsert (upsert limit) of
  * the rows the sink wrote.
  */
@@ -40,9 +41,15 @@ final class ReplayScenario {
                 MemoryWatch.reset();
                 double seconds;
                 long rows;
+                double untimed;
                 try (WatermarkProbe probe = new WatermarkProbe(db, snapshot.topic())) {
-                    long start = System.nanoTime();
-                    try (FerryPipeline sink = FerryPipeline.sinkOnly(config, new SimpleMeterRegistry())) {
+                    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                    try (FerryPipeline sink = FerryPipeline.sinkOnly(config, registry)) {
+                        // The clock starts at the first commit: the pool, schema migration and group
+                        // join before it are start-up, not the replay rate. That first commit's rows
+                        // are left out of the rate along with its time.
+                        untimed = awaitFirstApplied(registry, sink, Duration.ofMinutes(5));
+                        long start = System.nanoTime();
                         probe.await(snapshot.revision(), sink, Duration.ofMinutes(20));
                         seconds = (System.nanoTime() - start) / 1e9;
                     }
@@ -54,9 +61,10 @@ final class ReplayScenario {
                 double heap = MemoryWatch.peakHeapMiB();
                 double rss = MemoryWatch.peakRssMiB("self");
                 ServerSideLimits.Rates limits = ServerSideLimits.measure(db, "etcd_kv");
-                double rate = rows / seconds;
+                double rate = (rows - untimed) / seconds;
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("sink_seconds", seconds);
+                m.put("sink_rows_timed", rows - untimed);
                 m.put("sink_rows_per_s", rate);
                 m.put("server_insert_select_rows_per_s", limits.insertRowsPerSecond());
                 m.put("server_guarded_upsert_rows_per_s", limits.upsertRowsPerSecond());
@@ -76,5 +84,20 @@ final class ReplayScenario {
             }
         }
         result.summary("replay of %,d records: %s", snapshot.keys(), summary.toString().trim());
+    }
+
+    /** Waits for the sink's first applied rows; returns how many the first commits applied. */
+    private static double awaitFirstApplied(SimpleMeterRegistry registry, FerryPipeline sink, Duration limit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        var applied = registry.get("ferry.sink.records").tag("result", "applied").counter();
+        while (applied.count() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the sink applied nothing within " + limit.toSeconds() + " s");
+            }
+            sink.check();
+            Thread.sleep(2); // a bench polls the sink's own count: that is the measurement
+        }
+        return applied.count();
     }
 }

@@ -8,7 +8,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Kafka client settings: the {@code kafka.*} passthrough first, then the settings the sink's
- * guarantees depend on, which a passthrough cannot override.
+ * guarantees depend on, which a passthrough cannot override, and tuning defaults, which it can.
  */
 final class KafkaClients {
 
@@ -24,6 +24,9 @@ final class KafkaClients {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.sink().batchMaxRecords());
+        // A tuning default, not a guarantee, so a kafka.* setting wins: the broker's 500 ms wait
+        // for fetch.min.bytes would otherwise add up to half a second to a quiet stream's age.
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         return props;
     }
 

@@ -37,24 +37,19 @@ final class MappedWrites {
                 columns.add(TableMapping.DOC);
                 placeholders.add(dialect.jsonPlaceholder());
             }
-            try (PreparedStatement ps = c.prepareStatement(dialect.guardedUpsert(m.table(), columns, placeholders, repair))) {
-                for (RowChange r : e.getValue()) {
-                    int i = 1;
-                    ps.setBytes(i++, r.key());
-                    ps.setLong(i++, r.modRevision());
-                    Object[] values = r.mapped().values();
-                    for (int v = 0; v < values.length; v++) {
-                        bind(ps, i++, m.columns().get(v).type(), values[v]);
-                    }
-                    if (m.json()) {
-                        ps.setString(i++, r.mapped().doc());
-                    }
-                    ps.setBytes(i++, r.key());
-                    ps.setLong(i, r.modRevision());
-                    ps.addBatch();
+            GuardedUpserts.apply(c, dialect, m.table(), columns, placeholders, e.getValue(), (ps, first, r) -> {
+                int i = first;
+                ps.setBytes(i++, r.key());
+                ps.setLong(i++, r.modRevision());
+                Object[] values = r.mapped().values();
+                for (int v = 0; v < values.length; v++) {
+                    bind(ps, i++, m.columns().get(v).type(), values[v]);
                 }
-                ps.executeBatch();
-            }
+                if (m.json()) {
+                    ps.setString(i++, r.mapped().doc());
+                }
+                return i;
+            }, repair);
         }
     }
 

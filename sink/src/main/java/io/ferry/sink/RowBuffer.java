@@ -11,11 +11,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Collects row changes, keeps only the newest per key, and writes them as batched statements.
+ * Collects row changes, keeps only the newest per key, and writes them set-based where the
+ * dialect can ({@link GuardedUpserts}), else as batched statements.
  * Keys never repeat within one flush, so the order of statements between keys does not matter;
  * the revision guard in each statement decides whether a row changes.
  */
 final class RowBuffer {
+
+    private static final List<String> PLACEHOLDERS = java.util.Collections.nCopies(SqlDialect.ROW_COLUMNS.size(), "?");
 
     private final SqlDialect dialect;
     private final String table;
@@ -80,35 +83,26 @@ final class RowBuffer {
         if (rows.isEmpty()) {
             return;
         }
-        String bulk = dialect.bulkUpsert(table, repair);
-        if (bulk != null && rows.size() > 1) {
-            bulkUpsert(c, bulk, rows);
-            return;
-        }
-        String sql = dialect.guardedUpsert(table, repair);
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (RowChange r : rows) {
-                ps.setBytes(1, r.key());
-                ps.setBytes(2, r.value());
-                ps.setLong(3, r.createRevision());
-                ps.setLong(4, r.modRevision());
-                ps.setLong(5, r.version());
-                ps.setLong(6, r.lease());
-                ps.setBytes(7, r.key());
-                ps.setLong(8, r.modRevision());
-                ps.addBatch();
-            }
-            for (int n : ps.executeBatch()) {
-                if (n == 0) {
-                    counts.skippedStale++;
-                } else {
-                    counts.applied++;
-                }
-            }
-        }
+        String arrays = dialect.bulkUpsert(table, repair);
+        long applied = arrays != null && rows.size() > 1 ? arrayUpsert(c, arrays, rows)
+                : GuardedUpserts.apply(c, dialect, table, SqlDialect.ROW_COLUMNS, PLACEHOLDERS, rows, RowBuffer::bind, repair);
+        counts.applied += applied;
+        counts.skippedStale += rows.size() - applied;
     }
 
-    private void bulkUpsert(Connection c, String sql, List<RowChange> rows) throws SQLException {
+    /** Binds {@link SqlDialect#ROW_COLUMNS}. */
+    private static int bind(PreparedStatement ps, int first, RowChange r) throws SQLException {
+        ps.setBytes(first, r.key());
+        ps.setBytes(first + 1, r.value());
+        ps.setLong(first + 2, r.createRevision());
+        ps.setLong(first + 3, r.modRevision());
+        ps.setLong(first + 4, r.version());
+        ps.setLong(first + 5, r.lease());
+        return first + 6;
+    }
+
+    /** The whole batch as one array per column ({@link SqlDialect#bulkUpsert}); returns the rows changed. */
+    private static long arrayUpsert(Connection c, String sql, List<RowChange> rows) throws SQLException {
         int n = rows.size();
         byte[][] keys = new byte[n][];
         byte[][] values = new byte[n][];
@@ -128,9 +122,7 @@ final class RowBuffer {
             for (int a = 0; a < 4; a++) {
                 ps.setArray(3 + a, c.createArrayOf("int8", longs[a]));
             }
-            int changed = ps.executeUpdate();
-            counts.applied += changed;
-            counts.skippedStale += n - changed;
+            return ps.executeUpdate();
         }
     }
 

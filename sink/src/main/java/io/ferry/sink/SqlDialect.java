@@ -27,6 +27,9 @@ public interface SqlDialect {
     /** etcd changes after a cutover's switch, recorded instead of applied. */
     String LATE_WRITES = "ferry_late_writes";
 
+    /** Columns of the generic table, in parameter order. */
+    List<String> ROW_COLUMNS = List.of("key", "value", "create_revision", "mod_revision", "version", "lease");
+
     JdbcTarget.Kind kind();
 
     /** Quotes one identifier, or each part of {@code schema.table}. */
@@ -72,6 +75,36 @@ public interface SqlDialect {
      */
     default String bulkUpsert(String table, boolean repair) {
         return null;
+    }
+
+    /**
+     * The guarded upsert of {@code rows} rows in one statement from a multi-row VALUES list, or
+     * null when the dialect has none. Same columns and placeholders as
+     * {@link #guardedUpsert(String, List, List, boolean)}; parameters: each row's columns in order.
+     */
+    default String valuesUpsert(String table, List<String> columns, List<String> placeholders, int rows,
+                                boolean repair) {
+        return null;
+    }
+
+    /**
+     * Statements that apply a batch through a per-session staging table, or null when the dialect
+     * does not stage. Same columns as {@link #guardedUpsert(String, List, List, boolean)}.
+     */
+    default Staging staging(String table, List<String> columns, boolean repair) {
+        return null;
+    }
+
+    /**
+     * A batch through a staging table, run in this order inside the batch transaction.
+     *
+     * @param create creates the session's staging table when absent, without ending the transaction
+     * @param clear empties it of an earlier batch
+     * @param load inserts one row (batched); parameters: the columns in order
+     * @param staleCount counts the staged rows the guard will leave alone (stale or tombstoned)
+     * @param upsert applies the staged rows with the revision guard and the tombstone check
+     */
+    record Staging(String create, String clear, String load, String staleCount, String upsert) {
     }
 
     /** SQL type of a mapped column. */

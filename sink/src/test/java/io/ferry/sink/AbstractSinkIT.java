@@ -213,6 +213,11 @@ abstract class AbstractSinkIT {
     }
 
     @Test
+    void bulkWritesOfSeveralChunksKeepTheRevisionGuardAndTombstones() throws Exception {
+        new BulkWriteCheck(db(), names("bulk").table()).run();
+    }
+
+    @Test
     void badRecordHaltsItsPartitionAndTheOthersGoOn() throws Exception {
         Names n = names("bad");
         KAFKA.createTopic(n.topic(), 2, Map.of());

@@ -48,6 +48,15 @@ class SinkConfigTest {
     }
 
     @Test
+    void theConsumerWaitsBrieflyForDataUnlessTheUserSaysOtherwise() {
+        Map<String, Object> base = Map.of("kafka.bootstrap", "localhost:9092");
+        assertEquals(50, KafkaClients.consumer(FerryConfig.fromMap(base)).get("fetch.max.wait.ms"));
+        Map<String, Object> own = new java.util.HashMap<>(base);
+        own.put("kafka.fetch.max.wait.ms", "200");
+        assertEquals("200", KafkaClients.consumer(FerryConfig.fromMap(own)).get("fetch.max.wait.ms"));
+    }
+
+    @Test
     void theSweepComputesPartitionsAsTheProducersDefaultPartitioner() {
         for (int i = 0; i < 500; i++) {
             byte[] key = ("/v1/actual/" + i + "/0/instance").getBytes();

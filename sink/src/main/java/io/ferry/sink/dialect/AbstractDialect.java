@@ -78,10 +78,6 @@ public abstract class AbstractDialect implements SqlDialect {
                 + q("lease") + " BIGINT NOT NULL)" + tableOptions()));
     }
 
-    /** Columns of the generic table, in parameter order. */
-    protected static final List<String> ROW_COLUMNS =
-            List.of("key", "value", "create_revision", "mod_revision", "version", "lease");
-
     @Override
     public String guardedUpsert(String table, boolean repair) {
         return guardedUpsert(table, ROW_COLUMNS, java.util.Collections.nCopies(ROW_COLUMNS.size(), "?"), repair);
@@ -113,6 +109,21 @@ public abstract class AbstractDialect implements SqlDialect {
     protected final String rowColumns() {
         return q("key") + ", " + q("value") + ", " + q("create_revision") + ", " + q("mod_revision") + ", "
                 + q("version") + ", " + q("lease");
+    }
+
+    /** {@code EXISTS} a tombstone of {@code alias}'s key at or after its {@code mod_revision}. */
+    protected final String tombstoneAtOrAfter(String alias) {
+        return "EXISTS (SELECT 1 FROM " + q(TOMBSTONES) + " d WHERE d." + q("key") + " = " + alias + "." + q("key")
+                + " AND d." + q("revision") + " >= " + alias + "." + q("mod_revision") + ")";
+    }
+
+    /** {@code alias.column} for each column. */
+    protected final String qualified(String alias, List<String> columns) {
+        StringBuilder sb = new StringBuilder();
+        for (String c : columns) {
+            sb.append(sb.isEmpty() ? "" : ", ").append(alias).append('.').append(q(c));
+        }
+        return sb.toString();
     }
 
     /** {@code NOT EXISTS} a tombstone of the key at or after the incoming revision. Parameters: key, revision. */

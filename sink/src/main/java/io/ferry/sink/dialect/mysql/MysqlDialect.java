@@ -5,6 +5,7 @@ import io.ferry.sink.ColumnType;
 import io.ferry.sink.dialect.AbstractDialect;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,17 +68,60 @@ final class MysqlDialect extends AbstractDialect {
 
     @Override
     public String guardedUpsert(String table, List<String> columns, List<String> placeholders, boolean repair) {
-        String newer = "VALUES(" + q("mod_revision") + ") " + (repair ? ">=" : ">") + " " + q("mod_revision");
+        return "INSERT INTO " + q(table) + " (" + columnList(columns) + ") SELECT " + String.join(", ", placeholders)
+                + " FROM DUAL WHERE " + noNewerTombstone() + " ON DUPLICATE KEY UPDATE " + assignments("", columns, repair);
+    }
+
+    /**
+     * Connector/J rewrites only batched {@code INSERT ... VALUES} into multi-row statements, so the
+     * guarded {@code INSERT ... SELECT} above costs one round trip per row. A batch instead goes
+     * into a temporary table with a rewritten plain insert and is applied by one
+     * {@code INSERT ... SELECT} from it. Temporary tables are per session and their CREATE and
+     * DROP do not commit the transaction; the stage is emptied with DELETE, as TRUNCATE would.
+     */
+    @Override
+    public Staging staging(String table, List<String> columns, boolean repair) {
+        String stage = q(stageName(table));
+        String target = q(table);
+        return new Staging(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS " + stage + " LIKE " + target,
+                "DELETE FROM " + stage,
+                "INSERT INTO " + stage + " (" + columnList(columns) + ") VALUES ("
+                        + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")",
+                "SELECT COUNT(*) FROM " + stage + " s WHERE " + tombstoneAtOrAfter("s") + " OR EXISTS (SELECT 1 FROM "
+                        + target + " t WHERE t." + q("key") + " = s." + q("key") + " AND t." + q("mod_revision")
+                        + (repair ? " > " : " >= ") + "s." + q("mod_revision") + ")",
+                // The target's columns are qualified: unqualified they would be ambiguous with the stage's.
+                "INSERT INTO " + target + " (" + columnList(columns) + ") SELECT " + qualified("s", columns) + " FROM "
+                        + stage + " s WHERE NOT " + tombstoneAtOrAfter("s") + " ON DUPLICATE KEY UPDATE "
+                        + assignments(target + ".", columns, repair));
+    }
+
+    /** {@code ferry_stage_<table>} in the table's schema; hashed where it would pass the 64-character limit. */
+    static String stageName(String table) {
+        int dot = table.lastIndexOf('.');
+        String name = "ferry_stage_" + table.substring(dot + 1);
+        if (name.length() > 64) {
+            name = "ferry_stage_" + Integer.toHexString(table.hashCode());
+        }
+        return table.substring(0, dot + 1) + name;
+    }
+
+    /**
+     * Each column but the key set to the incoming value when it is newer, {@code mod_revision}
+     * last so that every other column compares against the old revision.
+     */
+    private String assignments(String target, List<String> columns, boolean repair) {
+        String newer = "VALUES(" + q("mod_revision") + ") " + (repair ? ">=" : ">") + " " + target + q("mod_revision");
         List<String> assigned = new ArrayList<>(columns.subList(1, columns.size()));
         assigned.remove("mod_revision");
-        assigned.add("mod_revision"); // last: the others must compare against the old revision
+        assigned.add("mod_revision");
         StringBuilder set = new StringBuilder();
         for (String c : assigned) {
-            set.append(set.isEmpty() ? "" : ", ").append(q(c)).append(" = IF(").append(newer).append(", VALUES(")
-                    .append(q(c)).append("), ").append(q(c)).append(')');
+            set.append(set.isEmpty() ? "" : ", ").append(target).append(q(c)).append(" = IF(").append(newer)
+                    .append(", VALUES(").append(q(c)).append("), ").append(target).append(q(c)).append(')');
         }
-        return "INSERT INTO " + q(table) + " (" + columnList(columns) + ") SELECT " + String.join(", ", placeholders)
-                + " FROM DUAL WHERE " + noNewerTombstone() + " ON DUPLICATE KEY UPDATE " + set;
+        return set.toString();
     }
 
     @Override

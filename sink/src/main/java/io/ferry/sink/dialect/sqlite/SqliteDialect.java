@@ -4,6 +4,7 @@ import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.ColumnType;
 import io.ferry.sink.dialect.AbstractDialect;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -46,14 +47,32 @@ final class SqliteDialect extends AbstractDialect {
 
     @Override
     public String guardedUpsert(String table, List<String> columns, List<String> placeholders, boolean repair) {
+        // The WHERE after SELECT also keeps SQLite's parser from reading ON CONFLICT as a join constraint.
+        return "INSERT INTO " + q(table) + " (" + columnList(columns) + ") SELECT " + String.join(", ", placeholders)
+                + " WHERE " + noNewerTombstone() + onConflict(columns, repair);
+    }
+
+    /**
+     * The rows as a VALUES list named by a CTE: one statement per chunk instead of one per row,
+     * which more than doubles SQLite's rate (each row of a batch is otherwise a statement step
+     * across JNI). {@code changes()} then counts exactly the rows inserted or updated.
+     */
+    @Override
+    public String valuesUpsert(String table, List<String> columns, List<String> placeholders, int rows,
+                               boolean repair) {
+        String row = "(" + String.join(", ", placeholders) + ")";
+        return "WITH s (" + columnList(columns) + ") AS (VALUES " + String.join(", ", Collections.nCopies(rows, row))
+                + ") INSERT INTO " + q(table) + " (" + columnList(columns) + ") SELECT " + qualified("s", columns)
+                + " FROM s WHERE NOT " + tombstoneAtOrAfter("s") + onConflict(columns, repair);
+    }
+
+    private String onConflict(List<String> columns, boolean repair) {
         StringBuilder set = new StringBuilder();
         for (String c : columns.subList(1, columns.size())) {
             set.append(set.isEmpty() ? "" : ", ").append(q(c)).append(" = excluded.").append(q(c));
         }
-        // The WHERE after SELECT also keeps SQLite's parser from reading ON CONFLICT as a join constraint.
-        return "INSERT INTO " + q(table) + " (" + columnList(columns) + ") SELECT " + String.join(", ", placeholders)
-                + " WHERE " + noNewerTombstone() + " ON CONFLICT (" + q("key") + ") DO UPDATE SET " + set + " WHERE "
-                + q("mod_revision") + (repair ? " <= " : " < ") + "excluded." + q("mod_revision");
+        return " ON CONFLICT (" + q("key") + ") DO UPDATE SET " + set + " WHERE " + q("mod_revision")
+                + (repair ? " <= " : " < ") + "excluded." + q("mod_revision");
     }
 
     @Override
