@@ -71,6 +71,14 @@ final class KafkaClients {
         Map<String, Object> p = passthrough(ProducerConfig.configNames());
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // The default 16 KiB batch holds only ~30 change records, so a snapshot sent many small requests.
+        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // Back-to-back transactions often meet CONCURRENT_TRANSACTIONS while the previous commit
+        // completes; the default back-off (100 ms growing to 1 s) then dominates end-to-end lag.
+        // A user's own retry.backoff.ms is not capped by our maximum.
+        if (p.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10) == null) {
+            p.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 100);
+        }
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
