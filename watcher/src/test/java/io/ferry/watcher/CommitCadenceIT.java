@@ -1,0 +1,88 @@
+package io.ferry.watcher;
+
+import static io.ferry.watcher.Fixture.bytes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.PutOption;
+import io.ferry.testkit.EtcdServer;
+import io.ferry.testkit.KafkaBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * How the watcher cuts its output into Kafka transactions, read back from the broker: on a
+ * one-partition topic every commit marker takes an offset, so a gap in offsets ends a transaction.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class CommitCadenceIT {
+
+    @RegisterExtension
+    static final EtcdServer ETCD = new EtcdServer();
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    @Test
+    void aSnapshotCommitsPerByteBudgetRatherThanPerPage() throws Exception {
+        String prefix = "/cadence/";
+        Client etcd = ETCD.client();
+        int keys = 10_000;
+        int pageKeys = 50;
+        long budget = 1024 * 1024;
+        for (int i = 0; i < keys; i += 100) {
+            List<Op> ops = new ArrayList<>();
+            for (int j = i; j < i + 100; j++) {
+                ops.add(Op.put(ByteSequence.from(bytes(String.format("%sk%06d", prefix, j))),
+                        ByteSequence.from(bytes("value-" + j + "-".repeat(200))), PutOption.DEFAULT));
+            }
+            etcd.getKVClient().txn().Then(ops.toArray(Op[]::new)).commit().get(30, TimeUnit.SECONDS);
+        }
+        Map<String, Object> s = Fixture.settings(ETCD, KAFKA, "cadence", prefix);
+        s.put("kafka.topic.partitions", 1);
+        s.put("watcher.snapshot.page.keys", pageKeys);
+        s.put("watcher.snapshot.commit.bytes", budget);
+        s.put("watcher.snapshot.commit.interval.ms", 30_000); // only the byte budget cuts, however slow the machine
+        try (EtcdWatcher watcher = EtcdWatcher.create(Fixture.config(s), new SimpleMeterRegistry())) {
+            watcher.start();
+            assertTrue(watcher.awaitStreaming(Duration.ofMinutes(2)));
+        }
+
+        List<Long> transactionBytes = new ArrayList<>();
+        long largestRead = 0;
+        long previousOffset = -2;
+        int reads = 0;
+        for (ConsumerRecord<byte[], byte[]> r : Fixture.readCommitted(KAFKA, "cadence")) {
+            if (!"change".equals(Fixture.kind(r))) {
+                continue;
+            }
+            long size = r.key().length + r.value().length;
+            if (r.offset() != previousOffset + 1) {
+                transactionBytes.add(0L);
+            }
+            transactionBytes.set(transactionBytes.size() - 1, transactionBytes.get(transactionBytes.size() - 1) + size);
+            largestRead = Math.max(largestRead, size);
+            previousOffset = r.offset();
+            reads++;
+        }
+        assertEquals(keys, reads);
+        int pages = keys / pageKeys;
+        assertTrue(transactionBytes.size() <= pages / 10,
+                transactionBytes.size() + " transactions carried the reads of " + pages + " pages");
+        assertTrue(transactionBytes.size() >= 3, "the byte budget cuts the snapshot: " + transactionBytes);
+        for (long b : transactionBytes) {
+            // The check runs after each page, so a transaction exceeds the budget by less than a page.
+            assertTrue(b < budget + pageKeys * largestRead, "a transaction of " + b + " bytes: " + transactionBytes);
+        }
+    }
+}
