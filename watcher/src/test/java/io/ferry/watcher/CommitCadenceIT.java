@@ -8,11 +8,13 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
+import io.ferry.core.event.ControlRecord;
 import io.ferry.testkit.EtcdServer;
 import io.ferry.testkit.KafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +85,49 @@ class CommitCadenceIT {
         for (long b : transactionBytes) {
             // The check runs after each page, so a transaction exceeds the budget by less than a page.
             assertTrue(b < budget + pageKeys * largestRead, "a transaction of " + b + " bytes: " + transactionBytes);
+        }
+    }
+
+    @Test
+    void aTransactionOfChangesCarriesTheWatermarkToEveryPartition() throws Exception {
+        String prefix = "/carry/";
+        Client etcd = ETCD.client();
+        Map<String, Object> s = Fixture.settings(ETCD, KAFKA, "carry", prefix);
+        s.put("kafka.topic.partitions", 2);
+        s.put("watcher.watermark.interval.ms", 600_000); // the timer never fires: only commits can carry one
+        List<Long> written = new ArrayList<>();
+        try (EtcdWatcher watcher = EtcdWatcher.create(Fixture.config(s), new SimpleMeterRegistry())) {
+            watcher.start();
+            assertTrue(watcher.awaitStreaming(Duration.ofMinutes(2)));
+            for (int i = 0; i < 10; i++) {
+                written.add(Fixture.put(etcd, bytes(prefix + "k" + i), bytes("v" + i)));
+                // One change per transaction, so the record after it is that transaction's own.
+                Fixture.awaitProduced(watcher::producedRevision, written.get(i), Duration.ofMinutes(1));
+            }
+        }
+
+        Map<String, ConsumerRecord<byte[], byte[]>> byPosition = new HashMap<>();
+        Map<Long, ConsumerRecord<byte[], byte[]>> changes = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : Fixture.readCommitted(KAFKA, "carry")) {
+            byPosition.put(r.partition() + "@" + r.offset(), r);
+            if ("change".equals(Fixture.kind(r))) {
+                changes.put(Fixture.CODEC.decodeChange(r.value()).revision(), r);
+            }
+        }
+        for (long revision : written) {
+            ConsumerRecord<byte[], byte[]> change = changes.get(revision);
+            ConsumerRecord<byte[], byte[]> next = byPosition.get(change.partition() + "@" + (change.offset() + 1));
+            assertTrue(next != null && "watermark".equals(Fixture.kind(next)),
+                    "the change at revision " + revision + " is followed by a watermark in its transaction");
+            assertTrue(((ControlRecord) Fixture.CODEC.decode(next.value())).revision() >= revision);
+        }
+        long last = written.get(written.size() - 1);
+        for (int p = 0; p < 2; p++) {
+            final int partition = p;
+            assertTrue(byPosition.values().stream().anyMatch(r -> r.partition() == partition
+                    && "watermark".equals(Fixture.kind(r))
+                    && ((ControlRecord) Fixture.CODEC.decode(r.value())).revision() >= last),
+                    "partition " + p + " has a watermark at the last change's revision");
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * How the watcher snapshots, watches and produces.
  *
- * @param commitInterval longest time a Kafka transaction stays open
+ * @param commitInterval longest time a Kafka transaction stays open while streaming
  * @param snapshotPageKeys most keys in one snapshot range request
  * @param snapshotPageBytes soft limit on the bytes of one snapshot page
  * @param prevKv whether watch events carry the key's previous value in {@code before}
@@ -28,7 +28,8 @@ public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long 
     public static final ConfigKey<Duration> COMMIT_INTERVAL =
             ConfigKey.builder("watcher.commit.interval.ms", ConfigType.MILLIS)
                     .defaultValue(Duration.ofMillis(50))
-                    .doc("Longest time a Kafka transaction stays open. A transaction never ends inside an etcd revision.")
+                    .doc("Longest time a Kafka transaction stays open while streaming; it commits sooner whenever the "
+                            + "watcher has caught up with the watch. A transaction never ends inside an etcd revision.")
                     .validator(Validator.positive())
                     .build();
     public static final ConfigKey<Integer> SNAPSHOT_PAGE_KEYS =
@@ -75,7 +76,8 @@ public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long 
     public static final ConfigKey<Duration> WATERMARK_INTERVAL =
             ConfigKey.builder("watcher.watermark.interval.ms", ConfigType.MILLIS)
                     .defaultValue(Duration.ofMillis(200))
-                    .doc("How often a watermark control record goes to every partition, so idle partitions advance too.")
+                    .doc("Every commit that moves the delivered revision carries a watermark to every partition; when "
+                            + "nothing commits, one goes out this often, so idle partitions advance too.")
                     .validator(Validator.positive())
                     .build();
     public static final ConfigKey<Integer> QUEUE_CAPACITY =
