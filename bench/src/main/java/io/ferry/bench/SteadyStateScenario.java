@@ -67,7 +67,9 @@ final class SteadyStateScenario {
                         while (sampling.get()) {
                             long wm = own.minWatermark(FerryPipeline.PARTITIONS);
                             LagRecorder r = current.get();
-                            if (r != null) {
+                            // -1 is a failed query, not a watermark: it would break the recorder's
+                            // binary search, which needs samples that never decrease.
+                            if (r != null && wm >= 0) {
                                 r.sample(System.nanoTime(), wm);
                             }
                             Thread.sleep(5);

@@ -6,7 +6,9 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
 import io.ferry.core.KeyRanges;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.event.Checkpoint;
@@ -67,6 +69,33 @@ final class Fixture {
 
     static long delete(Client client, byte[] key) throws Exception {
         return client.getKVClient().delete(ByteSequence.from(key)).get(30, TimeUnit.SECONDS).getHeader().getRevision();
+    }
+
+    /** {@code count} keys {@code <prefix>k000000...} with values of about 210 bytes, 100 per etcd transaction. */
+    static void loadKeys(Client etcd, String prefix, int count) throws Exception {
+        int batch = 100;
+        for (int i = 0; i < count; i += batch) {
+            List<Op> ops = new ArrayList<>();
+            for (int j = i; j < Math.min(count, i + batch); j++) {
+                ops.add(Op.put(ByteSequence.from(bytes(String.format("%sk%06d", prefix, j))),
+                        ByteSequence.from(bytes("value-" + j + "-".repeat(200))), PutOption.DEFAULT));
+            }
+            commitWithRetry(etcd, ops);
+        }
+    }
+
+    /** The very first call of a fresh jetcd client can fail while its channel connects; a txn of puts is safe to redo. */
+    private static void commitWithRetry(Client etcd, List<Op> ops) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                etcd.getKVClient().txn().Then(ops.toArray(Op[]::new)).commit().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     static long revision(Client client) throws Exception {

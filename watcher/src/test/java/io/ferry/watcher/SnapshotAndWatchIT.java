@@ -52,7 +52,7 @@ class SnapshotAndWatchIT {
     void snapshotEmitsEachLiveKeyOnceAndWritesDuringItAreNeitherLostNorDuplicated() throws Exception {
         String prefix = "/snap/";
         Client etcd = ETCD.client();
-        loadKeys(etcd, prefix, KEYS);
+        Fixture.loadKeys(etcd, prefix, KEYS);
         Map<String, Object> s = Fixture.settings(ETCD, KAFKA, "snap", prefix);
         s.put("watcher.snapshot.page.keys", 500);
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -223,32 +223,6 @@ class SnapshotAndWatchIT {
         assertEquals(expected.size(), seen.size());
         for (Map.Entry<byte[], byte[]> e : expected.entrySet()) {
             assertArrayEquals(e.getValue(), seen.get(ByteBuffer.wrap(e.getKey())));
-        }
-    }
-
-    private static void loadKeys(Client etcd, String prefix, int count) throws Exception {
-        int batch = 100;
-        for (int i = 0; i < count; i += batch) {
-            List<Op> ops = new ArrayList<>();
-            for (int j = i; j < Math.min(count, i + batch); j++) {
-                ops.add(Op.put(ByteSequence.from(bytes(String.format("%sk%06d", prefix, j))),
-                        ByteSequence.from(bytes("value-" + j + "-".repeat(200))), PutOption.DEFAULT));
-            }
-            commitWithRetry(etcd, ops);
-        }
-    }
-
-    /** The very first call of a fresh jetcd client can fail while its channel connects; a txn of puts is safe to redo. */
-    private static void commitWithRetry(Client etcd, List<Op> ops) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                etcd.getKVClient().txn().Then(ops.toArray(Op[]::new)).commit().get(30, TimeUnit.SECONDS);
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
-            }
         }
     }
 

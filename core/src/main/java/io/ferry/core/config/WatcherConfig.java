@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * How the watcher snapshots, watches and produces.
  *
- * @param commitInterval longest time a Kafka transaction stays open
+ * @param commitInterval longest time a Kafka transaction stays open while streaming
  * @param snapshotPageKeys most keys in one snapshot range request
  * @param snapshotPageBytes soft limit on the bytes of one snapshot page
  * @param prevKv whether watch events carry the key's previous value in {@code before}
@@ -17,15 +17,19 @@ import java.util.List;
  * @param haEnabled whether the watcher campaigns in an etcd election before it produces
  * @param haLeaseTtl time to live of the election lease: how soon a standby takes over from a dead leader
  * @param kafkaTimeout how long start-up waits for Kafka before failing
+ * @param snapshotCommitInterval longest time a Kafka transaction stays open during a snapshot
+ * @param snapshotCommitBytes encoded bytes after which a snapshot's Kafka transaction commits
  */
 public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long snapshotPageBytes, boolean prevKv,
                             int commitMaxEvents, Duration watermarkInterval, int queueCapacity, int maxMessageBytes,
-                            boolean haEnabled, Duration haLeaseTtl, Duration kafkaTimeout) {
+                            boolean haEnabled, Duration haLeaseTtl, Duration kafkaTimeout,
+                            Duration snapshotCommitInterval, long snapshotCommitBytes) {
 
     public static final ConfigKey<Duration> COMMIT_INTERVAL =
             ConfigKey.builder("watcher.commit.interval.ms", ConfigType.MILLIS)
                     .defaultValue(Duration.ofMillis(50))
-                    .doc("Longest time a Kafka transaction stays open. A transaction never ends inside an etcd revision.")
+                    .doc("Longest time a Kafka transaction stays open while streaming; it commits sooner whenever the "
+                            + "watcher has caught up with the watch. A transaction never ends inside an etcd revision.")
                     .validator(Validator.positive())
                     .build();
     public static final ConfigKey<Integer> SNAPSHOT_PAGE_KEYS =
@@ -40,6 +44,25 @@ public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long 
                     .doc("Soft limit on the bytes of one snapshot page; the page shrinks when values are large.")
                     .validator(Validator.atLeastLong(1024))
                     .build();
+    /*
+     * A snapshot is one etcd revision whose sink watermark only moves at snapshot_end, and a crash
+     * mid-snapshot restarts it under the next epoch, so its commits only bound how much an open
+     * transaction holds; committing at the streaming cadence mostly made the copy wait on Kafka.
+     */
+    public static final ConfigKey<Duration> SNAPSHOT_COMMIT_INTERVAL =
+            ConfigKey.builder("watcher.snapshot.commit.interval.ms", ConfigType.MILLIS)
+                    .defaultValue(Duration.ofSeconds(1))
+                    .doc("Longest time a Kafka transaction stays open during a snapshot. Keep it well below the "
+                            + "producer's transaction.timeout.ms (60 s by default).")
+                    .validator(Validator.positive())
+                    .build();
+    public static final ConfigKey<Long> SNAPSHOT_COMMIT_BYTES =
+            ConfigKey.builder("watcher.snapshot.commit.bytes", ConfigType.LONG)
+                    .defaultValue(32L * 1024 * 1024)
+                    .doc("Encoded bytes of snapshot records after which a snapshot's Kafka transaction commits, at the "
+                            + "end of the page.")
+                    .validator(Validator.atLeastLong(64 * 1024))
+                    .build();
     public static final ConfigKey<Boolean> PREV_KV = ConfigKey.builder("watcher.prev.kv", ConfigType.BOOLEAN)
             .defaultValue(false)
             .doc("Carry each key's previous value in the event's 'before' (costs etcd and Kafka bandwidth).")
@@ -53,7 +76,8 @@ public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long 
     public static final ConfigKey<Duration> WATERMARK_INTERVAL =
             ConfigKey.builder("watcher.watermark.interval.ms", ConfigType.MILLIS)
                     .defaultValue(Duration.ofMillis(200))
-                    .doc("How often a watermark control record goes to every partition, so idle partitions advance too.")
+                    .doc("Every commit that moves the delivered revision carries a watermark to every partition; when "
+                            + "nothing commits, one goes out this often, so idle partitions advance too.")
                     .validator(Validator.positive())
                     .build();
     public static final ConfigKey<Integer> QUEUE_CAPACITY =
@@ -90,12 +114,14 @@ public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long 
                     .validator(Validator.positive())
                     .build();
 
-    public static final List<ConfigKey<?>> KEYS = List.of(COMMIT_INTERVAL, SNAPSHOT_PAGE_KEYS, SNAPSHOT_PAGE_BYTES, PREV_KV,
-            COMMIT_MAX_EVENTS, WATERMARK_INTERVAL, QUEUE_CAPACITY, MAX_MESSAGE_BYTES, HA_ENABLED, HA_LEASE_TTL, KAFKA_TIMEOUT);
+    public static final List<ConfigKey<?>> KEYS = List.of(COMMIT_INTERVAL, SNAPSHOT_PAGE_KEYS, SNAPSHOT_PAGE_BYTES,
+            SNAPSHOT_COMMIT_INTERVAL, SNAPSHOT_COMMIT_BYTES, PREV_KV, COMMIT_MAX_EVENTS, WATERMARK_INTERVAL, QUEUE_CAPACITY,
+            MAX_MESSAGE_BYTES, HA_ENABLED, HA_LEASE_TTL, KAFKA_TIMEOUT);
 
     static WatcherConfig from(ConfigValues v) {
         return new WatcherConfig(v.get(COMMIT_INTERVAL), v.get(SNAPSHOT_PAGE_KEYS), v.get(SNAPSHOT_PAGE_BYTES),
                 v.get(PREV_KV), v.get(COMMIT_MAX_EVENTS), v.get(WATERMARK_INTERVAL), v.get(QUEUE_CAPACITY),
-                v.get(MAX_MESSAGE_BYTES), v.get(HA_ENABLED), v.get(HA_LEASE_TTL), v.get(KAFKA_TIMEOUT));
+                v.get(MAX_MESSAGE_BYTES), v.get(HA_ENABLED), v.get(HA_LEASE_TTL), v.get(KAFKA_TIMEOUT),
+                v.get(SNAPSHOT_COMMIT_INTERVAL), v.get(SNAPSHOT_COMMIT_BYTES));
     }
 }

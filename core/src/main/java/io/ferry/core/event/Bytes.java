@@ -19,6 +19,11 @@ public final class Bytes {
      * surrogates are all rejected, so a string that comes back re-encodes to the same bytes.
      */
     public static String strictUtf8OrNull(byte[] bytes) {
+        if (isAscii(bytes)) {
+            // ASCII is valid UTF-8 that decodes byte for byte. Most etcd keys and values are
+            // ASCII, and this is called for every key and value encoded: skip building a decoder.
+            return new String(bytes, StandardCharsets.US_ASCII);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -28,6 +33,15 @@ public final class Bytes {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -35,7 +35,7 @@ public final class EventCodec {
             .build();
 
     public byte[] encode(Envelope envelope) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint(envelope));
         try (JsonGenerator g = json.createGenerator(out, JsonEncoding.UTF8)) {
             if (envelope instanceof ChangeEvent e) {
                 writeChange(g, e);
@@ -46,6 +46,22 @@ public final class EventCodec {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * About the encoded size, so that the buffer is not grown and copied while the event is
+     * written: the field names and numbers, plus each key and value (base64 adds a third).
+     */
+    private static int sizeHint(Envelope envelope) {
+        long payload = 0;
+        if (envelope instanceof ChangeEvent e) {
+            payload = e.key().length + payloadOf(e.before()) + payloadOf(e.after());
+        }
+        return (int) Math.min(Integer.MAX_VALUE - 8, 320 + payload * 4 / 3);
+    }
+
+    private static long payloadOf(KeyValue kv) {
+        return kv == null ? 0 : kv.key().length + kv.value().length;
     }
 
     public Envelope decode(byte[] bytes) {

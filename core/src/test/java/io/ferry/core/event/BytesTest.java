@@ -1,5 +1,6 @@
 package io.ferry.core.event;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,5 +28,17 @@ class BytesTest {
         assertNull(Bytes.strictUtf8OrNull(new byte[] {(byte) 0xC0, (byte) 0x80}));
         assertNull(Bytes.strictUtf8OrNull(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}));
         assertEquals("a\0b", Bytes.strictUtf8OrNull(new byte[] {'a', 0, 'b'}));
+    }
+
+    @Test
+    void everyAsciiByteAndMixedTextRoundTrip() {
+        byte[] ascii = new byte[128];
+        for (int i = 0; i < ascii.length; i++) {
+            ascii[i] = (byte) i;
+        }
+        assertArrayEquals(ascii, Bytes.strictUtf8OrNull(ascii).getBytes(StandardCharsets.UTF_8));
+        assertEquals("", Bytes.strictUtf8OrNull(new byte[0]));
+        byte[] mixed = "k\u00e9y-\u20ac-\uD83D\uDE00".getBytes(StandardCharsets.UTF_8);
+        assertEquals("k\u00e9y-\u20ac-\uD83D\uDE00", Bytes.strictUtf8OrNull(mixed));
     }
 }

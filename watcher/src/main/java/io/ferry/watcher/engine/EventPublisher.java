@@ -34,6 +34,7 @@ final class EventPublisher implements AutoCloseable {
     private final EventCodec codec = new EventCodec();
     private boolean open;
     private int eventsInTransaction;
+    private long bytesInTransaction;
     private long openedAtNanos;
 
     EventPublisher(KafkaClients clients, String transactionalId, TopicSetup.ChangeTopic topic, WatcherMetrics metrics) {
@@ -67,6 +68,7 @@ final class EventPublisher implements AutoCloseable {
         }
         metrics.event(event.op());
         eventsInTransaction++;
+        bytesInTransaction += value.length + event.key().length;
     }
 
     /** A control record of {@code kind} on every partition of the change topic. */
@@ -94,6 +96,7 @@ final class EventPublisher implements AutoCloseable {
         }
         open = false;
         eventsInTransaction = 0;
+        bytesInTransaction = 0;
     }
 
     boolean transactionOpen() {
@@ -102,6 +105,11 @@ final class EventPublisher implements AutoCloseable {
 
     int eventsInTransaction() {
         return eventsInTransaction;
+    }
+
+    /** Key and value bytes of the change records in the open transaction. */
+    long bytesInTransaction() {
+        return bytesInTransaction;
     }
 
     Duration transactionAge() {

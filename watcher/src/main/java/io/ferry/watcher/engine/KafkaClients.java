@@ -71,6 +71,15 @@ final class KafkaClients {
         Map<String, Object> p = passthrough(ProducerConfig.configNames());
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // The default 16 KiB batch holds only ~30 change records, so a snapshot sent many small requests.
+        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // A transaction that starts while the broker still completes the previous commit is refused
+        // with CONCURRENT_TRANSACTIONS; the default back-off (100 ms growing to 1 s) would then
+        // dominate end-to-end lag, now that the watcher commits back to back.
+        // A user's own retry.backoff.ms is not capped by our maximum.
+        if (p.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10) == null) {
+            p.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 100);
+        }
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -8,6 +8,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.ferry.core.KeyRanges;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,8 +16,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Pages through every prefix at one fixed revision, in key order. A page holds at most
  * {@code pageKeys} keys and, once the average size of a key-value is known, about
- * {@code pageBytes} bytes; only one page is in memory at a time. The next page starts at the
- * last key followed by a NUL byte.
+ * {@code pageBytes} bytes. The next page starts at the last key followed by a NUL byte, and is
+ * requested while the consumer handles the current one, so at most two pages are in memory.
  */
 final class SnapshotReader {
 
@@ -48,23 +49,46 @@ final class SnapshotReader {
     }
 
     void read(PrefixSet prefixes, long revision, PageConsumer consumer) {
-        for (PrefixSet.Range r : prefixes.ranges()) {
-            byte[] from = r.start();
-            int limit = pageKeys;
-            while (true) {
-                GetResponse page = get(from, GetOption.builder().withRange(ByteSequence.from(r.end()))
-                        .withRevision(revision).withLimit(limit).build(), revision);
-                List<KeyValue> kvs = page.getKvs();
-                if (!kvs.isEmpty()) {
-                    consumer.accept(kvs);
-                    limit = nextLimit(kvs);
+        List<PrefixSet.Range> ranges = prefixes.ranges();
+        Request request = new Request(0, ranges.get(0).start(), pageKeys);
+        CompletableFuture<GetResponse> pending = fetch(ranges, request, revision);
+        try {
+            while (pending != null) {
+                GetResponse page = await(pending, revision);
+                request = following(ranges, request, page);
+                // Ask for the next page before handing this one on, so that etcd reads while this
+                // page is encoded and sent: at most two pages are in memory.
+                pending = request == null ? null : fetch(ranges, request, revision);
+                if (!page.getKvs().isEmpty()) {
+                    consumer.accept(page.getKvs());
                 }
-                if (!page.isMore() || kvs.isEmpty()) {
-                    break;
-                }
-                from = KeyRanges.successor(kvs.get(kvs.size() - 1).getKey().getBytes());
+            }
+        } finally {
+            if (pending != null) {
+                pending.cancel(true);
             }
         }
+    }
+
+    /** One range request: keys of {@code ranges.get(range)} from {@code from}, at most {@code limit} of them. */
+    private record Request(int range, byte[] from, int limit) {
+    }
+
+    /** The request after {@code done}, which returned {@code page}; null after the last page of the last range. */
+    private Request following(List<PrefixSet.Range> ranges, Request done, GetResponse page) {
+        List<KeyValue> kvs = page.getKvs();
+        if (page.isMore() && !kvs.isEmpty()) {
+            return new Request(done.range(), KeyRanges.successor(kvs.get(kvs.size() - 1).getKey().getBytes()),
+                    nextLimit(kvs));
+        }
+        int next = done.range() + 1;
+        return next < ranges.size() ? new Request(next, ranges.get(next).start(), pageKeys) : null;
+    }
+
+    private CompletableFuture<GetResponse> fetch(List<PrefixSet.Range> ranges, Request request, long revision) {
+        return client.getKVClient().get(ByteSequence.from(request.from()), GetOption.builder()
+                .withRange(ByteSequence.from(ranges.get(request.range()).end())).withRevision(revision)
+                .withLimit(request.limit()).build());
     }
 
     private int nextLimit(List<KeyValue> page) {
@@ -77,9 +101,12 @@ final class SnapshotReader {
     }
 
     private GetResponse get(byte[] from, GetOption option, long revision) {
+        return await(client.getKVClient().get(ByteSequence.from(from), option), revision);
+    }
+
+    private GetResponse await(CompletableFuture<GetResponse> response, long revision) {
         try {
-            return client.getKVClient().get(ByteSequence.from(from), option)
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunContext.Stopped();

@@ -67,8 +67,9 @@ final class Snapshotter {
             }
             ctx.metrics().snapshotKeys(page.size());
             done[0] += page.size();
-            if (out.eventsInTransaction() >= config.commitMaxEvents()
-                    || out.transactionAge().compareTo(config.commitInterval()) >= 0) {
+            // Own cadence: mid-snapshot commits only bound the open transaction (see WatcherConfig).
+            if (out.bytesInTransaction() >= config.snapshotCommitBytes()
+                    || out.transactionAge().compareTo(config.snapshotCommitInterval()) >= 0) {
                 out.commit(ctx.checkpoint(revision, epoch, true));
             }
         });

@@ -13,10 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches from a revision and produces every change, committing at etcd revision boundaries
- * every {@code watcher.commit.interval.ms} or {@code watcher.commit.max.events}, with the
- * checkpoint in the same transaction, and a watermark to every partition each
- * {@code watcher.watermark.interval.ms} when the delivered revision moved.
+ * Watches from a revision and produces every change, committing at etcd revision boundaries as
+ * soon as it has caught up with the watch, and at the latest after
+ * {@code watcher.commit.interval.ms} or {@code watcher.commit.max.events}. Each commit carries
+ * the checkpoint and, when the delivered revision moved, a watermark to every partition; when
+ * nothing commits, the delivered revision still goes out every
+ * {@code watcher.watermark.interval.ms}.
  *
  * <p>Returns normally only when the watcher stops; throws {@link Failures.RevisionCompacted}
  * when the watch needs a revision etcd no longer has.
@@ -82,15 +84,20 @@ final class Streamer {
                     }
                     backoffMs = 100;
                 }
-                if (ctx.publisher().transactionOpen()
-                        && (ctx.publisher().eventsInTransaction() >= config.commitMaxEvents()
+                // Items are whole revisions, so between two of them is a revision boundary. Waiting
+                // for more once the queue is empty would only add latency: whatever arrives meanwhile
+                // queues up and goes into the next transaction.
+                if (ctx.publisher().transactionOpen() && (queue.isEmpty()
+                        || ctx.publisher().eventsInTransaction() >= config.commitMaxEvents()
                         || ctx.publisher().transactionAge().compareTo(config.commitInterval()) >= 0)) {
-                    ctx.publisher().commit(ctx.checkpoint(tracker.delivered(), epoch, false));
+                    commit();
                 }
                 long now = System.nanoTime();
                 if (now >= nextWatermark) {
                     nextWatermark = now + intervalNanos;
-                    watermark();
+                    if (tracker.delivered() > lastWatermark) {
+                        commit(); // progress notifications moved it while nothing else committed
+                    }
                     if (now - lastActivity >= intervalNanos) {
                         // Quiet: ask etcd how far the watch has got, so the watermark still advances.
                         stream.requestProgress();
@@ -129,18 +136,25 @@ final class Streamer {
         }
     }
 
-    private void watermark() {
+    /**
+     * Commits with the checkpoint and, when the delivered revision moved, a watermark at it to
+     * every partition. A sink only trusts a change at revision s up to s - 1, so without the
+     * watermark in the same transaction the change would wait for the next timer watermark to
+     * become visible. Every change up to the delivered revision has been sent before the
+     * watermark, so it is true on every partition.
+     */
+    private void commit() {
         long delivered = tracker.delivered();
         if (delivered > lastWatermark) {
             ctx.publisher().control(ControlRecord.Kind.WATERMARK, ctx.mapper().clusterId(), delivered, epoch);
-            ctx.publisher().commit(ctx.checkpoint(delivered, epoch, false));
-            lastWatermark = delivered;
         }
+        ctx.publisher().commit(ctx.checkpoint(delivered, epoch, false));
+        lastWatermark = Math.max(lastWatermark, delivered);
     }
 
     private void commitIfOpen() {
         if (ctx.publisher().transactionOpen()) {
-            ctx.publisher().commit(ctx.checkpoint(tracker.delivered(), epoch, false));
+            commit();
         }
     }
 

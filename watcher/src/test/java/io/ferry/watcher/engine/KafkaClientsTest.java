@@ -36,6 +36,19 @@ class KafkaClientsTest {
     }
 
     @Test
+    void throughputAndBackOffDefaultsYieldToTheUsersOwnSettings() {
+        Map<String, Object> p = new KafkaClients(kafka(Map.of()), 4_194_304).producer("x");
+        assertEquals(256 * 1024, p.get("batch.size"));
+        assertEquals(10, p.get("retry.backoff.ms"));
+        assertEquals(100, p.get("retry.backoff.max.ms"));
+        Map<String, Object> own = new KafkaClients(kafka(Map.of("batch.size", "65536", "retry.backoff.ms", "500")),
+                4_194_304).producer("x");
+        assertEquals("65536", own.get("batch.size"));
+        assertEquals("500", own.get("retry.backoff.ms"));
+        assertFalse(own.containsKey("retry.backoff.max.ms"), "a user's back-off is not capped below itself");
+    }
+
+    @Test
     void exactlyOnceSettingsCannotBeOverridden() {
         Map<String, Object> p = new KafkaClients(kafka(Map.of()), 4_194_304).producer("ferry-watcher-t");
         assertEquals("ferry-watcher-t", p.get("transactional.id"));
