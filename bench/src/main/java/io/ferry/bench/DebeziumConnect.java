@@ -121,6 +121,11 @@ final class DebeziumConnect implements AutoCloseable {
         m.put("schema.evolution", "basic");
         m.put("collection.name.format", table);
         m.put("batch.size", Integer.toString(BATCH));
+        // Something on this shared server ends idle connections now and then (see WatermarkProbe); Ferry's sink
+        // retries on a new connection, so the connector gets its equivalents: a pooled connection is checked
+        // before use, and a connection error restarts the connection instead of killing the task.
+        m.put("connection.restart.on.errors", "true");
+        m.put("hibernate.c3p0.testConnectionOnCheckout", "true");
         // Not its UNNEST fast path (dialect.postgres.unnest.insert.enabled): with bytes columns its batches fail
         // with "UnsupportedOperationException: byte[] nested inside Object[]" (3.5.0.Final, pgjdbc 42.7).
         m.put("dialect.postgres.unnest.insert.enabled", "false");
