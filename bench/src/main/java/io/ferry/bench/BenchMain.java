@@ -60,6 +60,13 @@ public final class BenchMain {
                     snapshot.postgres().close();
                 }
             }
+            if (settings.runs("peer")) {
+                ScenarioResult r = new ScenarioResult("peer");
+                attempt(r, results, failures, () -> {
+                    new PeerScenario(stack, settings).run(r);
+                    return null;
+                });
+            }
             if (settings.runs("steady")) {
                 ScenarioResult r = new ScenarioResult("steady");
                 SteadyStateScenario steady = new SteadyStateScenario(stack, settings);

@@ -16,14 +16,16 @@ import java.util.stream.Collectors;
  * @param steadySeconds length of each steady-state step ({@code bench.steady.seconds})
  * @param steadyFractions write rates of the steps, as fractions of etcd's measured maximum ({@code bench.steady.fractions})
  * @param cutoverKeys key counts of the cutover runs ({@code bench.cutover.keys})
- * @param scenarios which to run ({@code bench.scenarios}); snapshot feeds replay and reconcile
+ * @param scenarios which to run ({@code bench.scenarios}); snapshot feeds replay and reconcile; peer makes its own data
  * @param out where results (JSON) and plots (PNG) go ({@code bench.out})
  * @param ferryJar the packaged {@code ferry} command, run as child processes ({@code bench.ferry.jar})
+ * @param peerLibs Kafka Connect's and Debezium's jars for the peer scenario's child JVM ({@code bench.peer.libs})
  */
 record BenchSettings(int keys, int valueBytes, int steadyKeys, int steadySeconds, List<Double> steadyFractions,
-                     List<Integer> cutoverKeys, Set<String> scenarios, Path out, Path ferryJar) {
+                     List<Integer> cutoverKeys, Set<String> scenarios, Path out, Path ferryJar,
+                     Path peerLibs) {
 
-    static final List<String> ALL = List.of("snapshot", "replay", "reconcile", "steady", "cutover");
+    static final List<String> ALL = List.of("snapshot", "replay", "reconcile", "steady", "cutover", "peer");
 
     static BenchSettings fromSystemProperties() {
         Set<String> scenarios = Arrays.stream(System.getProperty("bench.scenarios", String.join(",", ALL)).split(","))
@@ -44,7 +46,8 @@ record BenchSettings(int keys, int valueBytes, int steadyKeys, int steadySeconds
                         .map(String::trim).map(Integer::valueOf).toList(),
                 scenarios,
                 Path.of(System.getProperty("bench.out", "docs/benchmarks")),
-                Path.of(System.getProperty("bench.ferry.jar", "cli/target/ferry.jar")));
+                Path.of(System.getProperty("bench.ferry.jar", "cli/target/ferry.jar")),
+                Path.of(System.getProperty("bench.peer.libs", "bench/peer/target/peer-libs")));
     }
 
     boolean runs(String scenario) {

@@ -52,6 +52,13 @@ final class FerryPipeline implements AutoCloseable {
         return new FerryPipeline(null, sink);
     }
 
+    /** The watcher alone, to fill a topic that a sink applies later (the peer scenario). */
+    static FerryPipeline watcherOnly(FerryConfig config, MeterRegistry registry) {
+        EtcdWatcher watcher = EtcdWatcher.create(config, registry);
+        watcher.start();
+        return new FerryPipeline(watcher, null);
+    }
+
     /** Starts the sink first, so that its group has joined when the watcher's first records arrive. */
     static FerryPipeline both(FerryConfig config, MeterRegistry registry) {
         JdbcSink sink = JdbcSink.create(config, registry);

@@ -99,6 +99,10 @@ final class ResultsWriter {
                         add(bars, "reconcile: raw paged etcd read", k / w, Bar.REFERENCE);
                     }
                 }
+                case "peer" -> {
+                    add(bars, "peer postgres: Ferry sink", figures(r, "ferry").get("sink_rows_per_s"), Bar.FERRY);
+                    add(bars, "peer postgres: Debezium JDBC sink", figures(r, "debezium").get("sink_rows_per_s"), Bar.REFERENCE);
+                }
                 case "steady" -> {
                     add(bars, "steady: etcd max write rate", r.get("etcd_max_puts_per_s"), Bar.REFERENCE);
                     Object steps = r.get("steps");
