@@ -53,8 +53,8 @@ final class GuardedUpserts {
     private static long staged(Connection c, SqlDialect.Staging staging, List<RowChange> rows, Binder binder)
             throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute(staging.create());
             s.execute(staging.clear());
+            s.execute(staging.create());
         }
         try (PreparedStatement load = c.prepareStatement(staging.load())) {
             for (RowChange r : rows) {

@@ -98,8 +98,8 @@ public interface SqlDialect {
     /**
      * A batch through a staging table, run in this order inside the batch transaction.
      *
-     * @param create creates the session's staging table when absent, without ending the transaction
-     * @param clear empties it of an earlier batch
+     * @param create creates the session's staging table, without ending the transaction
+     * @param clear drops an earlier batch's staging table, if any; runs before {@code create}
      * @param load inserts one row (batched); parameters: the columns in order
      * @param staleCount counts the staged rows the guard will leave alone (stale or tombstoned)
      * @param upsert applies the staged rows with the revision guard and the tombstone check

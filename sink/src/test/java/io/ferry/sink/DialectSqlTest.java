@@ -48,8 +48,8 @@ class DialectSqlTest {
     @Test
     void mysqlStagesABatchAndAppliesItWithTheSameGuardQualifiedByTable() {
         SqlDialect.Staging st = my.staging("app.kv", SqlDialect.ROW_COLUMNS, false);
-        assertEquals("CREATE TEMPORARY TABLE IF NOT EXISTS `app`.`ferry_stage_kv` LIKE `app`.`kv`", st.create());
-        assertEquals("DELETE FROM `app`.`ferry_stage_kv`", st.clear());
+        assertEquals("CREATE TEMPORARY TABLE `app`.`ferry_stage_kv` LIKE `app`.`kv`", st.create());
+        assertEquals("DROP TEMPORARY TABLE IF EXISTS `app`.`ferry_stage_kv`", st.clear());
         assertEquals("INSERT INTO `app`.`ferry_stage_kv` (`key`, `value`, `create_revision`, `mod_revision`, `version`, "
                 + "`lease`) VALUES (?, ?, ?, ?, ?, ?)", st.load());
         String tomb = "EXISTS (SELECT 1 FROM `ferry_tombstones` d WHERE d.`key` = s.`key` AND d.`revision` >= s.`mod_revision`)";
