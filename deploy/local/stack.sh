@@ -124,11 +124,43 @@ ensure_mariadb() {
   mariadb -h 127.0.0.1 -P "$MYSQL_PORT" -u root -e 'CREATE DATABASE IF NOT EXISTS test'
 }
 
+# The rollback path (ferry reverse) reads PostgreSQL's changes by logical decoding, which needs
+# wal_level=logical; the setting takes effect only at a server start, so a first run restarts it once.
+ensure_postgres_logical() {
+  [[ "$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -w -tAc 'show wal_level')" == logical ]] && return
+  local ver
+  ver=$(ls /etc/postgresql | sort -V | tail -n 1)
+  warn "setting wal_level=logical on PostgreSQL $ver (restarts it once)..."
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -w -qc 'ALTER SYSTEM SET wal_level = logical' >/dev/null
+  as_root pg_ctlcluster --skip-systemctl-redirect "$ver" main restart
+  wait_for "PostgreSQL" 60 pg_answers || die "PostgreSQL $ver did not come back after setting wal_level=logical; see /var/log/postgresql/postgresql-$ver-main.log"
+}
+
+# ... and MariaDB's changes from a row-based binlog with full row images. log_bin, too, is read
+# only at start: the settings go into my.cnf (so every later start keeps them) and MariaDB restarts once.
+ensure_mariadb_binlog() {
+  [[ "$(mariadb -h 127.0.0.1 -P "$MYSQL_PORT" -u root -Nse 'select @@log_bin')" == 1 ]] && return
+  local cnf=/etc/mysql/my.cnf
+  if ! grep -q '^# ferry: row-based binlog' "$cnf"; then
+    warn "enabling a row-based binlog in $cnf (restarts MariaDB once)..."
+    printf '\n# ferry: row-based binlog for the rollback path (deploy/local/stack.sh)\n[mysqld]\nlog-bin = mysql-bin\nbinlog-format = ROW\nbinlog-row-image = FULL\nserver-id = 1\nexpire-logs-days = 2\n' | as_root tee -a "$cnf" >/dev/null
+  fi
+  mariadb -h 127.0.0.1 -P "$MYSQL_PORT" -u root -e 'SHUTDOWN' || true
+  # start-stop-daemon would find the old process still shutting down and start nothing.
+  wait_for "MariaDB to stop" 120 bash -c '! pgrep -x mariadbd'
+  as_root install -d -o mysql -g mysql /run/mysqld
+  as_root start-stop-daemon --start --oknodo --background --exec "$MARIADBD"
+  wait_for "MariaDB" 60 mysql_answers || die "MariaDB did not come back with a binlog; see /var/log/mysql/error.log"
+  [[ "$(mariadb -h 127.0.0.1 -P "$MYSQL_PORT" -u root -Nse 'select @@log_bin')" == 1 ]] || die "MariaDB started without a binlog; check [mysqld] log-bin in $cnf"
+}
+
 prereqs() {
   ensure_etcd_installed
   ensure_chromium_installed
   ensure_postgres
+  ensure_postgres_logical
   ensure_mariadb
+  ensure_mariadb_binlog
   say "prereqs ok: etcd $(etcd --version 2>/dev/null | awk '/etcd Version/ {print $3}') installed; PostgreSQL on 127.0.0.1:$PG_PORT; MariaDB on 127.0.0.1:$MYSQL_PORT"
 }
 

@@ -107,6 +107,7 @@ public final class SqlDatabase implements BeforeAllCallback, AfterAllCallback, A
             return;
         }
         server = SqlServers.resolve(kind);
+        ChangeCapture.ensure(server, kind);
         String quoted = kind == Kind.POSTGRES ? '"' + name + '"' : '`' + name + '`';
         execute("CREATE DATABASE " + quoted, "create database " + name);
         database = name;
@@ -169,6 +170,10 @@ public final class SqlDatabase implements BeforeAllCallback, AfterAllCallback, A
             if (kind == Kind.SQLITE) {
                 TempDirs.delete(sqliteDir);
             } else if (kind == Kind.POSTGRES) {
+                // A replication slot (the rollback path's) would block the drop, and keep WAL forever if left.
+                execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE database = '" + database
+                        + "' AND active_pid IS NOT NULL", "end the replication of " + database);
+                dropSlots();
                 // FORCE ends connections a test left open, which would otherwise block the drop.
                 execute("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)", "drop database " + database);
             } else {
@@ -180,6 +185,27 @@ public final class SqlDatabase implements BeforeAllCallback, AfterAllCallback, A
         }
         url = null;
         database = null;
+    }
+
+    /** Drops the database's replication slots; a backend just terminated may hold its slot a moment longer. */
+    private void dropSlots() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + database
+                        + "'", "drop the replication slots of " + database);
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private void execute(String sql, String what) {
