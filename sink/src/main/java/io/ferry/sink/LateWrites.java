@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * first one that applies nothing. A change after F that an old writer made between the freeze
  * and the switch was applied before the switch committed; {@code ferry reconcile --since F}
  * lists it with its SQL state.
+ *
+ * <p>During the bake period the rollback path copies SQL's changes back into etcd. The watcher
+ * marks those changes as Ferry's own ({@code reverse}), so they are neither applied (that would
+ * loop) nor reported. SQL stays authoritative while a rollback runs and after {@code ferry finish};
+ * once a rollback completes, the cutover row says so and the sink applies etcd's changes again.
  */
 final class LateWrites {
 
@@ -40,13 +46,18 @@ final class LateWrites {
         ownKeys.forEach(k -> this.ownKeys.add(ByteBuffer.wrap(k)));
     }
 
+    /** The cutover phases in which SQL is authoritative. */
+    static final List<String> SQL_AUTHORITATIVE = List.of("SWITCHED", "ROLLING_BACK", "FINISHED");
+
     /** F of the switched cutover, or 0 while etcd is authoritative. */
     long switchedAt(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + dialect.quote("freeze_revision") + ") FROM "
                 + dialect.quote(SqlDialect.CUTOVER) + " WHERE " + dialect.quote("topic") + " = ? AND "
-                + dialect.quote("phase") + " = ?")) {
+                + dialect.quote("phase") + " IN (?, ?, ?)")) {
             ps.setString(1, topic);
-            ps.setString(2, "SWITCHED");
+            for (int i = 0; i < SQL_AUTHORITATIVE.size(); i++) {
+                ps.setString(i + 2, SQL_AUTHORITATIVE.get(i));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
             }
@@ -67,7 +78,7 @@ final class LateWrites {
             Set<String> batch = new HashSet<>();
             for (PartitionPlan p : plan.partitions()) {
                 for (PlanItem item : p.items()) {
-                    if (!(item instanceof RowChange change) || change.modRevision() <= f
+                    if (!(item instanceof RowChange change) || change.modRevision() <= f || change.reverse()
                             || ownKeys.contains(ByteBuffer.wrap(change.key()))) {
                         counts.skippedStale += item instanceof RowChange ? 1 : 0;
                         continue;

@@ -51,7 +51,7 @@ final class RecordDecoder {
         ChangeEvent e = (ChangeEvent) envelope;
         checkKey(e.key());
         if (e.op() == Op.DELETE) {
-            return RowChange.delete(r.partition(), r.offset(), e.key(), e.revision(), inSnapshot, e.tsMs());
+            return RowChange.delete(r.partition(), r.offset(), e.key(), e.revision(), inSnapshot, e.tsMs(), e.source().reverse());
         }
         if (e.after().value().length > maxValueBytes) {
             throw new BadRecordException("value of " + e.after().value().length + " bytes is over sink.value.max.bytes ("
@@ -61,7 +61,8 @@ final class RecordDecoder {
         var kv = e.after();
         long progress = e.op() == Op.READ || repair ? -1 : e.source().revision();
         return new RowChange(r.partition(), r.offset(), e.key(), kv.value(), kv.createRevision(), kv.modRevision(),
-                kv.version(), kv.lease(), repair, inSnapshot, e.tsMs(), mapper.map(e.key(), kv.value()), progress);
+                kv.version(), kv.lease(), repair, inSnapshot, e.tsMs(), mapper.map(e.key(), kv.value()), progress,
+                e.source().reverse());
     }
 
     /**

@@ -18,16 +18,22 @@ package io.ferry.sink;
  * @param mapped the put's row in a mapped table, or null
  * @param progressRevision the etcd revision a watch event shows its partition reached (everything
  *        before it is complete), or -1 for snapshot reads and repairs, which show nothing
+ * @param reverse true when the rollback path copied this change from SQL into etcd
  */
 record RowChange(int partition, long offset, byte[] key, byte[] value, long createRevision, long modRevision,
                  long version, long lease, boolean repair, boolean snapshotRefresh, long tsMs,
-                 MappedRow mapped, long progressRevision) implements PlanItem {
+                 MappedRow mapped, long progressRevision, boolean reverse) implements PlanItem {
 
     boolean isDelete() {
         return value == null;
     }
 
     static RowChange delete(int partition, long offset, byte[] key, long revision, boolean snapshotRefresh, long tsMs) {
-        return new RowChange(partition, offset, key, null, 0, revision, 0, 0, false, snapshotRefresh, tsMs, null, revision);
+        return delete(partition, offset, key, revision, snapshotRefresh, tsMs, false);
+    }
+
+    static RowChange delete(int partition, long offset, byte[] key, long revision, boolean snapshotRefresh, long tsMs,
+                            boolean reverse) {
+        return new RowChange(partition, offset, key, null, 0, revision, 0, 0, false, snapshotRefresh, tsMs, null, revision, reverse);
     }
 }

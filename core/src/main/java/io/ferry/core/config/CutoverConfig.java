@@ -14,9 +14,11 @@ import java.util.List;
  * @param quiet how long etcd must see no write under the prefixes before the freeze is complete
  * @param timeout the limit for each waiting step
  * @param maxLag the most revisions the sink may be behind when the cutover starts
+ * @param reverseSlot the PostgreSQL replication slot and publication of the rollback path
+ * @param reverseServerId the binlog client id the rollback path uses on MySQL and MariaDB
  */
 public record CutoverConfig(String markerKey, String versionKey, String fenceKey, Duration quiet, Duration timeout,
-                            long maxLag) {
+                            long maxLag, String reverseSlot, long reverseServerId) {
 
     public static final ConfigKey<String> MARKER_KEY = ConfigKey.builder("cutover.marker.key", ConfigType.STRING)
             .doc("etcd key of the freeze marker that cooperating writers watch. Must be under a replicated prefix; "
@@ -42,7 +44,19 @@ public record CutoverConfig(String markerKey, String versionKey, String fenceKey
             .validator(Validator.atLeastLong(0))
             .build();
 
-    public static final List<ConfigKey<?>> KEYS = List.of(MARKER_KEY, VERSION_KEY, QUIET, TIMEOUT, MAX_LAG);
+    public static final ConfigKey<String> REVERSE_SLOT = ConfigKey.builder("reverse.slot.name", ConfigType.STRING)
+            .defaultValue("ferry_reverse")
+            .doc("PostgreSQL: the logical replication slot (and publication) through which the rollback path reads SQL's "
+                    + "changes after the switch. The cutover creates it; ferry rollback and ferry finish drop it.")
+            .build();
+    public static final ConfigKey<Long> REVERSE_SERVER_ID = ConfigKey.builder("reverse.server.id", ConfigType.LONG)
+            .defaultValue(184_054L)
+            .doc("MySQL/MariaDB: the server id the rollback path's binlog client uses; unique among the server's replicas.")
+            .validator(Validator.atLeastLong(1))
+            .build();
+
+    public static final List<ConfigKey<?>> KEYS = List.of(MARKER_KEY, VERSION_KEY, QUIET, TIMEOUT, MAX_LAG, REVERSE_SLOT,
+            REVERSE_SERVER_ID);
 
     public static CutoverConfig of(FerryConfig c) {
         ConfigValues v = c.values();
@@ -50,12 +64,31 @@ public record CutoverConfig(String markerKey, String versionKey, String fenceKey
         return new CutoverConfig(v.isSet(MARKER_KEY) ? v.get(MARKER_KEY) : first + "ferry.cutover.freeze",
                 v.isSet(VERSION_KEY) ? v.get(VERSION_KEY) : first + "ferry.cutover.migrated", first + "ferry.cutover.round",
                 v.get(QUIET), v.get(TIMEOUT),
-                v.get(MAX_LAG));
+                v.get(MAX_LAG), v.get(REVERSE_SLOT), v.get(REVERSE_SERVER_ID));
     }
 
-    /** The keys Ferry itself writes in etcd during a cutover; never reported as late writes. */
+    /**
+     * Where the rollback path keeps, in etcd, how far it has copied SQL's changes. It is written in
+     * the same etcd transaction as the changes themselves, so its revision marks them as Ferry's
+     * own. It lies under the first prefix so that the watcher sees it beside them.
+     */
+    public String reversePositionKey() {
+        return parentOf(fenceKey) + "ferry.reverse.position";
+    }
+
+    /** The row {@code ferry rollback} writes in SQL and waits to see in etcd: the end of the reverse stream. */
+    public String reverseFenceKey() {
+        return parentOf(fenceKey) + "ferry.reverse.fence";
+    }
+
+    /** The keys Ferry itself writes in etcd during a cutover and its bake period; never reported as late writes. */
     public List<byte[]> ownKeys() {
         return List.of(markerKey.getBytes(StandardCharsets.UTF_8), versionKey.getBytes(StandardCharsets.UTF_8),
-                fenceKey().getBytes(StandardCharsets.UTF_8));
+                fenceKey().getBytes(StandardCharsets.UTF_8), reversePositionKey().getBytes(StandardCharsets.UTF_8),
+                reverseFenceKey().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String parentOf(String fenceKey) {
+        return fenceKey.substring(0, fenceKey.length() - "ferry.cutover.round".length());
     }
 }

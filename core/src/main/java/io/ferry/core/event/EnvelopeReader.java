@@ -92,6 +92,7 @@ final class EnvelopeReader {
         long revision = -1;
         long epoch = 0;
         boolean snapshot = false;
+        boolean reverse = false;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             p.nextToken();
@@ -100,11 +101,12 @@ final class EnvelopeReader {
                 case "revision" -> revision = p.getLongValue();
                 case "epoch" -> epoch = p.getLongValue();
                 case "snapshot" -> snapshot = p.getBooleanValue();
+                case "reverse" -> reverse = p.getBooleanValue();
                 default -> p.skipChildren();
             }
         }
         require(revision >= 0, "'source' without 'revision'");
-        return new Source(clusterId, revision, epoch, snapshot);
+        return new Source(clusterId, revision, epoch, snapshot, reverse);
     }
 
     private byte[] readBytes(String what) throws IOException {

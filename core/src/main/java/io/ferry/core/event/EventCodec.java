@@ -103,6 +103,9 @@ public final class EventCodec {
         g.writeNumberField("revision", e.source().revision());
         g.writeNumberField("epoch", e.source().epoch());
         g.writeBooleanField("snapshot", e.source().snapshot());
+        if (e.source().reverse()) {
+            g.writeBooleanField("reverse", true); // only when set: older readers and most events never see it
+        }
         g.writeEndObject();
         g.writeNumberField("ts_ms", e.tsMs());
         g.writeEndObject();

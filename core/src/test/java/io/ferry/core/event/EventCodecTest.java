@@ -2,6 +2,7 @@ package io.ferry.core.event;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +71,18 @@ class EventCodecTest {
 
         assertTrue(textJson.contains("\"value\":{\"utf8\":\"{\\\"x\\\":1}\"}"), textJson);
         assertTrue(binaryJson.contains("\"value\":{\"base64\":\"/w==\"}"), binaryJson);
+    }
+
+    @Test
+    void theRollbackPathsOwnChangesKeepTheirMarkAndOthersCarryNone() {
+        KeyValue kv = new KeyValue(utf8("/a"), utf8("v"), 3, 9, 2, 0);
+        ChangeEvent reverse = ChangeEvent.put(kv, null, new Source("c1", 9, 1, false, true), 5);
+        ChangeEvent ordinary = ChangeEvent.put(kv, null, new Source("c1", 9, 1, false), 5);
+
+        assertTrue(codec.decodeChange(codec.encode(reverse)).source().reverse());
+        assertFalse(codec.decodeChange(codec.encode(ordinary)).source().reverse());
+        assertFalse(new String(codec.encode(ordinary), StandardCharsets.UTF_8).contains("reverse"),
+                "an ordinary event's format is unchanged");
     }
 
     @Test

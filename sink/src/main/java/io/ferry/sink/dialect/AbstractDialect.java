@@ -67,7 +67,12 @@ public abstract class AbstractDialect implements SqlDialect {
                         + " NOT NULL, " + q("op") + " VARCHAR(8) NOT NULL, " + q("revision") + " BIGINT NOT NULL, "
                         + q("ts_ms") + " BIGINT NOT NULL, " + q("recorded_at") + " BIGINT NOT NULL, PRIMARY KEY ("
                         + q("topic") + ", " + q("partition_id") + ", " + q("kafka_offset") + "))" + tableOptions(),
-                        "CREATE INDEX " + q("ferry_late_writes_revision") + " ON " + q(LATE_WRITES) + " (" + q("revision") + ")"));
+                        "CREATE INDEX " + q("ferry_late_writes_revision") + " ON " + q(LATE_WRITES) + " (" + q("revision") + ")"),
+                // 3: the bake period after the switch: how a rollback ended (the revision at which etcd became
+                // authoritative again, and its downtime) and when ferry finish ended it.
+                List.of("ALTER TABLE " + q(CUTOVER) + " ADD " + q("rollback_revision") + " BIGINT",
+                        "ALTER TABLE " + q(CUTOVER) + " ADD " + q("rollback_downtime_ms") + " BIGINT",
+                        "ALTER TABLE " + q(CUTOVER) + " ADD " + q("finished_at") + " BIGINT"));
     }
 
     @Override

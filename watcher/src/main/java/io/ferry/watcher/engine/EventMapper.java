@@ -18,12 +18,13 @@ final class EventMapper {
         return ChangeEvent.read(toKeyValue(kv), new Source(clusterId, revision, epoch, true), now);
     }
 
-    ChangeEvent watched(WatchEvent event, long epoch, long now) {
+    /** A watched event; {@code reverse} when its revision is one of the rollback path's own transactions. */
+    ChangeEvent watched(WatchEvent event, long epoch, long now, boolean reverse) {
         io.etcd.jetcd.KeyValue kv = event.getKeyValue();
         // Without prev-kv, or for a create, etcd sends an empty previous key-value (version 0).
         KeyValue before = event.getPrevKV() == null || event.getPrevKV().getVersion() == 0
                 ? null : toKeyValue(event.getPrevKV());
-        Source source = new Source(clusterId, kv.getModRevision(), epoch, false);
+        Source source = new Source(clusterId, kv.getModRevision(), epoch, false, reverse);
         return switch (event.getEventType()) {
             case PUT -> ChangeEvent.put(toKeyValue(kv), before, source, now);
             case DELETE -> ChangeEvent.delete(kv.getKey().getBytes(), before, source, now);

@@ -3,9 +3,15 @@ package io.ferry.watcher.engine;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.watch.WatchEvent;
+import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.WatcherConfig;
 import io.ferry.core.event.ControlRecord;
 import io.ferry.watcher.WatcherState;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +46,8 @@ final class Streamer {
     private long sessionFrom;
     /** Whether etcd is known to hold the current session's start revision (see {@link #startIsValid}). */
     private boolean startVerified;
+    /** The rollback path's position key: a revision that writes it is one of Ferry's own reverse transactions. */
+    private final byte[] reversePositionKey;
 
     Streamer(RunContext ctx, long epoch, long fromRevision) {
         this.ctx = ctx;
@@ -48,6 +56,7 @@ final class Streamer {
         this.tracker = new ProgressTracker(fromRevision - 1);
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         this.lastWatermark = fromRevision - 1;
+        this.reversePositionKey = CutoverConfig.of(ctx.config()).reversePositionKey().getBytes(StandardCharsets.UTF_8);
     }
 
     void run() {
@@ -116,9 +125,11 @@ final class Streamer {
     private void handle(StreamItem item) {
         if (item instanceof StreamItem.Events e) {
             long now = System.currentTimeMillis();
+            Set<Long> reverse = reverseRevisions(e.events());
             for (WatchEvent ev : e.events()) {
                 if (ctx.prefixes().contains(ev.getKeyValue().getKey().getBytes())) {
-                    ctx.publisher().change(ctx.mapper().watched(ev, epoch, now));
+                    ctx.publisher().change(ctx.mapper().watched(ev, epoch, now,
+                            !reverse.isEmpty() && reverse.contains(ev.getKeyValue().getModRevision())));
                 }
             }
             long before = tracker.violations();
@@ -134,6 +145,23 @@ final class Streamer {
             }
             ctx.metrics().etcdRevision(p.revision());
         }
+    }
+
+    /**
+     * The revisions among these events that the rollback path wrote: it puts its position key in
+     * the same etcd transaction as the changes it copies from SQL, and etcd never splits one
+     * revision's events across watch responses, so the whole transaction is here.
+     */
+    private Set<Long> reverseRevisions(List<WatchEvent> events) {
+        Set<Long> revisions = Set.of();
+        for (WatchEvent ev : events) {
+            if (ev.getEventType() == WatchEvent.EventType.PUT
+                    && Arrays.equals(ev.getKeyValue().getKey().getBytes(), reversePositionKey)) {
+                revisions = revisions.isEmpty() ? new HashSet<>() : revisions;
+                revisions.add(ev.getKeyValue().getModRevision());
+            }
+        }
+        return revisions;
     }
 
     /**

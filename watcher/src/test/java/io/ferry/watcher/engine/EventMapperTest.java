@@ -2,7 +2,9 @@ package io.ferry.watcher.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.ByteSequence;
@@ -30,8 +32,9 @@ class EventMapperTest {
     @Test
     void aFirstPutIsACreateWithoutBefore() {
         ChangeEvent e = mapper.watched(new WatchEvent(kv(new byte[] {0, 1}, 5, 5, 1), absent(),
-                WatchEvent.EventType.PUT), 3, 99);
+                WatchEvent.EventType.PUT), 3, 99, false);
         assertEquals(Op.CREATE, e.op());
+        assertFalse(e.source().reverse());
         assertArrayEquals(KEY, e.key());
         assertArrayEquals(new byte[] {0, 1}, e.after().value());
         assertNull(e.before());
@@ -43,11 +46,12 @@ class EventMapperTest {
     @Test
     void anUpdateCarriesThePreviousValueAndADeleteItsOwnRevision() {
         ChangeEvent u = mapper.watched(new WatchEvent(kv(new byte[] {2}, 5, 9, 2), kv(new byte[] {1}, 5, 5, 1),
-                WatchEvent.EventType.PUT), 1, 0);
+                WatchEvent.EventType.PUT), 1, 0, true);
         assertEquals(Op.UPDATE, u.op());
+        assertTrue(u.source().reverse(), "the rollback path's own change is marked");
         assertArrayEquals(new byte[] {1}, u.before().value());
         ChangeEvent d = mapper.watched(new WatchEvent(kv(new byte[0], 0, 12, 0), absent(),
-                WatchEvent.EventType.DELETE), 1, 0);
+                WatchEvent.EventType.DELETE), 1, 0, false);
         assertEquals(Op.DELETE, d.op());
         assertEquals(12, d.revision());
         assertArrayEquals(KEY, d.key());
