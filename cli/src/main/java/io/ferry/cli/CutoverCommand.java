@@ -9,6 +9,8 @@ import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reconciler.sql.SqlTables;
+import io.ferry.reverse.ReverseCapture;
+import io.ferry.reverse.ReverseTarget;
 import io.ferry.watcher.engine.EtcdClients;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -30,6 +32,10 @@ final class CutoverCommand implements Callable<Integer> {
                     + "external: you have stopped the writers; wait until etcd is quiet.")
     String freeze;
 
+    @Option(names = "--without-rollback", description = "Cut over without opening the rollback path (no replication slot or "
+            + "binlog position): after the switch, ferry rollback is then impossible. Implied on SQLite.")
+    boolean withoutRollback;
+
     @Option(names = "--abort", description = "Undo a freeze left by an interrupted cutover: delete the marker, record the abort.")
     boolean abort;
 
@@ -50,10 +56,17 @@ final class CutoverCommand implements Callable<Integer> {
                 return Ferry.EXIT_OK;
             }
             Cutover.Plan plan = new Cutover.Plan(c.etcd().prefixes(), mode(), bytes(cc.markerKey()), bytes(cc.versionKey()), bytes(cc.fenceKey()),
-                    cc.maxLag(), cc.quiet(), cc.timeout());
+                    cc.maxLag(), cc.quiet(), cc.timeout(), rollbackPath(target, c, cc), bytes(cc.reversePositionKey()));
             new Cutover(etcd, sql, record, System.out).run(plan);
             return Ferry.EXIT_OK;
         }
+    }
+
+    private ReverseCapture rollbackPath(JdbcTarget target, FerryConfig c, CutoverConfig cc) {
+        if (withoutRollback || target.kind() == JdbcTarget.Kind.SQLITE) {
+            return null;
+        }
+        return new ReverseCapture(ReverseTarget.of(target, c.sink().table()), cc.reverseSlot());
     }
 
     private FreezeMode mode() {

@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
             "etcd watch -> Kafka -> idempotent SQL sink, with a reconciler that proves nothing was lost.",
             ""},
         subcommands = {DemoCommand.class, RunCommand.class, WatchCommand.class, SinkCommand.class, StatusCommand.class, ReconcileCommand.class,
-            ReplayCommand.class, CutoverCommand.class, CheckCommand.class, ConfigDocsCommand.class, CommandLine.HelpCommand.class},
+            ReplayCommand.class, CutoverCommand.class, RollbackCommand.class,
+            FinishCommand.class, ReverseCommand.class, CheckCommand.class, ConfigDocsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 differences found, 2 could not run.",
             "Documentation: docs/ (configuration.md, runbook.md, event-format.md)."})
 public final class Ferry implements Runnable {

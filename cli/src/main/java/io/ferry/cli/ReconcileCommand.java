@@ -104,7 +104,7 @@ final class ReconcileCommand implements Callable<Integer> {
     /** F of a switched cutover, or null while etcd is authoritative. */
     private static Long switchedAt(FerryConfig c) {
         return CutoverRecord.of(c).latest()
-                .filter(l -> l.phase() == CutoverRecord.Phase.SWITCHED)
+                .filter(l -> l.phase().sqlAuthoritative())
                 .map(CutoverRecord.Latest::freezeRevision).orElse(null);
     }
 
@@ -133,18 +133,8 @@ final class ReconcileCommand implements Callable<Integer> {
     }
 
     private void repair(FerryConfig c, Client etcd, ReconcileReport report) {
-        FerryConfig resolved = Components.resolveEmbedded(c);
-        Map<String, Object> props = new HashMap<>(resolved.kafka().clientProperties());
-        props.put("bootstrap.servers", resolved.kafka().bootstrap());
-        props.put("enable.idempotence", "true");
-        props.put("acks", "all");
-        props.put("max.request.size", Integer.toString(8 << 20));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            // Repair records belong to no snapshot, so they carry epoch 0.
-            long n = new Repairer(etcd.getKVClient(), producer, resolved.kafka().topic(), 0).repair(report.differences());
-            System.out.printf("Repair: re-emitted %,d records to %s. Once the sink has applied them, run reconcile again;"
-                    + " it should come back clean.%n", n, resolved.kafka().topic());
-        }
+        long n = RepairRecords.emit(c, etcd, report);
+        System.out.printf("Repair: re-emitted %,d records to %s. Once the sink has applied them, run reconcile again;"
+                + " it should come back clean.%n", n, c.kafka().topic());
     }
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
  * {@code ferry run}: the watcher and the sink in one process, the single-machine mode. With
  * {@code kafka.bootstrap: embedded} (the default) it also runs a Kafka broker in the process.
  */
-@Command(name = "run", description = {"Run the watcher and the sink in one process (single-machine mode).",
+@Command(name = "run", description = {"Run the watcher and the sink in one process (single-machine mode), and on",
+    "PostgreSQL, MySQL and MariaDB the reverse writer, which works only after a cutover's switch.",
     "With kafka.bootstrap: embedded (the default) it also runs an in-process Kafka broker."})
 final class RunCommand implements Callable<Integer> {
 
@@ -25,6 +26,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FerryConfig c = config.load();
         Banner.logConfig(LOG, config.describeSource(), c);
-        return ServiceRunner.start(c, true, List.of(Services::watcher, Services::sink)).runUntilStopped();
+        List<ServiceRunner.Starter> parts = Services.hasChangeStream(c)
+                ? List.of(Services::watcher, Services::sink, Services::reverse) : List.of(Services::watcher, Services::sink);
+        return ServiceRunner.start(c, true, parts).runUntilStopped();
     }
 }

@@ -1,6 +1,12 @@
 package io.ferry.cli;
 
+import io.etcd.jetcd.Client;
+import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.reverse.ReverseTarget;
+import io.ferry.reverse.ReverseWriter;
+import io.ferry.watcher.engine.EtcdClients;
 import io.ferry.sink.JdbcSink;
 import io.ferry.watcher.EtcdWatcher;
 import io.ferry.watcher.WatcherState;
@@ -18,6 +24,32 @@ final class Services {
         w.start();
         return new Service("watcher", w, () -> w.state().name().toLowerCase(java.util.Locale.ROOT), w::failure,
                 () -> w.state() == WatcherState.STREAMING);
+    }
+
+    /**
+     * The rollback path's reverse writer; idle until a cutover switches. Started only where the
+     * database has a change stream: {@code ferry run} against SQLite runs without it.
+     */
+    static Service reverse(FerryConfig config, MeterRegistry registry) {
+        Client etcd = EtcdClients.build(config.etcd());
+        ReverseWriter w = new ReverseWriter(etcd, ReverseTarget.of(JdbcTarget.of(config.sink()), config.sink().table()),
+                config.kafka().topic(), CutoverConfig.of(config));
+        w.start();
+        AutoCloseable close = () -> {
+            try {
+                w.close();
+            } finally {
+                etcd.close();
+            }
+        };
+        return new Service("reverse", close, () -> w.state().name().toLowerCase(java.util.Locale.ROOT)
+                + w.lastFailure().map(f -> " (last failure: " + f.getMessage() + ")").orElse(""), Optional::empty,
+                () -> w.state() != ReverseWriter.State.RETRYING);
+    }
+
+    /** Whether the sink's database can feed the rollback path. */
+    static boolean hasChangeStream(FerryConfig config) {
+        return JdbcTarget.of(config.sink()).kind() != JdbcTarget.Kind.SQLITE;
     }
 
     static Service sink(FerryConfig config, MeterRegistry registry) {

@@ -7,7 +7,9 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
+import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
+import io.ferry.reverse.ReverseProgress;
 import io.ferry.core.event.Checkpoint;
 import io.ferry.sink.SinkState;
 import io.ferry.watcher.engine.Checkpoints;
@@ -78,6 +80,7 @@ final class StatusCommand implements Callable<Integer> {
         status.put("watcher", w);
         status.put("sink", sink(c, sink, etcdRevision));
         status.put("cutover", cutover(c));
+        reverse(c, status);
         print(status);
         return Ferry.EXIT_OK;
     }
@@ -128,6 +131,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         var l = latest.get();
         out.put("phase", l.phase().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("authoritative", l.phase().sqlAuthoritative() ? "sql" : "etcd");
         out.put("r0", l.r0());
         out.put("freeze_revision", l.freezeRevision());
         out.put("downtime_ms", l.downtimeMs());
@@ -135,7 +139,35 @@ final class StatusCommand implements Callable<Integer> {
         if (l.reason() != null) {
             out.put("reason", l.reason());
         }
+        if (l.phase() == io.ferry.cli.cutover.CutoverRecord.Phase.ROLLED_BACK) {
+            out.put("rollback_revision", l.rollbackRevision());
+            out.put("rollback_downtime_ms", l.rollbackDowntimeMs());
+        }
         return out;
+    }
+
+    /** During the bake period, how far reverse replication has copied SQL's changes into etcd. */
+    private static void reverse(FerryConfig c, Map<String, Object> status) throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cut = (Map<String, Object>) status.get("cutover");
+        Object phase = cut.get("phase");
+        if (!"switched".equals(phase) && !"rolling_back".equals(phase)) {
+            return;
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (Client etcd = EtcdClients.build(c.etcd())) {
+            var progress = ReverseProgress.read(etcd.getKVClient(),
+                    CutoverConfig.of(c).reversePositionKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (progress.isEmpty()) {
+                r.put("state", "none: the cutover opened no rollback path (--without-rollback or SQLite)");
+            } else {
+                r.put("state", "running");
+                r.put("applied", progress.get().applied());
+                r.put("last_applied_age_ms", System.currentTimeMillis() - progress.get().lastAppliedAtMs());
+                r.put("revision", progress.get().revision());
+            }
+        }
+        cut.put("reverse", r);
     }
 
     /** etcd 3.4 does not report its compacted revision; a watch from revision 1 is refused with it. */
@@ -197,8 +229,15 @@ final class StatusCommand implements Callable<Integer> {
         }
         Map<?, ?> cut = (Map<?, ?>) status.get("cutover");
         System.out.println("Cutover:   " + cut.get("phase") + (cut.containsKey("freeze_revision")
-                ? " (F=" + cut.get("freeze_revision") + ", downtime " + cut.get("downtime_ms") + " ms, "
-                + cut.get("late_writes") + " late writes recorded"
+                ? " (" + cut.get("authoritative") + " authoritative; F=" + cut.get("freeze_revision") + ", downtime "
+                + cut.get("downtime_ms") + " ms, " + cut.get("late_writes") + " late writes recorded"
+                + (cut.containsKey("rollback_revision") ? "; rolled back at RB=" + cut.get("rollback_revision") + ", downtime "
+                + cut.get("rollback_downtime_ms") + " ms" : "")
                 + (cut.containsKey("reason") ? ", " + cut.get("reason") : "") + ")" : " (" + cut.get("note") + ")"));
+        if (cut.get("reverse") instanceof Map<?, ?> r) {
+            System.out.println("Reverse:   " + (r.containsKey("applied") ? "replication running: " + r.get("applied")
+                    + " SQL changes copied into etcd, the last " + String.format("%.1f s ago", ((Number) r.get("last_applied_age_ms"))
+                    .longValue() / 1000.0) + " (etcd revision " + r.get("revision") + ")" : r.get("state")));
+        }
     }
 }

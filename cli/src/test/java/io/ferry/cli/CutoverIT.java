@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code ferry cutover} end to end on real etcd, Kafka and PostgreSQL with {@code ferry run}
  * replicating: an abort that leaves etcd authoritative, then a cutover with a writer running
- * until the freeze, its downtime printed and stored, and a late write after F reported.
+ * until the freeze, its downtime printed and stored, a late write after F reported, and
+ * {@code ferry finish} ending the bake period without leaving a replication slot behind.
  */
 @Timeout(900)
 class CutoverIT {
@@ -123,6 +124,26 @@ class CutoverIT {
         }
         Cli.Result refused = ferry.command("reconcile", "--repair");
         assertEquals(2, refused.exit(), "repairing from etcd after the switch would overwrite SQL: " + refused);
+
+        // 4. The switch opened the rollback path; ferry finish ends the bake period and leaves no replication slot.
+        assertTrue(cut.out().contains("open the rollback path"), cut.out());
+        assertEquals(1, slots(), "the cutover created the rollback path's replication slot");
+        assertEquals("running", ferry.status().get("cutover").get("reverse").get("state").asText());
+        Cli.Result finish = ferry.command("finish", "--report", dir.resolve("decommission.json").toString());
+        assertEquals(1, finish.exit(), "finish says a late write was recorded: " + finish);
+        assertEquals(0, slots(), "ferry finish dropped the replication slot");
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("decommission.json").toFile());
+        assertEquals(f, report.get("freeze_revision").asLong());
+        assertEquals("ferry_reverse", report.get("replication_slot_dropped").asText());
+        assertEquals("finished", ferry.status().get("cutover").get("phase").asText());
+    }
+
+    private static long slots() throws Exception {
+        try (var c = PG.connect(); var rows = c.createStatement().executeQuery(
+                "SELECT COUNT(*) FROM pg_replication_slots WHERE database = current_database()")) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     private static void writeUntilFrozen(KV kv, AtomicLong written) {

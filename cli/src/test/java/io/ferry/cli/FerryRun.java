@@ -59,6 +59,12 @@ final class FerryRun implements AutoCloseable {
         return this;
     }
 
+    /** kill -9, as a crash would: no shutdown hook runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     boolean alive() {
         return process != null && process.isAlive();
     }

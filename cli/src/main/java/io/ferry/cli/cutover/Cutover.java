@@ -9,6 +9,8 @@ import io.ferry.reconciler.ReconcileOptions;
 import io.ferry.reconciler.ReconcileReport;
 import io.ferry.reconciler.Reconciler;
 import io.ferry.reconciler.sql.SqlTable;
+import io.ferry.reverse.Authority;
+import io.ferry.reverse.ReverseCapture;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +41,12 @@ public final class Cutover {
      * @param maxLag the most revisions the sink may be behind at the pre-check
      * @param quiet how long etcd must see no write before the freeze is complete
      * @param timeout the limit for each waiting step
+     * @param rollbackPath the change capture of the rollback path, opened before the switch; null to cut over
+     *     without one (SQLite, or --without-rollback)
+     * @param reversePositionKey where the rollback path's starting position goes in etcd
      */
     public record Plan(List<String> prefixes, FreezeMode mode, byte[] markerKey, byte[] versionKey, byte[] fenceKey, long maxLag,
-                       Duration quiet, Duration timeout) {
+                       Duration quiet, Duration timeout, ReverseCapture rollbackPath, byte[] reversePositionKey) {
     }
 
     /**
@@ -72,7 +77,7 @@ public final class Cutover {
     }
 
     public Outcome run(Plan plan) throws Exception {
-        Steps steps = new Steps(out, 7);
+        Steps steps = new Steps(out, plan.rollbackPath() == null ? 7 : 8);
         Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql, ProgressListener.NONE);
         long id = System.currentTimeMillis();
         steps.run("pre-check: etcd, sink lag, compaction", () -> precheck(reconciler, plan));
@@ -90,6 +95,14 @@ public final class Cutover {
             record.frozen(id, f, System.currentTimeMillis());
             out.println("      F = " + f);
             steps.run("drain: every partition's watermark >= F", () -> drain(f, plan.timeout()));
+            if (plan.rollbackPath() != null) {
+                // Only now: the sink is idle (drained to F, etcd frozen), so the capture starts after its last write
+                // and before the first one an application makes to SQL after the switch.
+                steps.run("open the rollback path (SQL change capture)", () -> {
+                    plan.rollbackPath().open(etcd, plan.reversePositionKey());
+                    return "";
+                });
+            }
             IncrementalVerifier.Result verified = steps.run("verify (R1, F]: changed keys only",
                     () -> verify(plan, online, f));
             String digest = digest(r0, f, verified.changedKeys());
@@ -98,13 +111,16 @@ public final class Cutover {
                 // The SQL record is the switch: from its commit on, the sink applies no etcd change after F.
                 long ms = (System.nanoTime() - frozenSince) / 1_000_000;
                 record.switched(id, System.currentTimeMillis(), ms, digest);
-                etcd.getKVClient().put(ByteSequence.from(plan.versionKey()), ByteSequence.from("{\"migrated\":true,"
-                        + "\"freeze_revision\":" + f + ",\"digest\":\"" + digest + "\"}", StandardCharsets.UTF_8))
+                etcd.getKVClient().put(ByteSequence.from(plan.versionKey()), ByteSequence.from(Authority.switched(f, digest)))
                         .get(30, TimeUnit.SECONDS);
                 return ms;
             });
             out.println("      From now on the sink records etcd changes after F in ferry_late_writes instead of applying"
                     + " them; ferry status counts them.");
+            if (plan.rollbackPath() != null) {
+                out.println("      Reverse replication (ferry reverse, or ferry run) now copies SQL's changes into etcd, so that"
+                        + " ferry rollback loses nothing; ferry finish ends it.");
+            }
             out.printf("Cutover complete: SQL is authoritative from revision F=%d. Downtime (freeze to switch): %d ms.%n",
                     f, downtimeMs);
             return new Outcome(r0, f, downtimeMs, verified.changedKeys());
@@ -112,6 +128,9 @@ public final class Cutover {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             try {
                 freeze.unfreeze();
+                if (plan.rollbackPath() != null) {
+                    plan.rollbackPath().release();
+                }
             } finally {
                 record.aborted(id, reason);
             }
@@ -130,6 +149,9 @@ public final class Cutover {
         if (rev - min > plan.maxLag()) {
             throw new FerryException("the sink is " + (rev - min) + " revisions behind etcd, more than --max-lag "
                     + plan.maxLag() + "; let it catch up first (ferry status)");
+        }
+        if (plan.rollbackPath() != null) {
+            plan.rollbackPath().check();
         }
         return "sink " + (rev - min) + " revisions behind";
     }

@@ -24,12 +24,25 @@ public final class CutoverRecord {
 
     static final String TABLE = SqlDialect.CUTOVER;
 
-    /** The phases a cutover row goes through. */
-    public enum Phase { VERIFYING, FROZEN, SWITCHED, ABORTED }
+    /**
+     * The phases a cutover row goes through: VERIFYING, FROZEN, then SWITCHED (or ABORTED, etcd
+     * still authoritative). After the switch, the bake period: ROLLING_BACK while {@code ferry
+     * rollback} runs (SQL writers must stop), then ROLLED_BACK (etcd authoritative again) or back to
+     * SWITCHED if the rollback failed; or FINISHED when {@code ferry finish} ended the bake period.
+     */
+    public enum Phase {
+        VERIFYING, FROZEN, SWITCHED, ABORTED, ROLLING_BACK, ROLLED_BACK, FINISHED;
+
+        /** Whether SQL is authoritative in this phase. */
+        public boolean sqlAuthoritative() {
+            return this == SWITCHED || this == ROLLING_BACK || this == FINISHED;
+        }
+    }
 
     /**
      * The latest row.
      *
+     * @param id the cutover's id
      * @param phase where it ended or stands
      * @param r0 the fully verified revision before the freeze
      * @param freezeRevision F, or 0 before the freeze
@@ -37,7 +50,8 @@ public final class CutoverRecord {
      * @param reason why it aborted, or null
      * @param lateWrites etcd changes after the switch that the sink recorded instead of applying
      */
-    public record Latest(Phase phase, long r0, long freezeRevision, long downtimeMs, String reason, long lateWrites) {
+    public record Latest(long id, Phase phase, long r0, long freezeRevision, long downtimeMs, String reason, long lateWrites,
+                         long rollbackRevision, long rollbackDowntimeMs) {
     }
 
     private final JdbcTarget target;
@@ -80,9 +94,30 @@ public final class CutoverRecord {
                 downtimeMs, digest);
     }
 
+    void rollingBack(long id) {
+        update(id, "phase = ?", Phase.ROLLING_BACK.name());
+    }
+
+    /** A rollback that failed before etcd became authoritative: SQL stays authoritative, the reason is kept. */
+    void rollbackFailed(long id, String reason) {
+        update(id, "phase = ?, reason = ?", Phase.SWITCHED.name(), cut("rollback failed: " + reason));
+    }
+
+    void rolledBack(long id, long revision, long downtimeMs) {
+        update(id, "phase = ?, rollback_revision = ?, rollback_downtime_ms = ?", Phase.ROLLED_BACK.name(), revision,
+                downtimeMs);
+    }
+
+    public void finished(long id, long finishedAt) {
+        update(id, "phase = ?, finished_at = ?", Phase.FINISHED.name(), finishedAt);
+    }
+
+    private static String cut(String reason) {
+        return reason.length() > 1900 ? reason.substring(0, 1900) + "..." : reason;
+    }
+
     void aborted(long id, String reason) {
-        String cut = reason.length() > 1900 ? reason.substring(0, 1900) + "..." : reason;
-        update(id, "phase = ?, reason = ?", Phase.ABORTED.name(), cut);
+        update(id, "phase = ?, reason = ?", Phase.ABORTED.name(), cut(reason));
     }
 
     /** Aborts the latest cutover if it is still verifying or frozen; returns its id. */
@@ -116,12 +151,14 @@ public final class CutoverRecord {
                 return;
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT phase, r0, freeze_revision, downtime_ms, reason FROM " + TABLE + " WHERE topic = ? ORDER BY id DESC")) {
+                    "SELECT id, phase, r0, freeze_revision, downtime_ms, reason, rollback_revision, rollback_downtime_ms FROM "
+                            + TABLE + " WHERE topic = ? ORDER BY id DESC")) {
+                ps.setMaxRows(1);
                 ps.setString(1, topic);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        out[0] = Optional.of(new Latest(Phase.valueOf(rs.getString(1)), rs.getLong(2), rs.getLong(3),
-                                rs.getLong(4), rs.getString(5), lateWrites(c)));
+                        out[0] = Optional.of(new Latest(rs.getLong(1), Phase.valueOf(rs.getString(2)), rs.getLong(3),
+                                rs.getLong(4), rs.getLong(5), rs.getString(6), lateWrites(c), rs.getLong(7), rs.getLong(8)));
                     }
                 }
             }

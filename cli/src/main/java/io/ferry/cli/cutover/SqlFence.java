@@ -1,0 +1,55 @@
+package io.ferry.cli.cutover;
+
+import io.ferry.core.FerryException;
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.core.config.Secrets;
+import io.ferry.sink.SqlDialect;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * Writes one row into the generic table the way an application would after the switch, so that
+ * its arrival in etcd proves that the reverse stream has delivered every SQL change committed
+ * before it (the stream is in commit order). The revision columns are etcd's to fill; the
+ * rollback aligns them afterwards.
+ */
+public final class SqlFence {
+
+    private final JdbcTarget target;
+    private final String table;
+    private final SqlDialect dialect;
+
+    public SqlFence(JdbcTarget target, String table, SqlDialect dialect) {
+        this.target = target;
+        this.table = table;
+        this.dialect = dialect;
+    }
+
+    void write(byte[] key, byte[] value) {
+        Properties props = new Properties();
+        target.user().ifPresent(u -> props.setProperty("user", u));
+        target.password().ifPresent(p -> props.setProperty("password", p));
+        try (Connection c = DriverManager.getConnection(target.jdbcUrl(), props)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + dialect.quote(table) + " WHERE "
+                    + dialect.quote("key") + " = ?");
+                 PreparedStatement insert = c.prepareStatement("INSERT INTO " + dialect.quote(table) + " ("
+                         + dialect.quote("key") + ", " + dialect.quote("value") + ", " + dialect.quote("create_revision") + ", "
+                         + dialect.quote("mod_revision") + ", " + dialect.quote("version") + ", " + dialect.quote("lease")
+                         + ") VALUES (?, ?, 0, 0, 0, 0)")) {
+                delete.setBytes(1, key);
+                delete.executeUpdate();
+                insert.setBytes(1, key);
+                insert.setBytes(2, value);
+                insert.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new FerryException("writing the rollback's fence row into " + table + " at " + Secrets.maskUrl(target.jdbcUrl())
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.ferry.cli;
+
+import io.ferry.testkit.SqlDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The rollback path on MariaDB: its row-based binlog. */
+class MariaDbRollbackIT extends AbstractRollbackIT {
+
+    @RegisterExtension
+    static final SqlDatabase DB = SqlDatabase.mariadb();
+
+    @Override
+    SqlDatabase db() {
+        return DB;
+    }
+
+    @Override
+    String slot() {
+        return "ferry_rollback_it";
+    }
+}

@@ -1,0 +1,234 @@
+package io.ferry.reverse;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.ferry.core.FerryException;
+import io.ferry.core.config.CutoverConfig;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rollback path's writer: while SQL is authoritative after a cutover's switch, it runs
+ * Debezium's embedded engine on the generic table and writes each row change into etcd (see
+ * {@link EtcdApplier} for why exactly once). Before the switch, after a rollback or after
+ * {@code ferry finish}, it waits. It stops writing the moment {@code ferry rollback} flips etcd's
+ * version key, and it can be killed at any point: the next start resumes from the position etcd
+ * holds.
+ */
+public final class ReverseWriter implements AutoCloseable {
+
+    /** What the writer is doing, for status and health. */
+    public enum State { WAITING, STREAMING, RETRYING, STOPPED }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReverseWriter.class);
+    private static final long POLL_MS = 1000;
+
+    private final Client etcd;
+    private final ReverseTarget target;
+    private final String topic;
+    private final CutoverConfig cutover;
+    private final byte[] versionKey;
+    private final byte[] positionKey;
+    private final Set<ByteBuffer> skippedKeys = new HashSet<>();
+    private final Thread thread;
+    private volatile State state = State.WAITING;
+    private volatile Throwable lastFailure;
+    private volatile boolean closing;
+
+    public ReverseWriter(Client etcd, ReverseTarget target, String topic, CutoverConfig cutover) {
+        this.etcd = etcd;
+        this.target = target;
+        this.topic = topic;
+        this.cutover = cutover;
+        this.versionKey = cutover.versionKey().getBytes(StandardCharsets.UTF_8);
+        this.positionKey = cutover.reversePositionKey().getBytes(StandardCharsets.UTF_8);
+        // Ferry's own keys never come back from SQL into etcd, except the fence of ferry rollback.
+        cutover.ownKeys().forEach(k -> skippedKeys.add(ByteBuffer.wrap(k)));
+        skippedKeys.remove(ByteBuffer.wrap(cutover.reverseFenceKey().getBytes(StandardCharsets.UTF_8)));
+        this.thread = new Thread(this::run, "ferry-reverse");
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The last failure, while the writer retries after it. */
+    public Optional<Throwable> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closing = true;
+        thread.interrupt();
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+        state = State.STOPPED;
+    }
+
+    private void run() {
+        long backoffMs = 1000;
+        while (!closing) {
+            try {
+                byte[] version = currentVersion();
+                Optional<String> phase = CutoverPhase.latest(target, topic);
+                if (Authority.sqlAuthoritative(version) && bakePeriod(phase)) {
+                    state = State.STREAMING;
+                    stream(version);
+                    backoffMs = 1000;
+                } else {
+                    state = State.WAITING;
+                }
+                lastFailure = null;
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                break;
+            } catch (Exception e) {
+                if (closing) {
+                    break;
+                }
+                lastFailure = e;
+                state = State.RETRYING;
+                LOG.error("Reverse replication failed: {}; retrying in {} ms", e.getMessage(), backoffMs, e);
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    break;
+                }
+                backoffMs = Math.min(30_000, backoffMs * 2);
+            }
+        }
+        state = State.STOPPED;
+    }
+
+    /** Between a switch and its rollback or finish: the only time SQL's changes go to etcd. */
+    private static boolean bakePeriod(Optional<String> phase) {
+        return phase.isPresent() && (phase.get().equals("SWITCHED") || phase.get().equals("ROLLING_BACK"));
+    }
+
+    /** Runs the engine until etcd's version key changes, the bake period ends, the writer closes, or the engine fails. */
+    private void stream(byte[] version) throws Exception {
+        if (target.source().equals("postgres") && !new ReverseCapture(target, cutover.reverseSlot()).slotExists()) {
+            // Debezium would create a new slot, starting now: every change since the switch would be lost to etcd.
+            throw new FerryException("replication slot " + cutover.reverseSlot() + " is gone from " + target.describe()
+                    + ": SQL's changes since it was dropped cannot be copied into etcd, so a rollback would lose them. "
+                    + "Do not roll back; finish the bake period (ferry finish) or cut over again");
+        }
+        List<KeyValue> kvs = etcd.getKVClient().get(ByteSequence.from(positionKey)).get(30, TimeUnit.SECONDS).getKvs();
+        if (kvs.isEmpty()) {
+            throw new FerryException("etcd holds no reverse position at " + cutover.reversePositionKey() + ": the cutover "
+                    + "writes it at the switch. Without it, where SQL's changes start is unknown; run ferry rollback only "
+                    + "after a cutover made by this Ferry version");
+        }
+        ReversePosition position = ReversePosition.fromJson(kvs.get(0).getValue().getBytes());
+        if (!position.source().equals(target.source())) {
+            throw new FerryException("the reverse position in etcd was written for " + position.source() + ", but sink.jdbc is "
+                    + target.source());
+        }
+        EtcdApplier applier = new EtcdApplier(etcd.getKVClient(), versionKey, version, positionKey, position,
+                kvs.get(0).getModRevision());
+        String id = UUID.randomUUID().toString();
+        EtcdOffsetStore.handOff(id, position);
+        AtomicReference<String> fenced = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch ended = new CountDownLatch(1);
+        DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(DebeziumProperties.of(target, cutover.reverseSlot(), cutover.reverseServerId(), id))
+                .notifying((records, committer) -> {
+                    if (fenced.get() != null) {
+                        return; // nothing more may reach etcd; the engine is being closed
+                    }
+                    List<SqlChange> changes = changesOf(records, applier.position());
+                    try {
+                        if (applier.apply(changes, n -> { }) == EtcdApplier.Outcome.FENCED) {
+                            fenced.set(applier.whyFenced());
+                            return;
+                        }
+                    } catch (InterruptedException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new FerryException("writing " + changes.size() + " SQL changes into etcd failed: " + e.getMessage(), e);
+                    }
+                    for (RecordChangeEvent<SourceRecord> r : records) {
+                        committer.markProcessed(r);
+                    }
+                    committer.markBatchFinished();
+                })
+                .using((success, message, error) -> {
+                    if (!success) {
+                        failure.set(error != null ? error : new FerryException(message));
+                    }
+                    ended.countDown();
+                })
+                .build();
+        Thread runner = new Thread(engine, "ferry-reverse-engine");
+        runner.start();
+        LOG.info("Reverse replication: copying changes of {} in {} into etcd from {}", target.qualifiedTable(),
+                target.describe(), position.offset().isEmpty() ? "the replication slot" : position.offset());
+        try {
+            while (!closing && fenced.get() == null && !ended.await(POLL_MS, TimeUnit.MILLISECONDS)) {
+                if (!java.util.Arrays.equals(version, currentVersion())) {
+                    fenced.set("etcd's version key changed: etcd is authoritative again");
+                } else if (!bakePeriod(CutoverPhase.latest(target, topic))) {
+                    fenced.set("the bake period ended (ferry finish or ferry rollback)");
+                }
+            }
+        } finally {
+            try {
+                engine.close();
+            } catch (IllegalStateException alreadyStopped) {
+                // the engine ended by itself (its failure, if any, is in the completion callback)
+            }
+            runner.join(TimeUnit.SECONDS.toMillis(30));
+            EtcdOffsetStore.forget(id);
+        }
+        if (fenced.get() != null) {
+            LOG.info("Reverse replication stopped: {}", fenced.get());
+        } else if (failure.get() != null && !closing) {
+            throw new FerryException("Debezium's engine stopped: " + failure.get().getMessage(), failure.get());
+        }
+    }
+
+    /** The row changes to write, in order, without Ferry's own keys and without what etcd already has. */
+    private List<SqlChange> changesOf(List<RecordChangeEvent<SourceRecord>> records, ReversePosition applied) {
+        List<SqlChange> changes = new ArrayList<>(records.size());
+        for (RecordChangeEvent<SourceRecord> r : records) {
+            if (r.record().value() instanceof Struct s && s.schema().field("op") != null && "t".equals(s.getString("op"))) {
+                throw new FerryException("TRUNCATE of " + target.qualifiedTable() + " cannot be copied into etcd key by key: "
+                        + "delete the rows instead. Reverse replication stops here, so that nothing is lost silently");
+            }
+            SqlChange.of(r.record()).ifPresent(c -> {
+                if (!skippedKeys.contains(ByteBuffer.wrap(c.key())) && !LogOrder.alreadyApplied(c.order(), applied.order())) {
+                    changes.add(c);
+                }
+            });
+        }
+        return changes;
+    }
+
+    private byte[] currentVersion() throws Exception {
+        List<KeyValue> kvs = etcd.getKVClient().get(ByteSequence.from(versionKey)).get(30, TimeUnit.SECONDS).getKvs();
+        return kvs.isEmpty() ? null : kvs.get(0).getValue().getBytes();
+    }
+}
