@@ -33,7 +33,7 @@ final class Services {
     static Service reverse(FerryConfig config, MeterRegistry registry) {
         Client etcd = EtcdClients.build(config.etcd());
         ReverseWriter w = new ReverseWriter(etcd, ReverseTarget.of(JdbcTarget.of(config.sink()), config.sink().table()),
-                config.kafka().topic(), CutoverConfig.of(config));
+                config.kafka().topic(), CutoverConfig.of(config), registry);
         w.start();
         AutoCloseable close = () -> {
             try {

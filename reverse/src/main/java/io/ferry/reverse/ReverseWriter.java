@@ -9,6 +9,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ public final class ReverseWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReverseWriter.class);
     private static final long POLL_MS = 1000;
+    /** While etcd is authoritative nothing is urgent: the slot or the seeded binlog position keeps SQL's changes. */
+    private static final long IDLE_POLL_MS = 5000;
 
     private final Client etcd;
     private final ReverseTarget target;
@@ -53,7 +56,9 @@ public final class ReverseWriter implements AutoCloseable {
     private volatile Throwable lastFailure;
     private volatile boolean closing;
 
-    public ReverseWriter(Client etcd, ReverseTarget target, String topic, CutoverConfig cutover) {
+    private final ReverseMetrics metrics;
+
+    public ReverseWriter(Client etcd, ReverseTarget target, String topic, CutoverConfig cutover, MeterRegistry registry) {
         this.etcd = etcd;
         this.target = target;
         this.topic = topic;
@@ -64,6 +69,7 @@ public final class ReverseWriter implements AutoCloseable {
         cutover.ownKeys().forEach(k -> skippedKeys.add(ByteBuffer.wrap(k)));
         skippedKeys.remove(ByteBuffer.wrap(cutover.reverseFenceKey().getBytes(StandardCharsets.UTF_8)));
         this.thread = new Thread(this::run, "ferry-reverse");
+        this.metrics = new ReverseMetrics(registry, this::state);
     }
 
     public void start() {
@@ -101,7 +107,7 @@ public final class ReverseWriter implements AutoCloseable {
                     state = State.WAITING;
                 }
                 lastFailure = null;
-                Thread.sleep(POLL_MS);
+                Thread.sleep(state == State.WAITING ? IDLE_POLL_MS : POLL_MS);
             } catch (InterruptedException e) {
                 break;
             } catch (Exception e) {
@@ -161,7 +167,7 @@ public final class ReverseWriter implements AutoCloseable {
                     }
                     List<SqlChange> changes = changesOf(records, applier.position());
                     try {
-                        if (applier.apply(changes, n -> { }) == EtcdApplier.Outcome.FENCED) {
+                        if (applier.apply(changes, n -> metrics.transaction()) == EtcdApplier.Outcome.FENCED) {
                             fenced.set(applier.whyFenced());
                             return;
                         }
@@ -170,6 +176,7 @@ public final class ReverseWriter implements AutoCloseable {
                     } catch (Exception e) {
                         throw new FerryException("writing " + changes.size() + " SQL changes into etcd failed: " + e.getMessage(), e);
                     }
+                    metrics.applied(changes.size());
                     for (RecordChangeEvent<SourceRecord> r : records) {
                         committer.markProcessed(r);
                     }
@@ -219,7 +226,9 @@ public final class ReverseWriter implements AutoCloseable {
                         + "delete the rows instead. Reverse replication stops here, so that nothing is lost silently");
             }
             SqlChange.of(r.record()).ifPresent(c -> {
-                if (!skippedKeys.contains(ByteBuffer.wrap(c.key())) && !LogOrder.alreadyApplied(c.order(), applied.order())) {
+                if (LogOrder.alreadyApplied(c.order(), applied.order())) {
+                    metrics.duplicates(1); // delivered again after a restart: etcd has it already
+                } else if (!skippedKeys.contains(ByteBuffer.wrap(c.key()))) {
                     changes.add(c);
                 }
             });
