@@ -11,6 +11,7 @@ import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reconciler.sql.SqlTables;
+import io.ferry.reverse.Authority;
 import io.ferry.reverse.ReverseCapture;
 import io.ferry.reverse.ReverseTarget;
 import io.ferry.sink.dialect.SqlDialects;
@@ -36,6 +37,10 @@ final class RollbackCommand implements Callable<Integer> {
                     + "the reverse stream is quiet (default). external: you have stopped them.")
     String freeze;
 
+    @Option(names = "--abort", description = "Undo a rollback that was interrupted before it recorded etcd as authoritative "
+            + "(phase rolling_back): SQL stays authoritative, reverse replication and SQL writers resume.")
+    boolean abort;
+
     @Override
     public Integer call() throws Exception {
         FerryConfig c = config.load();
@@ -44,12 +49,28 @@ final class RollbackCommand implements Callable<Integer> {
         ReverseCapture capture = new ReverseCapture(ReverseTarget.of(target, c.sink().table()), cc.reverseSlot());
         try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table())) {
             EtcdClients.probe(etcd, c.etcd(), new byte[] {0});
+            if (abort) {
+                return abort(CutoverRecord.of(c), etcd, cc);
+            }
             Rollback.Plan plan = new Rollback.Plan(c.etcd().prefixes(), mode(), bytes(cc.versionKey()),
                     bytes(cc.reversePositionKey()), bytes(cc.reverseFenceKey()), cc.ownKeys(), cc.quiet(), cc.timeout());
             new Rollback(etcd, sql, new SqlFence(target, c.sink().table(), SqlDialects.forKind(target.kind())),
                     CutoverRecord.of(c), capture, report -> RepairRecords.emit(c, etcd, report), System.out).run(plan);
             return Ferry.EXIT_OK;
         }
+    }
+
+    /** etcd's version key goes back to what the switch wrote, then the record: the reverse writer may write again. */
+    private static int abort(CutoverRecord record, Client etcd, CutoverConfig cc) throws Exception {
+        CutoverRecord.Latest l = record.latest().filter(x -> x.phase() == CutoverRecord.Phase.ROLLING_BACK)
+                .orElseThrow(() -> new FerryException("no rollback is in progress (phase rolling_back): nothing to abort"));
+        etcd.getKVClient().put(io.etcd.jetcd.ByteSequence.from(bytes(cc.versionKey())),
+                io.etcd.jetcd.ByteSequence.from(Authority.switched(l.freezeRevision(), l.digest())))
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        record.rollbackFailed(l.id(), "aborted by ferry rollback --abort");
+        System.out.println("Rollback aborted: SQL stays authoritative (F=" + l.freezeRevision() + "); reverse replication "
+                + "resumes, and SQL writers may resume.");
+        return Ferry.EXIT_OK;
     }
 
     private FreezeMode mode() {

@@ -37,9 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The rollback path end to end, on real etcd, Kafka and a real database with {@code ferry run}
- * (watcher, sink and reverse writer) as operators run it: cut over; applications update, insert
- * and delete through SQL while {@code ferry run} is killed with -9 in the middle of the reverse
- * stream and started again; roll back. etcd must then hold exactly SQL's state, each key changed
+ * (watcher, sink and reverse writer) as operators run it: cut over; an old writer writes etcd once
+ * (a late write); applications update, insert and delete through SQL while {@code ferry run} is
+ * killed with -9 in the middle of the reverse stream and started again; roll back. Only the old
+ * writer's put counts as a late write. etcd must then hold exactly SQL's state, each key changed
  * once in SQL changed exactly once in etcd (its etcd version says so: nothing doubled), the
  * reconciler must be clean, forward replication must resume, and no replication slot may be left.
  */
@@ -84,6 +85,11 @@ abstract class AbstractRollbackIT {
         assertEquals(0, cut.exit(), cut.toString());
         assertTrue(cut.out().contains("open the rollback path"), cut.out());
         assertEquals("switched", ferry.status().get("cutover").get("phase").asText());
+        assertTrue(versionKey(kv).contains("\"authoritative\":\"sql\""), versionKey(kv));
+
+        // An old writer that missed the switch writes etcd: a genuine late write, which SQL's later update supersedes.
+        long late = kv.put(bytes(key(0)), bytes("old writer")).get().getHeader().getRevision();
+        ferry.awaitSinkAt(late, Duration.ofSeconds(120));
         Map<String, Long> versionsAtSwitch = versions(kv);
 
         // Applications now write SQL: one update per key for a third of the keys, inserts, deletes. Meanwhile ferry run
@@ -95,8 +101,22 @@ abstract class AbstractRollbackIT {
         ferry.start();
         writes.get(300, TimeUnit.SECONDS);
         awaitReverseApplied(KEYS / 3 + 60 + 40);
-        JsonNode reverse = ferry.status().get("cutover").get("reverse");
-        assertEquals("running", reverse.get("state").asText(), reverse.toString());
+        JsonNode status = ferry.status().get("cutover");
+        assertEquals("running", status.get("reverse").get("state").asText(), status.toString());
+        ferry.awaitSinkAt(kv.get(bytes(PREFIX)).get().getHeader().getRevision(), Duration.ofSeconds(120));
+        assertEquals(1, ferry.status().get("cutover").get("late_writes").asLong(),
+                "the old writer's put is a late write; the reverse writer's 300 changes are not");
+
+        // A rollback killed after it flipped etcd's version key: --abort puts SQL back in charge, and the reverse
+        // writer, fenced by the flip, resumes (the real rollback below needs it for its fence).
+        try (Connection c = db().connect()) {
+            c.createStatement().executeUpdate("UPDATE ferry_cutover SET phase = 'ROLLING_BACK'");
+        }
+        kv.put(bytes(PREFIX + "ferry.cutover.migrated"), bytes("{\"migrated\":false,\"authoritative\":\"etcd\"}")).get();
+        Cli.Result aborted = ferry.command("rollback", "--abort");
+        assertEquals(0, aborted.exit(), aborted.toString());
+        assertEquals("switched", ferry.status().get("cutover").get("phase").asText());
+        assertTrue(versionKey(kv).contains("\"authoritative\":\"sql\""), versionKey(kv));
 
         Cli.Result back = ferry.command("rollback", "--freeze", "external");
         assertEquals(0, back.exit(), back.toString());
@@ -125,6 +145,7 @@ abstract class AbstractRollbackIT {
         JsonNode cutover = ferry.status().get("cutover");
         assertEquals("rolled_back", cutover.get("phase").asText(), cutover.toString());
         assertEquals("etcd", cutover.get("authoritative").asText());
+        assertTrue(versionKey(kv).contains("\"authoritative\":\"etcd\""), "etcd records it too: " + versionKey(kv));
         assertEquals(Long.parseLong(m.group(2)), cutover.get("rollback_downtime_ms").asLong(), "the printed downtime is stored");
         Cli.Result reconcile = ferry.command("reconcile");
         assertEquals(0, reconcile.exit(), "the reconciler is clean after the rollback: " + reconcile);
@@ -216,6 +237,11 @@ abstract class AbstractRollbackIT {
 
     private static List<KeyValue> all(KV kv) throws Exception {
         return kv.get(bytes(PREFIX), GetOption.builder().isPrefix(true).build()).get(30, TimeUnit.SECONDS).getKvs();
+    }
+
+    private static String versionKey(KV kv) throws Exception {
+        return kv.get(bytes(PREFIX + "ferry.cutover.migrated")).get(30, TimeUnit.SECONDS).getKvs().get(0).getValue()
+                .toString(StandardCharsets.UTF_8);
     }
 
     private boolean slotExists() throws Exception {

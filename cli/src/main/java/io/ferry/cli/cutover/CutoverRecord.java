@@ -49,9 +49,12 @@ public final class CutoverRecord {
      * @param downtimeMs freeze to switch, or -1
      * @param reason why it aborted, or null
      * @param lateWrites etcd changes after the switch that the sink recorded instead of applying
+     * @param rollbackRevision RB of a completed rollback, or 0
+     * @param rollbackDowntimeMs a completed rollback's downtime, or 0
+     * @param digest the switch's digest, also in etcd's version key, or null before the switch
      */
     public record Latest(long id, Phase phase, long r0, long freezeRevision, long downtimeMs, String reason, long lateWrites,
-                         long rollbackRevision, long rollbackDowntimeMs) {
+                         long rollbackRevision, long rollbackDowntimeMs, String digest) {
     }
 
     private final JdbcTarget target;
@@ -99,7 +102,7 @@ public final class CutoverRecord {
     }
 
     /** A rollback that failed before etcd became authoritative: SQL stays authoritative, the reason is kept. */
-    void rollbackFailed(long id, String reason) {
+    public void rollbackFailed(long id, String reason) {
         update(id, "phase = ?, reason = ?", Phase.SWITCHED.name(), cut("rollback failed: " + reason));
     }
 
@@ -151,14 +154,14 @@ public final class CutoverRecord {
                 return;
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, phase, r0, freeze_revision, downtime_ms, reason, rollback_revision, rollback_downtime_ms FROM "
+                    "SELECT id, phase, r0, freeze_revision, downtime_ms, reason, rollback_revision, rollback_downtime_ms, report_digest FROM "
                             + TABLE + " WHERE topic = ? ORDER BY id DESC")) {
                 ps.setMaxRows(1);
                 ps.setString(1, topic);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         out[0] = Optional.of(new Latest(rs.getLong(1), Phase.valueOf(rs.getString(2)), rs.getLong(3),
-                                rs.getLong(4), rs.getLong(5), rs.getString(6), lateWrites(c), rs.getLong(7), rs.getLong(8)));
+                                rs.getLong(4), rs.getLong(5), rs.getString(6), lateWrites(c), rs.getLong(7), rs.getLong(8), rs.getString(9)));
                     }
                 }
             }

@@ -81,7 +81,7 @@ public final class Rollback {
             throw new FerryException("the latest cutover is " + latest.phase().name().toLowerCase(java.util.Locale.ROOT)
                     + ", not switched: only a switched cutover can be rolled back"
                     + (latest.phase() == CutoverRecord.Phase.ROLLING_BACK ? " (a rollback is running, or was interrupted: "
-                    + "ferry rollback --abort undoes its freeze)" : ""));
+                    + "ferry rollback --abort undoes it, then roll back again)" : ""));
         }
         byte[] sqlVersion = get(plan.versionKey());
         if (!Authority.sqlAuthoritative(sqlVersion)) {
