@@ -79,7 +79,8 @@ final class RecordDecoder {
         }
         checkKey(r.key());
         try {
-            return RowChange.delete(r.partition(), r.offset(), r.key(), Long.parseLong(revision), inSnapshot, r.timestamp());
+            return RowChange.delete(r.partition(), r.offset(), r.key(), Long.parseLong(revision), inSnapshot, r.timestamp(),
+                    "true".equals(text(r, RecordConventions.REVERSE_HEADER)));
         } catch (NumberFormatException e) {
             throw new BadRecordException("tombstone with a non-numeric " + RecordConventions.REVISION_HEADER
                     + " header '" + revision + "'", e);

@@ -147,6 +147,17 @@ abstract class AbstractSinkIT {
                 awaitWatermark(config, 2, end);
                 assertEquals(after - f, SinkRows.count(db(), count));
                 assertEquals(atF, SinkRows.read(db(), n.table()));
+
+                // The rollback path's own changes (a put, a delete and its tombstone) are neither applied nor late.
+                byte[] k = java.util.HexFormat.of().parseHex(atF.keySet().iterator().next()); // keys are hex there
+                w.reversePut(new io.ferry.core.event.KeyValue(k, "from SQL".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        end + 1, end + 1, 1, 0));
+                w.reverseDelete(k, end + 2);
+                w.control(io.ferry.core.event.ControlRecord.Kind.WATERMARK, end + 2);
+                w.commit();
+                awaitWatermark(config, 2, end + 2);
+                assertEquals(after - f, SinkRows.count(db(), count), "no reverse change is a late write");
+                assertEquals(atF, SinkRows.read(db(), n.table()), "nor is it applied");
             } finally {
                 execute("DELETE FROM ferry_cutover WHERE topic = '" + n.topic() + "'");
             }

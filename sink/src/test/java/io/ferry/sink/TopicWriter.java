@@ -58,6 +58,19 @@ final class TopicWriter implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, null, key, null, headers(RecordConventions.KIND_TOMBSTONE, revision)));
     }
 
+    /** A put the rollback path's reverse writer made (the watcher marks it {@code source.reverse}). */
+    void reversePut(KeyValue kv) {
+        change(ChangeEvent.put(kv, null, new Source("c1", kv.modRevision(), epoch, false, true), System.currentTimeMillis()));
+    }
+
+    /** ... and a delete, whose tombstone carries the mark in a header. */
+    void reverseDelete(byte[] key, long revision) {
+        change(ChangeEvent.delete(key, null, new Source("c1", revision, epoch, false, true), System.currentTimeMillis()));
+        RecordHeaders h = headers(RecordConventions.KIND_TOMBSTONE, revision);
+        h.add(RecordConventions.REVERSE_HEADER, RecordConventions.header("true"));
+        producer.send(new ProducerRecord<>(topic, null, key, null, h));
+    }
+
     private void change(ChangeEvent e) {
         producer.send(new ProducerRecord<>(topic, null, e.key(), codec.encode(e),
                 headers(RecordConventions.KIND_CHANGE, e.revision())));

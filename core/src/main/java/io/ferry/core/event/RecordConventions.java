@@ -37,6 +37,13 @@ public final class RecordConventions {
      */
     public static final String REPAIR_HEADER = "ferry.repair";
 
+    /**
+     * Header {@code "true"} on the tombstone that follows a delete made by the rollback path's reverse
+     * writer: after log compaction the tombstone is all that is left of the delete, and it must still
+     * say whose delete it was ({@code source.reverse} of the envelope).
+     */
+    public static final String REVERSE_HEADER = "ferry.reverse";
+
     /** Content type of Ferry envelopes, carried in a header for tools that inspect topics. */
     public static final String FORMAT_HEADER = "ferry.format";
     public static final String FORMAT_V1 = "ferry-json-v1";

@@ -63,8 +63,11 @@ final class EventPublisher implements AutoCloseable {
         headers.add(RecordConventions.FORMAT_HEADER, RecordConventions.header(RecordConventions.FORMAT_V1));
         producer.send(new ProducerRecord<>(topic.name(), null, event.key(), value, headers));
         if (event.op() == Op.DELETE) {
-            producer.send(new ProducerRecord<>(topic.name(), null, event.key(), null,
-                    headers(RecordConventions.KIND_TOMBSTONE, event.revision(), event.source().epoch())));
+            RecordHeaders tombstone = headers(RecordConventions.KIND_TOMBSTONE, event.revision(), event.source().epoch());
+            if (event.source().reverse()) {
+                tombstone.add(RecordConventions.REVERSE_HEADER, RecordConventions.header("true"));
+            }
+            producer.send(new ProducerRecord<>(topic.name(), null, event.key(), null, tombstone));
         }
         metrics.event(event.op());
         eventsInTransaction++;
