@@ -24,10 +24,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The body of the {@code ferry-sink-consumer} thread, the only thread that touches the consumer.
  *
- * <p>Each poll is applied completely, in one transaction, before the next poll, so a rebalance
- * (whose callbacks run inside poll) never finds a batch in flight: there is nothing to flush on
- * revoke. On assignment the sink seeks to the offsets stored in SQL; Kafka's committed offsets
- * are written only so that lag shows in the usual tools.
+ * <p>A two-stage pipeline: while the {@code ferry-sink-writer} thread ({@link WriteStage}) applies
+ * batch N in one transaction, this thread polls, decodes and plans batch N+1, then waits for N
+ * before handing N+1 over. So at most one batch is in flight and batches commit in poll order.
+ * Batch N+1 is planned from where N leaves each partition ({@code planned}), and its offset fence
+ * expects exactly that: if N is fenced instead, N+1 is dropped and the partitions are sought to
+ * the offsets stored in SQL. Every rebalance callback first waits for the write in flight, so a
+ * partition is released only once its last batch has committed or failed. On assignment the sink
+ * seeks to the offsets stored in SQL; Kafka's committed offsets are written only so that lag
+ * shows in the usual tools.
  */
 final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
@@ -39,8 +44,12 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private final DataSource db;
     private final SinkParts parts;
     private final CountDownLatch stopped;
+    /** Per assigned partition, what SQL holds after the last write this thread awaited. */
     private final Map<Integer, PartitionProgress> progress = new HashMap<>();
+    /** Per assigned partition, where the next plan starts: ahead of {@code progress} by the write in flight. */
+    private final Map<Integer, PartitionProgress> planned = new HashMap<>();
     private final Set<Integer> halted = new HashSet<>();
+    private final WriteStage<Written> writes = new WriteStage<>("ferry-sink-writer");
     private volatile boolean running = true;
     private int partitionCount = 1;
     private long lastPurge;
@@ -58,18 +67,30 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             consumer.subscribe(List.of(parts.topic()), this);
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                if (!records.isEmpty()) {
-                    apply(records);
+                BatchPlan next = records.isEmpty() ? null : plan(records);
+                if (!finish() && next != null) {
+                    discard(next);
+                    next = null;
+                }
+                purge(); // nothing is in flight here, so the purge never contends with a batch
+                if (next != null) {
+                    start(next);
                 }
                 lag();
-                purge();
             }
         } catch (WakeupException e) {
             if (running) {
                 throw e;
             }
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            try {
+                finish(); // the write in flight ends (commits or fails) before the consumer closes
+            } catch (RuntimeException e) {
+                LOG.warn("The last batch's write failed as the sink stopped: {}", e.getMessage());
+            } finally {
+                writes.close();
+                consumer.close(Duration.ofSeconds(5));
+            }
         }
     }
 
@@ -79,8 +100,26 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         consumer.wakeup();
     }
 
-    private void apply(ConsumerRecords<byte[], byte[]> records) {
-        BatchPlan plan = parts.planner().plan(records, progress);
+    /**
+     * Plans a poll from where the batch in flight leaves each partition. A partition that halts
+     * stops fetching at once, because the next poll runs before this plan's write ends.
+     */
+    private BatchPlan plan(ConsumerRecords<byte[], byte[]> records) {
+        BatchPlan plan = parts.planner().plan(records, planned);
+        for (PartitionPlan p : plan.partitions()) {
+            planned.put(p.partition(), new PartitionProgress(p.nextOffset(), p.watermark(), p.snapshotEpoch(),
+                    p.snapshotRevision(), planned.get(p.partition()).sweepCandidates()));
+            if (p.halt() != null) {
+                TopicPartition tp = new TopicPartition(parts.topic(), p.partition());
+                consumer.pause(List.of(tp));
+                consumer.seek(tp, p.halt().record().offset());
+            }
+        }
+        return plan;
+    }
+
+    /** Sends the plan's dead letters and hands its write to the writer thread; nothing may be in flight. */
+    private void start(BatchPlan plan) {
         if (!plan.deadLetters().isEmpty()) {
             parts.deadLetters().send(plan.deadLetters());
             for (BadRecord bad : plan.deadLetters()) {
@@ -88,17 +127,56 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
                 LOG.error("{}. Sent to dead-letter topic {}.", bad.describe(), parts.dlqTopic());
             }
         }
-        if (plan.advances()) {
-            long start = System.nanoTime();
-            BatchWriter.Result result = parts.retrier().run("applying " + plan.records() + " records to "
-                    + parts.table(), () -> withConnection(c -> parts.writer().write(c, plan, progress, partitionCount)));
-            if (result.outcome() == BatchWriter.Outcome.FENCED) {
-                LOG.info("Another sink or a replay moved the stored offsets; re-reading them and seeking");
-                seekToStored(consumer.assignment());
-                return;
-            }
-            committed(plan, result, Duration.ofNanos(System.nanoTime() - start));
+        if (!plan.advances()) {
+            halts(plan);
+            return;
         }
+        // The writer reads the sweep state as of the last commit; a copy keeps it off this thread's maps.
+        Map<Integer, PartitionProgress> committed = Map.copyOf(progress);
+        int partitions = partitionCount;
+        writes.submit(() -> write(plan, committed, partitions));
+    }
+
+    /** On the writer thread: the plan's transaction, retried while the failure is transient. */
+    private Written write(BatchPlan plan, Map<Integer, PartitionProgress> committed, int partitions) {
+        long start = System.nanoTime();
+        BatchWriter.Result result = parts.retrier().run("applying " + plan.records() + " records to " + parts.table(),
+                () -> withConnection(c -> parts.writer().write(c, plan, committed, partitions)));
+        return new Written(plan, result, Duration.ofNanos(System.nanoTime() - start), System.currentTimeMillis());
+    }
+
+    /**
+     * Waits for the write in flight, if any, and accounts for it.
+     *
+     * @return false when it was fenced: the partitions were sought to the stored offsets, so a
+     *         plan made since is stale and must be dropped
+     */
+    private boolean finish() {
+        Written w = writes.await();
+        if (w == null) {
+            return true;
+        }
+        if (w.result().outcome() == BatchWriter.Outcome.FENCED) {
+            LOG.info("Another sink or a replay moved the stored offsets; re-reading them and seeking");
+            discard(w.plan());
+            seekToStored(consumer.assignment());
+            return false;
+        }
+        committed(w);
+        halts(w.plan());
+        return true;
+    }
+
+    /** Undoes what planning did for a plan that will not be written: its halts are not final. */
+    private void discard(BatchPlan plan) {
+        for (PartitionPlan p : plan.partitions()) {
+            if (p.halt() != null && !halted.contains(p.partition())) {
+                consumer.resume(List.of(new TopicPartition(parts.topic(), p.partition())));
+            }
+        }
+    }
+
+    private void halts(BatchPlan plan) {
         for (PartitionPlan p : plan.partitions()) {
             if (p.halt() != null) {
                 halt(p.halt());
@@ -106,8 +184,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         }
     }
 
-    private void committed(BatchPlan plan, BatchWriter.Result result, Duration took) {
-        long now = System.currentTimeMillis();
+    private void committed(Written w) {
+        BatchPlan plan = w.plan();
+        BatchWriter.Result result = w.result();
         Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
         for (PartitionPlan p : plan.partitions()) {
             long candidates = result.sweepCandidates().getOrDefault(p.partition(),
@@ -120,11 +199,11 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             }
             for (PlanItem item : p.items()) {
                 if (item instanceof RowChange r) {
-                    parts.metrics().age(r.tsMs(), now);
+                    parts.metrics().age(r.tsMs(), w.committedAtMs());
                 }
             }
         }
-        parts.metrics().batch(plan.records(), result.counts(), took);
+        parts.metrics().batch(plan.records(), result.counts(), w.took());
         consumer.commitAsync(commits, (offsets, e) -> {
             if (e != null) {
                 LOG.debug("Monitoring commit of offsets failed (harmless: SQL holds the real offsets): {}", e.toString());
@@ -150,6 +229,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         if (assigned.isEmpty()) {
             return;
         }
+        finish();
         partitionCount = consumer.partitionsFor(parts.topic()).size();
         LOG.info("Assigned partitions {} of {}", assigned.stream().map(TopicPartition::partition).sorted().toList(),
                 parts.topic());
@@ -158,17 +238,20 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+        finish(); // the batch in flight may hold these partitions: it ends before they are released
         forget(revoked);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
+        finish();
         forget(lost);
     }
 
     private void forget(Collection<TopicPartition> gone) {
         for (TopicPartition tp : gone) {
             progress.remove(tp.partition());
+            planned.remove(tp.partition());
             halted.remove(tp.partition());
         }
         if (!gone.isEmpty()) {
@@ -187,6 +270,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         for (TopicPartition tp : partitions) {
             PartitionProgress p = stored.getOrDefault(tp.partition(), PartitionProgress.NEW);
             progress.put(tp.partition(), p);
+            planned.put(tp.partition(), p);
             parts.metrics().watermark(tp.partition(), p.watermark());
             if (halted.contains(tp.partition())) {
                 continue;
@@ -246,6 +330,17 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    /**
+     * A batch's write as it ended.
+     *
+     * @param plan what was written
+     * @param result how it ended
+     * @param took apply and commit, retries included
+     * @param committedAtMs when it ended, for the end-to-end age
+     */
+    record Written(BatchPlan plan, BatchWriter.Result result, Duration took, long committedAtMs) {
     }
 
     /** Database work on a connection. */
