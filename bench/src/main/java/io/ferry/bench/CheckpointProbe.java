@@ -4,7 +4,6 @@ import io.ferry.core.event.Checkpoint;
 import io.ferry.core.event.RecordConventions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -13,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads from Kafka, read-committed, how far the watcher has delivered: its newest checkpoint in
@@ -28,7 +26,7 @@ final class CheckpointProbe implements AutoCloseable {
 
     /** Call once the watcher has created the checkpoint topic (it streams), so the broker never makes it. */
     CheckpointProbe(Stack stack, String changeTopic) {
-        Map<String, Object> m = consumer(stack);
+        Map<String, Object> m = stack.readCommittedConsumer();
         // A checkpoint commits every few milliseconds; the broker's default 500 ms wait is not needed.
         m.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         this.consumer = new KafkaConsumer<>(m);
@@ -57,7 +55,7 @@ final class CheckpointProbe implements AutoCloseable {
     static long countChanges(Stack stack, String topic, int partitions, long from, long to, Duration limit) {
         long count = 0;
         long deadline = System.nanoTime() + limit.toNanos();
-        try (KafkaConsumer<byte[], byte[]> in = new KafkaConsumer<>(consumer(stack))) {
+        try (KafkaConsumer<byte[], byte[]> in = new KafkaConsumer<>(stack.readCommittedConsumer())) {
             List<TopicPartition> tps = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
             in.assign(tps);
             in.seekToBeginning(tps);
@@ -80,19 +78,6 @@ final class CheckpointProbe implements AutoCloseable {
             }
         }
         return count;
-    }
-
-    private static Map<String, Object> consumer(Stack stack) {
-        Map<String, Object> m = new HashMap<>();
-        m.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
-        // The watcher writes in transactions; only committed ones are delivered.
-        m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        m.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        m.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        m.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        m.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return m;
     }
 
     @Override
