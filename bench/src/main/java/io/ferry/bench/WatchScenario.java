@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,9 @@ final class WatchScenario {
         LoadGenerator generator = new LoadGenerator(kv);
         int keys = settings.steadyKeys();
         generator.run(LoadProfile.bulk(PREFIX, keys, settings.valueBytes(), false), AckListener.NONE);
+        CpuUse probeStart = CpuUse.now();
         double etcdMax = SteadyStateScenario.etcdMaxPutsPerSecond(generator, PREFIX, keys, settings.valueBytes());
+        result.put("cores_used_at_etcd_max_alone", CpuUse.now().coresBetween(probeStart));
         LOG.info("Watch: etcd takes at most {} puts/s here; now the watcher alone at that rate for {} s",
                 Math.round(etcdMax), settings.steadySeconds());
         result.put("keys", keys).put("value_bytes", settings.valueBytes()).put("etcd_max_puts_per_s", etcdMax)
@@ -61,6 +64,7 @@ final class WatchScenario {
                 double commitNanosBefore = commits == null ? 0 : commits.totalTime(TimeUnit.NANOSECONDS);
                 LagRecorder recorder = new LagRecorder();
                 sampler.recordInto(recorder);
+                CpuUse cpuStart = CpuUse.now();
                 long start = System.nanoTime();
                 LoadReport load = generator.run(LoadProfile.steady(PREFIX, keys, settings.valueBytes(), etcdMax,
                         SteadyStateScenario.IN_FLIGHT, Duration.ofSeconds(settings.steadySeconds())),
@@ -72,6 +76,7 @@ final class WatchScenario {
                 long lagAtEnd = load.lastRevision() - sampler.delivered();
                 long visibleEnd = sampler.await(load.lastRevision(), watcher, DRAIN_LIMIT);
                 sampler.recordInto(null);
+                Map<String, Double> cores = CpuUse.now().coresBetween(cpuStart);
                 long commitCount = commits == null ? 0 : commits.count() - commitsBefore;
                 double commitMs = commits == null || commitCount == 0 ? 0
                         : (commits.totalTime(TimeUnit.NANOSECONDS) - commitNanosBefore) / commitCount / 1e6;
@@ -101,6 +106,7 @@ final class WatchScenario {
                 result.put("watcher_transactions", commitCount);
                 result.put("watcher_changes_per_transaction", commitCount == 0 ? 0 : (double) delivered / commitCount);
                 result.put("watcher_commit_mean_ms", commitMs);
+                result.put("cores_used_with_the_watcher", cores);
                 result.put("bench_jvm_peak_heap_mib", MemoryWatch.peakHeapMiB());
                 result.put("bench_jvm_peak_rss_mib", MemoryWatch.peakRssMiB("self"));
                 double ratio = rate / etcdMax;
