@@ -59,12 +59,16 @@ final class CpuUse {
     }
 
     private static String name(ProcessHandle child) {
-        String command = child.info().command().orElse("");
-        String args = String.join(" ", child.info().arguments().orElse(new String[0]));
-        if (command.endsWith("etcd")) {
+        String cmdline;
+        try {
+            cmdline = Files.readString(Path.of("/proc", Long.toString(child.pid()), "cmdline")).replace('\0', ' ');
+        } catch (IOException | RuntimeException e) {
+            cmdline = "";
+        }
+        if (child.info().command().orElse("").endsWith("etcd")) {
             return "etcd";
         }
-        if (args.contains("kafka")) {
+        if (cmdline.contains("kafka")) {
             return "kafka_broker";
         }
         return "child_" + child.pid();
