@@ -153,6 +153,9 @@ final class CutoverScenario {
         y.append("kafka.topic: ").append(topic).append('\n');
         y.append("watcher.ha.enabled: false\n");
         y.append("http.enabled: false\n");
+        // The fail-fast start-up check gives etcd 10 s by default; on this shared machine under other
+        // sessions' load a cold JVM took longer than that, and the run measures downtime and memory.
+        y.append("etcd.connect.timeout.ms: 60000\n");
         y.append("sink.jdbc: \"").append(db.jdbcUrl()).append("\"\n");
         if (!db.user().isEmpty()) {
             y.append("sink.user: ").append(db.user()).append('\n');
