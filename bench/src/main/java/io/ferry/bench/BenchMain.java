@@ -37,7 +37,8 @@ public final class BenchMain {
             try {
                 if (settings.runs("snapshot") || settings.runs("replay") || settings.runs("reconcile")) {
                     ScenarioResult r = new ScenarioResult("snapshot");
-                    snapshot = attempt(r, results, failures, () -> new SnapshotScenario(stack, settings).run(r));
+                    snapshot = attempt(r, results, failures,
+                            () -> new SnapshotScenario(stack, settings).run(r, settings.valueBytes()));
                 }
                 if (snapshot != null && settings.runs("replay")) {
                     ScenarioResult r = new ScenarioResult("replay");
@@ -60,10 +61,26 @@ public final class BenchMain {
                     snapshot.postgres().close();
                 }
             }
+            if (settings.runs("snapshot")) {
+                // The other value sizes after replay and reconcile, so that those see the etcd of before.
+                for (int valueBytes : settings.snapshotValueBytes()) {
+                    if (valueBytes != settings.valueBytes()) {
+                        ScenarioResult r = new ScenarioResult("snapshot");
+                        attempt(r, results, failures, () -> new SnapshotScenario(stack, settings).run(r, valueBytes));
+                    }
+                }
+            }
             if (settings.runs("peer")) {
                 ScenarioResult r = new ScenarioResult("peer");
                 attempt(r, results, failures, () -> {
                     new PeerScenario(stack, settings).run(r);
+                    return null;
+                });
+            }
+            if (settings.runs("watch")) {
+                ScenarioResult r = new ScenarioResult("watch");
+                attempt(r, results, failures, () -> {
+                    new WatchScenario(stack, settings).run(r);
                     return null;
                 });
             }

@@ -11,21 +11,31 @@ import java.util.stream.Collectors;
  * defaults keep the whole run under 30 minutes on a shared 2-core machine.
  *
  * @param keys keys of the snapshot, replay and reconcile scenarios ({@code bench.keys})
- * @param valueBytes value size ({@code bench.value.bytes})
+ * @param valueBytes value size of every scenario ({@code bench.value.bytes})
+ * @param snapshotValueBytes value sizes of the snapshot scenario ({@code bench.snapshot.value.bytes}; by
+ *        default {@code valueBytes} and 1 KiB); the one equal to {@code valueBytes} feeds replay and reconcile
  * @param steadyKeys key space of the steady-state writes ({@code bench.steady.keys})
  * @param steadySeconds length of each steady-state step ({@code bench.steady.seconds})
  * @param steadyFractions write rates of the steps, as fractions of etcd's measured maximum ({@code bench.steady.fractions})
  * @param cutoverKeys key counts of the cutover runs ({@code bench.cutover.keys})
+ * @param ferryJvmArgs JVM options of the {@code ferry} child processes ({@code bench.ferry.jvm.args}, space-separated)
  * @param scenarios which to run ({@code bench.scenarios}); snapshot feeds replay and reconcile; peer makes its own data
  * @param out where results (JSON) and plots (PNG) go ({@code bench.out})
  * @param ferryJar the packaged {@code ferry} command, run as child processes ({@code bench.ferry.jar})
  * @param peerLibs Kafka Connect's and Debezium's jars for the peer scenario's child JVM ({@code bench.peer.libs})
  */
-record BenchSettings(int keys, int valueBytes, int steadyKeys, int steadySeconds, List<Double> steadyFractions,
-                     List<Integer> cutoverKeys, Set<String> scenarios, Path out, Path ferryJar,
+record BenchSettings(int keys, int valueBytes, List<Integer> snapshotValueBytes, int steadyKeys, int steadySeconds, List<Double> steadyFractions,
+                     List<Integer> cutoverKeys, List<String> ferryJvmArgs, Set<String> scenarios, Path out, Path ferryJar,
                      Path peerLibs) {
 
-    static final List<String> ALL = List.of("snapshot", "replay", "reconcile", "steady", "cutover", "peer");
+    /**
+     * A fixed heap for the {@code ferry} processes, so that their memory can be compared across key
+     * counts: without it the JVM sizes its heap from the machine (a quarter of 24 GiB here) and grows
+     * it with the allocation rate. OOM exits as the deploy units do.
+     */
+    static final String DEFAULT_FERRY_JVM_ARGS = "-Xmx256m -XX:+ExitOnOutOfMemoryError";
+
+    static final List<String> ALL = List.of("snapshot", "replay", "reconcile", "watch", "steady", "cutover", "peer");
 
     static BenchSettings fromSystemProperties() {
         Set<String> scenarios = Arrays.stream(System.getProperty("bench.scenarios", String.join(",", ALL)).split(","))
@@ -35,15 +45,20 @@ record BenchSettings(int keys, int valueBytes, int steadyKeys, int steadySeconds
                 throw new IllegalArgumentException("bench.scenarios: unknown scenario '" + s + "'; known: " + ALL);
             }
         }
+        int valueBytes = Integer.getInteger("bench.value.bytes", 256);
         return new BenchSettings(
                 Integer.getInteger("bench.keys", 100_000),
-                Integer.getInteger("bench.value.bytes", 256),
+                valueBytes,
+                Arrays.stream(System.getProperty("bench.snapshot.value.bytes", valueBytes + ",1024").split(","))
+                        .map(String::trim).map(Integer::valueOf).distinct().toList(),
                 Integer.getInteger("bench.steady.keys", 10_000),
                 Integer.getInteger("bench.steady.seconds", 20),
                 Arrays.stream(System.getProperty("bench.steady.fractions", "0.05,0.25,0.5,1.0").split(","))
                         .map(String::trim).map(Double::valueOf).toList(),
                 Arrays.stream(System.getProperty("bench.cutover.keys", "10000,100000").split(","))
                         .map(String::trim).map(Integer::valueOf).toList(),
+                Arrays.stream(System.getProperty("bench.ferry.jvm.args", DEFAULT_FERRY_JVM_ARGS).trim().split("\\s+"))
+                        .filter(s -> !s.isEmpty()).toList(),
                 scenarios,
                 Path.of(System.getProperty("bench.out", "docs/benchmarks")),
                 Path.of(System.getProperty("bench.ferry.jar", "cli/target/ferry.jar")),

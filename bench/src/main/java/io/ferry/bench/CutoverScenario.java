@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * Cutover downtime at several key counts, with the packaged {@code ferry} command as child
  * processes, as an operator runs it: {@code ferry run -c ferry.yaml} replicates a freshly loaded
  * prefix into PostgreSQL, then {@code ferry cutover -c ferry.yaml} (freeze by marker) prints its
- * downtime, freeze to switch. The peak RSS of both processes is sampled while they run, which is
- * also the memory figure of the packaged command.
+ * downtime, freeze to switch. The peak RSS of both processes is sampled while they run, and their
+ * peak heap read from their GC logs afterwards: the memory figures of the packaged command, run
+ * with {@code bench.ferry.jvm.args} (a fixed heap by default).
  */
 final class CutoverScenario {
 
@@ -64,11 +65,13 @@ final class CutoverScenario {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("keys", keys);
                 long start = System.nanoTime();
-                try (ChildJvm run = ChildJvm.start(List.of(), List.of("-jar", jar.toString(), "run", "-c", config.toString()),
-                        work.resolve("run-" + keys + ".log"), line -> { })) {
+                Path runGc = work.resolve("gc-run-" + keys + ".log");
+                Path cutGc = work.resolve("gc-cutover-" + keys + ".log");
+                try (ChildJvm run = ChildJvm.start(jvmArgs(runGc), List.of("-jar", jar.toString(), "run", "-c",
+                        config.toString()), work.resolve("run-" + keys + ".log"), line -> { })) {
                     awaitVisible(probe, revision, run, work.resolve("run-" + keys + ".log"));
                     m.put("ferry_run_snapshot_seconds", (System.nanoTime() - start) / 1e9);
-                    ChildJvm cut = ChildJvm.start(List.of(), List.of("-jar", jar.toString(), "cutover", "-c",
+                    ChildJvm cut = ChildJvm.start(jvmArgs(cutGc), List.of("-jar", jar.toString(), "cutover", "-c",
                             config.toString()), null, line -> LOG.info("[cutover {}] {}", keys, line));
                     int code = cut.await(600, "ferry cutover");
                     String out = String.join("\n", cut.output());
@@ -81,11 +84,14 @@ final class CutoverScenario {
                     m.put("cutover_peak_rss_mib", cut.peakRssMiB());
                     m.put("run_peak_rss_mib", run.peakRssMiB());
                 }
+                // ferry run has exited (close waits for it), so its GC log is complete.
+                heap(m, "run", GcLog.read(runGc));
+                heap(m, "cutover", GcLog.read(cutGc));
                 runs.add(m);
             }
         }
         result.put("runs", runs).put("freeze", "marker; no writers during the cutover").put("jvm_options",
-                "defaults (no -Xmx)");
+                settings.ferryJvmArgs().isEmpty() ? "defaults (no -Xmx)" : String.join(" ", settings.ferryJvmArgs()));
         Map<String, Object> small = runs.get(0);
         Map<String, Object> large = runs.get(runs.size() - 1);
         double ratio = ((Long) large.get("downtime_ms")).doubleValue() / Math.max(1, (Long) small.get("downtime_ms"));
@@ -94,13 +100,35 @@ final class CutoverScenario {
         double rss = ((Double) large.get("run_peak_rss_mib")) / ((Double) small.get("run_peak_rss_mib"));
         result.ratioAtMost(String.format(Locale.ROOT, "ferry run peak RSS at %,d keys / at %,d keys",
                 (Integer) large.get("keys"), (Integer) small.get("keys")), rss, 1.25);
+        for (String process : List.of("run", "cutover")) {
+            String key = process + "_peak_heap_used_mib";
+            result.ratioAtMost(String.format(Locale.ROOT, "ferry %s peak heap used at %,d keys / at %,d keys", process,
+                    (Integer) large.get("keys"), (Integer) small.get("keys")),
+                    (Double) large.get(key) / Math.max(1, (Double) small.get(key)), 1.25);
+        }
         StringBuilder s = new StringBuilder();
         for (Map<String, Object> r : runs) {
-            s.append(String.format(Locale.ROOT, "%,d keys: downtime %d ms, ferry run peak RSS %.0f MiB, cutover %.0f MiB; ",
-                    (Integer) r.get("keys"), (Long) r.get("downtime_ms"), (Double) r.get("run_peak_rss_mib"),
-                    (Double) r.get("cutover_peak_rss_mib")));
+            s.append(String.format(Locale.ROOT, "%,d keys: downtime %d ms, ferry run peak RSS %.0f MiB (heap used %.0f, "
+                    + "live after GC %.0f), cutover RSS %.0f MiB (heap %.0f); ", (Integer) r.get("keys"),
+                    (Long) r.get("downtime_ms"), (Double) r.get("run_peak_rss_mib"), (Double) r.get("run_peak_heap_used_mib"),
+                    (Double) r.get("run_peak_heap_live_mib"), (Double) r.get("cutover_peak_rss_mib"),
+                    (Double) r.get("cutover_peak_heap_used_mib")));
         }
-        result.summary("cutover: %s ratio %.2f", s.toString().trim(), ratio);
+        result.summary("cutover (ferry JVMs: %s): %s ratio %.2f", result.get("jvm_options"), s.toString().trim(), ratio);
+    }
+
+    /** The child's JVM options: the configured ones, and a GC log from which its heap peaks are read. */
+    private List<String> jvmArgs(Path gcLog) {
+        List<String> args = new ArrayList<>(settings.ferryJvmArgs());
+        args.add(GcLog.option(gcLog));
+        return args;
+    }
+
+    private static void heap(Map<String, Object> m, String process, GcLog.Peaks peaks) {
+        m.put(process + "_peak_heap_used_mib", peaks.peakUsedMiB());
+        m.put(process + "_peak_heap_live_mib", peaks.peakLiveMiB());
+        m.put(process + "_peak_heap_committed_mib", peaks.peakCommittedMiB());
+        m.put(process + "_gc_pauses", peaks.collections());
     }
 
     private static void awaitVisible(WatermarkProbe probe, long revision, ChildJvm run, Path log) throws Exception {
@@ -125,6 +153,9 @@ final class CutoverScenario {
         y.append("kafka.topic: ").append(topic).append('\n');
         y.append("watcher.ha.enabled: false\n");
         y.append("http.enabled: false\n");
+        // The fail-fast start-up check gives etcd 10 s by default; on this shared machine under other
+        // sessions' load a cold JVM took longer than that, and the run measures downtime and memory.
+        y.append("etcd.connect.timeout.ms: 60000\n");
         y.append("sink.jdbc: \"").append(db.jdbcUrl()).append("\"\n");
         if (!db.user().isEmpty()) {
             y.append("sink.user: ").append(db.user()).append('\n');

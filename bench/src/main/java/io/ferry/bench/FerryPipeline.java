@@ -6,6 +6,7 @@ import io.ferry.testkit.SqlDatabase;
 import io.ferry.watcher.EtcdWatcher;
 import io.ferry.watcher.WatcherState;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -27,14 +28,7 @@ final class FerryPipeline implements AutoCloseable {
 
     /** The configuration of one pipeline: its prefix, topic, database and consumer group. */
     static FerryConfig config(Stack stack, String prefix, String topic, SqlDatabase db, String group) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("etcd.endpoints", stack.etcd.endpoint());
-        m.put("etcd.prefix", prefix);
-        m.put("kafka.bootstrap", stack.kafka.bootstrapServers());
-        m.put("kafka.topic", topic);
-        m.put("kafka.topic.partitions", PARTITIONS);
-        // One watcher per topic in the bench: the election would only add a lease round trip.
-        m.put("watcher.ha.enabled", false);
+        Map<String, Object> m = watcherSettings(stack, prefix, topic);
         m.put("sink.jdbc", db.jdbcUrl());
         m.put("sink.group", group);
         if (!db.user().isEmpty()) {
@@ -44,6 +38,23 @@ final class FerryPipeline implements AutoCloseable {
             m.put("sink.password", db.password());
         }
         return FerryConfig.fromMap(m);
+    }
+
+    /** The configuration of a watcher alone (no database): its prefix and topic. */
+    static FerryConfig watcherConfig(Stack stack, String prefix, String topic) {
+        return FerryConfig.fromMap(watcherSettings(stack, prefix, topic));
+    }
+
+    private static Map<String, Object> watcherSettings(Stack stack, String prefix, String topic) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("etcd.endpoints", stack.etcd.endpoint());
+        m.put("etcd.prefix", prefix);
+        m.put("kafka.bootstrap", stack.kafka.bootstrapServers());
+        m.put("kafka.topic", topic);
+        m.put("kafka.topic.partitions", PARTITIONS);
+        // One watcher per topic in the bench: the election would only add a lease round trip.
+        m.put("watcher.ha.enabled", false);
+        return m;
     }
 
     static FerryPipeline sinkOnly(FerryConfig config, MeterRegistry registry) {
@@ -66,6 +77,11 @@ final class FerryPipeline implements AutoCloseable {
         EtcdWatcher watcher = EtcdWatcher.create(config, registry);
         watcher.start();
         return new FerryPipeline(watcher, sink);
+    }
+
+    /** Waits until the watcher streams (its snapshot is committed); false when it did not in time. */
+    boolean awaitStreaming(Duration limit) throws InterruptedException {
+        return watcher.awaitStreaming(limit);
     }
 
     /** Throws when a component failed, naming it and why, so a wait never outlives a dead pipeline. */

@@ -10,14 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -39,7 +37,7 @@ final class PeerTopics {
         EventCodec codec = new EventCodec();
         long copied = 0;
         long deadline = System.nanoTime() + limit.toNanos();
-        try (KafkaConsumer<byte[], byte[]> in = new KafkaConsumer<>(consumer(stack));
+        try (KafkaConsumer<byte[], byte[]> in = new KafkaConsumer<>(stack.readCommittedConsumer());
              KafkaProducer<byte[], byte[]> out = new KafkaProducer<>(producer(stack))) {
             List<TopicPartition> tps = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(ferryTopic, p)).toList();
             in.assign(tps);
@@ -67,18 +65,6 @@ final class PeerTopics {
             out.flush();
         }
         return copied;
-    }
-
-    private static Map<String, Object> consumer(Stack stack) {
-        Map<String, Object> m = new HashMap<>();
-        m.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
-        // The watcher writes in transactions; only committed ones are part of the data set.
-        m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        m.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        m.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        m.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return m;
     }
 
     private static Map<String, Object> producer(Stack stack) {

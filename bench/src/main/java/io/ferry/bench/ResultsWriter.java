@@ -75,12 +75,19 @@ final class ResultsWriter {
         for (ScenarioResult r : results) {
             switch (r.name()) {
                 case "snapshot" -> {
+                    String size = r.get("value_bytes") instanceof Number n ? " " + SnapshotScenario.sizeLabel(n.intValue()) : "";
                     for (String db : List.of("sqlite", "postgres")) {
                         Map<String, Object> m = figures(r, db);
-                        add(bars, "snapshot " + db + ": Ferry", m.get("ferry_keys_per_s"), Bar.FERRY);
-                        add(bars, "snapshot " + db + ": raw paged etcd read", m.get("raw_etcd_read_keys_per_s"), Bar.REFERENCE);
-                        add(bars, "snapshot " + db + ": INSERT ... SELECT", m.get("server_insert_select_rows_per_s"), Bar.REFERENCE);
+                        String at = "snapshot " + db + size + ": ";
+                        add(bars, at + "Ferry", m.get("ferry_keys_per_s"), Bar.FERRY);
+                        add(bars, at + "raw paged etcd read", m.get("raw_etcd_read_keys_per_s"), Bar.REFERENCE);
+                        add(bars, at + "INSERT ... SELECT", m.get("server_insert_select_rows_per_s"), Bar.REFERENCE);
                     }
+                }
+                case "watch" -> {
+                    add(bars, "watch: etcd max write rate", r.get("etcd_max_puts_per_s"), Bar.REFERENCE);
+                    add(bars, "watch: etcd acked with the watcher running", r.get("etcd_acked_puts_per_s"), Bar.REFERENCE);
+                    add(bars, "watch: watcher delivered to Kafka", r.get("delivered_changes_per_s"), Bar.FERRY);
                 }
                 case "replay" -> {
                     for (String db : List.of("postgres", "mariadb", "sqlite")) {

@@ -16,11 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Snapshot: N keys loaded into etcd, then Ferry's watcher and sink started on an empty database;
- * the time until SQL holds the whole prefix at the load's revision (its lowest watermark reaches
- * it and the row count is N). References of the same run: a raw paged etcd read of the prefix
- * (1000 keys per page, just before each copy) and the database's server-side
- * {@code INSERT ... SELECT} of the same rows.
+ * Snapshot: N keys of one value size loaded into etcd, then Ferry's watcher and sink started on an
+ * empty database; the time until SQL holds the whole prefix at the load's revision (its lowest
+ * watermark reaches it and the row count is N). References of the same run: a raw paged etcd read
+ * of the prefix (1000 keys per page, just before each copy) and the database's server-side
+ * {@code INSERT ... SELECT} of the same rows. Run once per value size of
+ * {@code bench.snapshot.value.bytes}, each size under its own prefix and topics.
  */
 final class SnapshotScenario {
 
@@ -35,29 +36,36 @@ final class SnapshotScenario {
         this.settings = settings;
     }
 
-    /** Runs on SQLite then PostgreSQL; returns the PostgreSQL copy, still open, for the next scenarios. */
-    Snapshot run(ScenarioResult result) throws Exception {
+    /**
+     * Runs with values of {@code valueBytes} on SQLite then PostgreSQL. For the base value size
+     * ({@code bench.value.bytes}) returns the PostgreSQL copy, still open, for the next scenarios;
+     * for another size closes it and returns null.
+     */
+    Snapshot run(ScenarioResult result, int valueBytes) throws Exception {
         KV kv = stack.etcd.client().getKVClient();
         int n = settings.keys();
-        LOG.info("Snapshot: loading {} keys of {} B into etcd", n, settings.valueBytes());
-        LoadReport load = new LoadGenerator(kv).run(LoadProfile.bulk(PREFIX, n, settings.valueBytes(), false),
+        boolean base = valueBytes == settings.valueBytes();
+        String prefix = base ? PREFIX : "/bench/snapshot-" + valueBytes + "/";
+        String size = sizeLabel(valueBytes);
+        LOG.info("Snapshot: loading {} keys of {} B into etcd", n, valueBytes);
+        LoadReport load = new LoadGenerator(kv).run(LoadProfile.bulk(prefix, n, valueBytes, false),
                 AckListener.NONE);
         if (load.keysWritten() != n) {
             throw new IllegalStateException("the bulk load wrote " + load.keysWritten() + " of " + n + " keys ("
                     + load.failed() + " transactions failed); see the warnings above");
         }
         long revision = currentRevision(kv);
-        result.put("keys", n).put("value_bytes", settings.valueBytes()).put("etcd_revision", revision)
+        result.put("keys", n).put("value_bytes", valueBytes).put("prefix", prefix).put("etcd_revision", revision)
                 .put("etcd_bulk_load_keys_per_s", load.keysPerSecond());
         Snapshot kept = null;
         StringBuilder summary = new StringBuilder();
         for (SqlDatabase.Kind kind : List.of(SqlDatabase.Kind.SQLITE, SqlDatabase.Kind.POSTGRES)) {
             String name = kind.name().toLowerCase(Locale.ROOT);
-            RawRangeRead.Result raw = RawRangeRead.read(kv, PREFIX, revision, 1000);
+            RawRangeRead.Result raw = RawRangeRead.read(kv, prefix, revision, 1000);
             SqlDatabase db = stack.database(kind);
-            String topic = "bench.snapshot." + name;
+            String topic = "bench.snapshot." + name + (base ? "" : "." + valueBytes);
             stack.createTopic(topic, FerryPipeline.PARTITIONS);
-            FerryConfig config = FerryPipeline.config(stack, PREFIX, topic, db, "bench-snapshot");
+            FerryConfig config = FerryPipeline.config(stack, prefix, topic, db, "bench-snapshot");
             MemoryWatch.reset();
             double seconds;
             long rows;
@@ -87,18 +95,23 @@ final class SnapshotScenario {
             result.put(name, m);
             double vsRaw = ferryRate / raw.keysPerSecond();
             double vsInsert = ferryRate / limits.insertRowsPerSecond();
-            result.ratioAtLeast(name + ": Ferry snapshot rate / raw paged etcd read", vsRaw, 0.5);
-            result.ratio(name + ": Ferry snapshot rate / server-side INSERT ... SELECT", vsInsert);
+            result.ratioAtLeast(name + ", " + size + " values: Ferry snapshot rate / raw paged etcd read", vsRaw, 0.5);
+            result.ratio(name + ", " + size + " values: Ferry snapshot rate / server-side INSERT ... SELECT", vsInsert);
             summary.append(String.format(Locale.ROOT, "%s %.1f s = %.2fx raw etcd read, %.2fx INSERT...SELECT; ",
                     name, seconds, vsRaw, vsInsert));
-            if (kind == SqlDatabase.Kind.POSTGRES) {
-                kept = new Snapshot(PREFIX, n, revision, topic, db);
+            if (kind == SqlDatabase.Kind.POSTGRES && base) {
+                kept = new Snapshot(prefix, n, revision, topic, db);
             } else {
                 db.close();
             }
         }
-        result.summary("snapshot of %,d keys x %d B: %s", n, settings.valueBytes(), summary.toString().trim());
+        result.summary("snapshot of %,d keys x %s: %s", n, size, summary.toString().trim());
         return kept;
+    }
+
+    /** "256 B", "1 KiB". */
+    static String sizeLabel(int bytes) {
+        return bytes >= 1024 && bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " B";
     }
 
     static long currentRevision(KV kv) throws Exception {

@@ -3,7 +3,10 @@ package io.ferry.bench;
 import io.ferry.testkit.EtcdServer;
 import io.ferry.testkit.KafkaBroker;
 import io.ferry.testkit.SqlDatabase;
+import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The servers of a bench run, from the project's testkit: one etcd and one KRaft Kafka broker as
@@ -43,6 +46,21 @@ final class Stack implements AutoCloseable {
     void createTopic(String topic, int partitions) {
         kafka.createTopic(topic, partitions, Map.of("cleanup.policy", "compact",
                 "max.message.bytes", Integer.toString(KafkaBroker.MAX_MESSAGE_BYTES)));
+    }
+
+    /** Settings of a consumer that reads the broker's topics as a sink does: read-committed, no group, raw bytes. */
+    Map<String, Object> readCommittedConsumer() {
+        Map<String, Object> m = new HashMap<>();
+        m.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        // The watcher writes in transactions; only committed ones are part of the data.
+        m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Reading must never create a topic that the watcher sets up itself.
+        m.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        m.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        m.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        m.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return m;
     }
 
     @Override

@@ -25,7 +25,7 @@ final class SteadyStateScenario {
 
     private static final Logger LOG = LoggerFactory.getLogger(SteadyStateScenario.class);
     static final String PREFIX = "/bench/steady/";
-    private static final int IN_FLIGHT = 128;
+    static final int IN_FLIGHT = 128;
     private static final Duration MAX_RATE_PROBE = Duration.ofSeconds(10);
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(3);
 
@@ -42,13 +42,21 @@ final class SteadyStateScenario {
         return timeline;
     }
 
+    /**
+     * etcd's maximum write rate here: random single-key puts over {@code keys} keys, {@value #IN_FLIGHT}
+     * in flight, for 10 s, with nothing of Ferry's running.
+     */
+    static double etcdMaxPutsPerSecond(LoadGenerator generator, String prefix, int keys, int valueBytes)
+            throws InterruptedException {
+        return generator.run(LoadProfile.steady(prefix, keys, valueBytes, 0, IN_FLIGHT, MAX_RATE_PROBE),
+                AckListener.NONE).keysPerSecond();
+    }
+
     void run(ScenarioResult result) throws Exception {
         KV kv = stack.etcd.client().getKVClient();
         LoadGenerator generator = new LoadGenerator(kv);
         generator.run(LoadProfile.bulk(PREFIX, settings.steadyKeys(), settings.valueBytes(), false), AckListener.NONE);
-        LoadReport max = generator.run(LoadProfile.steady(PREFIX, settings.steadyKeys(), settings.valueBytes(), 0,
-                IN_FLIGHT, MAX_RATE_PROBE), AckListener.NONE);
-        double etcdMax = max.keysPerSecond();
+        double etcdMax = etcdMaxPutsPerSecond(generator, PREFIX, settings.steadyKeys(), settings.valueBytes());
         LOG.info("Steady state: etcd takes at most {} puts/s here", Math.round(etcdMax));
         result.put("keys", settings.steadyKeys()).put("value_bytes", settings.valueBytes())
                 .put("etcd_max_puts_per_s", etcdMax).put("step_seconds", settings.steadySeconds());
