@@ -63,10 +63,10 @@ public final class JdbcSink implements AutoCloseable {
         SqlDialect dialect = SqlDialects.forKind(target.kind());
         HikariDataSource pool = Databases.pool(target, dialect, sink);
         try {
-            migrate(pool, dialect, sink.table(), mappings);
             CountDownLatch stopped = new CountDownLatch(1);
             Retrier retrier = new Retrier(dialect, sink.retryMaxAttempts(), sink.retryBackoff(), sink.retryBackoffMax(),
                     stopped);
+            migrate(pool, dialect, sink.table(), mappings, retrier);
             SinkMetrics metrics = new SinkMetrics(registry);
             String dlq = sink.dlqTopic().orElse(null);
             DeadLetters deadLetters = dlq == null ? null : new DeadLetters(dlq, KafkaClients.producer(config));
@@ -87,13 +87,15 @@ public final class JdbcSink implements AutoCloseable {
     }
 
     private static void migrate(HikariDataSource pool, SqlDialect dialect, String table,
-                                java.util.List<TableMapping> mappings) {
-        try (Connection c = pool.getConnection()) {
-            new SchemaMigrator(dialect).migrate(c, table, mappings);
-        } catch (SQLException e) {
-            throw new SinkException("cannot create or migrate the sink's tables: " + e.getMessage()
-                    + ". The database user needs CREATE TABLE rights.", e);
-        }
+                                java.util.List<TableMapping> mappings, Retrier retrier) {
+        // A database that restarts or drops the connection while the sink starts is waited for, as
+        // during a batch, instead of failing the start: a migration is safe to run again.
+        retrier.run("Creating or migrating the sink's tables (the database user needs CREATE TABLE rights)", () -> {
+            try (Connection c = pool.getConnection()) {
+                new SchemaMigrator(dialect).migrate(c, table, mappings);
+                return null;
+            }
+        });
     }
 
     /** Starts consuming on the {@code ferry-sink-consumer} thread. */

@@ -56,7 +56,7 @@ final class SchemaMigrator {
         for (int v = current + 1; v <= migrations.size(); v++) {
             try (Statement s = c.createStatement()) {
                 for (String ddl : migrations.get(v - 1)) {
-                    s.execute(ddl);
+                    execute(s, component, v, ddl);
                 }
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + dialect.quote(SqlDialect.SCHEMA_VERSION)
                         + " VALUES (?, ?, ?)")) {
@@ -75,6 +75,23 @@ final class SchemaMigrator {
                 }
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Where DDL commits by itself (MySQL), a migration cut off halfway (the database restarted, the
+     * connection dropped) leaves part of it applied and no version recorded; its next run finds
+     * those parts there and goes on with the rest.
+     */
+    private void execute(Statement s, String component, int version, String ddl) throws SQLException {
+        try {
+            s.execute(ddl);
+        } catch (SQLException e) {
+            if (!dialect.alreadyApplied(e)) {
+                throw e;
+            }
+            LOG.info("The {} schema's version {} was applied in part by an earlier start; already there: {}", component,
+                    version, e.getMessage());
         }
     }
 

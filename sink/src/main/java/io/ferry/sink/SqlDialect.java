@@ -130,6 +130,15 @@ public interface SqlDialect {
     /** Inserts a sweep candidate. Parameters: key, partition, epoch. */
     String insertSweepCandidate();
 
+    /**
+     * True when a DDL statement failed because what it creates is already there. Only where DDL
+     * commits by itself, so that a migration cut off halfway left part of it applied; elsewhere a
+     * migration commits together with its version or not at all, and this is false.
+     */
+    default boolean alreadyApplied(SQLException e) {
+        return false;
+    }
+
     /** True when the failure is worth retrying: a lost connection, a deadlock, a lock timeout. */
     default boolean isTransient(SQLException e) {
         String state = e.getSQLState();

@@ -167,6 +167,12 @@ final class MysqlDialect extends AbstractDialect {
                 + " = VALUES(" + q("partition_id") + "), " + q("epoch") + " = VALUES(" + q("epoch") + ")";
     }
 
+    /** ER_TABLE_EXISTS_ERROR, ER_DUP_FIELDNAME, ER_DUP_KEYNAME: MySQL's DDL commits statement by statement. */
+    @Override
+    public boolean alreadyApplied(SQLException e) {
+        return e.getErrorCode() == 1050 || e.getErrorCode() == 1060 || e.getErrorCode() == 1061;
+    }
+
     @Override
     public boolean isTransient(SQLException e) {
         return super.isTransient(e) || TRANSIENT_CODES.contains(e.getErrorCode());
