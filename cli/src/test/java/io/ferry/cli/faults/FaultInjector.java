@@ -10,9 +10,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs the two lanes of the fault schedule side by side until the deadline. A fault that needs a
- * server up (a replay needs Kafka and its database; a compaction needs etcd) takes that server's lock,
- * which the other lane holds while it restarts the server, so faults only collide where they should.
+ * Runs one lane per fault kind, side by side, until the run has lasted its minimum time and every
+ * kind has reached its count (or the run's limit). A fault takes the lock of every part it acts on:
+ * the watcher, one database's sinks, a server. So a replay (which needs Kafka, its database and its
+ * sinks stopped) waits for a broker or database restart to finish, and a watcher kill never lands
+ * on a watcher that a compaction keeps down, while faults on different parts overlap freely. Locks
+ * are always taken in the order watcher, sinks, etcd, Kafka, database.
  */
 final class FaultInjector {
 
@@ -23,8 +26,11 @@ final class FaultInjector {
     private final KafkaBroker kafka;
     private final Workload workload;
     private final FaultSettings settings;
-    private final ReentrantLock etcdLock = new ReentrantLock();
-    private final ReentrantLock kafkaLock = new ReentrantLock();
+    // Fair: two lanes that share a part take turns, instead of one starving the other of its count.
+    private final ReentrantLock watcherLock = new ReentrantLock(true);
+    private final ReentrantLock etcdLock = new ReentrantLock(true);
+    private final ReentrantLock kafkaLock = new ReentrantLock(true);
+    private final ReentrantLock[] sinkLocks;
     private final ReentrantLock[] dbLocks;
     private final List<InjectedFault> done = new CopyOnWriteArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -36,21 +42,32 @@ final class FaultInjector {
         this.kafka = kafka;
         this.workload = workload;
         this.settings = settings;
-        this.dbLocks = new ReentrantLock[deployment.targets().size()];
-        for (int i = 0; i < dbLocks.length; i++) {
-            dbLocks[i] = new ReentrantLock();
-        }
+        this.sinkLocks = locks(deployment.targets().size());
+        this.dbLocks = locks(deployment.targets().size());
     }
 
-    /** Runs both lanes until {@code deadlineNanos} (a fault under way is finished) or the workload fails. */
-    void run(long startNanos, long deadlineNanos) throws InterruptedException {
+    private static ReentrantLock[] locks(int n) {
+        ReentrantLock[] locks = new ReentrantLock[n];
+        for (int i = 0; i < n; i++) {
+            locks[i] = new ReentrantLock(true);
+        }
+        return locks;
+    }
+
+    /**
+     * Runs every kind's lane until {@code minEndNanos} has passed and the kind has {@link FaultSettings#perKind()}
+     * faults, or until {@code limitNanos} (a fault under way is finished), or until the workload fails.
+     */
+    void run(long startNanos, long minEndNanos, long limitNanos) throws InterruptedException {
         t0 = startNanos;
-        Thread[] lanes = new Thread[FaultKind.Lane.values().length];
-        for (FaultKind.Lane lane : FaultKind.Lane.values()) {
-            // 1,000 rounds is far more than any run reaches; the deadline ends the lane.
-            FaultSchedule schedule = new FaultSchedule(settings.seed(), lane, 1000, settings.excluded());
-            lanes[lane.ordinal()] = new Thread(() -> runLane(schedule, deadlineNanos), "faults-lane-" + lane);
-            lanes[lane.ordinal()].start();
+        List<Thread> lanes = new java.util.ArrayList<>();
+        for (FaultKind kind : FaultKind.values()) {
+            if (!settings.excluded().contains(kind)) {
+                FaultSchedule schedule = new FaultSchedule(settings.seed(), kind);
+                Thread lane = new Thread(() -> runLane(schedule, minEndNanos, limitNanos), "faults-lane-" + kind);
+                lanes.add(lane);
+                lane.start();
+            }
         }
         for (Thread t : lanes) {
             t.join();
@@ -65,9 +82,12 @@ final class FaultInjector {
         stop.set(true);
     }
 
-    private void runLane(FaultSchedule schedule, long deadlineNanos) {
-        for (FaultSchedule.Fault f : schedule.faults()) {
-            if (stop.get() || workload.failed() || System.nanoTime() + f.pauseBeforeMs() * 1_000_000 >= deadlineNanos) {
+    private void runLane(FaultSchedule schedule, long minEndNanos, long limitNanos) {
+        int injected = 0;
+        // Bounded by the limit: every pass sleeps its pause, and no pause starts that would end past the limit.
+        while (!stop.get() && !workload.failed() && (System.nanoTime() < minEndNanos || injected < settings.perKind())) {
+            FaultSchedule.Fault f = schedule.next();
+            if (System.nanoTime() + f.pauseBeforeMs() * 1_000_000 >= limitNanos) {
                 return;
             }
             Workload.sleep(f.pauseBeforeMs());
@@ -76,6 +96,7 @@ final class FaultInjector {
             String error = null;
             try {
                 detail = inject(f.kind(), new Random(f.choice()));
+                injected++;
             } catch (RuntimeException | AssertionError e) {
                 error = e.toString();
             }
@@ -85,16 +106,17 @@ final class FaultInjector {
 
     private String inject(FaultKind kind, Random rnd) {
         return switch (kind) {
-            case WATCHER_KILL -> killAndStart(deployment.watcher(), rnd);
+            case WATCHER_KILL -> locked(watcherLock, () -> killAndStart(deployment.watcher(), rnd));
             case SINK_KILL -> {
                 List<FerryProcess> sinks = deployment.sinks();
-                yield killAndStart(sinks.get(rnd.nextInt(sinks.size())), rnd);
+                FerryProcess sink = sinks.get(rnd.nextInt(sinks.size()));
+                yield locked(sinkLocks[targetOf(sink)], () -> killAndStart(sink, rnd));
             }
             case COMPACTION_WHILE_WATCHER_DOWN -> compactWhileWatcherDown(rnd);
             case REPLAY_FROM_BEGINNING -> replay(rnd);
             case KAFKA_KILL -> locked(kafkaLock, () -> {
                 kafka.kill();
-                long down = rnd.nextInt(2000);
+                long down = rnd.nextInt(1000);
                 Workload.sleep(down);
                 kafka.start();
                 return "broker down " + down + " ms before its restart";
@@ -136,17 +158,17 @@ final class FaultInjector {
     private String killAndStart(FerryProcess p, Random rnd) {
         // Killed while it works: mid-transaction, mid-batch, between a SQL commit and the next poll.
         boolean ready = p.awaitReady(READY_LIMIT);
-        long uptime = 500 + rnd.nextInt(4500);
+        long uptime = 300 + rnd.nextInt(2700);
         Workload.sleep(uptime);
         p.kill();
-        long down = rnd.nextInt(1500);
+        long down = rnd.nextInt(1000);
         Workload.sleep(down);
         p.start();
         String detail = p.name() + " killed " + uptime + " ms after " + (ready ? "it was ready" : "90 s of not getting ready")
                 + ", down " + down + " ms";
         if (rnd.nextInt(4) == 0) {
             // And one time in four again while it starts up: mid-recovery, mid-snapshot, mid-rebalance.
-            long early = rnd.nextInt(4000);
+            long early = rnd.nextInt(3000);
             Workload.sleep(early);
             p.kill();
             p.start();
@@ -155,15 +177,29 @@ final class FaultInjector {
         return detail;
     }
 
+    private int targetOf(FerryProcess sink) {
+        for (int i = 0; i < deployment.targets().size(); i++) {
+            if (deployment.targets().get(i).sinks().contains(sink)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(sink.name() + " is no target's sink");
+    }
+
     private String compactWhileWatcherDown(Random rnd) {
+        return locked(watcherLock, () -> compactWhileWatcherDownLocked(rnd));
+    }
+
+    private String compactWhileWatcherDownLocked(Random rnd) {
         FerryProcess watcher = deployment.watcher();
-        // Its checkpoint must exist, or there is nothing to resume from and no compaction to trip over.
-        watcher.awaitReady(READY_LIMIT);
-        Workload.sleep(500 + rnd.nextInt(2500));
+        // Killed wherever it is, streaming or still starting: its checkpoint exists since the deployment's first
+        // start, so the restart always resumes from a revision the compaction has removed. Not waiting for it to
+        // stream again halves the watcher's share of the run.
+        Workload.sleep(300 + rnd.nextInt(2200));
         watcher.kill();
         // Writes (deletes among them) land in the gap; the compaction removes the history the watcher
         // would resume from, so it must take a new snapshot and the sinks must sweep the gap's deletes.
-        Workload.sleep(1000 + rnd.nextInt(1500));
+        Workload.sleep(500 + rnd.nextInt(1500));
         String detail = locked(etcdLock, () -> {
             try {
                 long rev = workload.revision();
@@ -181,7 +217,7 @@ final class FaultInjector {
         int i = rnd.nextInt(deployment.targets().size());
         Target target = deployment.targets().get(i);
         boolean hard = rnd.nextBoolean();
-        return locked(kafkaLock, () -> locked(dbLocks[i], () -> {
+        return locked(sinkLocks[i], () -> {
             for (FerryProcess s : target.sinks()) {
                 if (hard) {
                     s.kill();
@@ -191,13 +227,14 @@ final class FaultInjector {
             }
             int attempts;
             try {
-                attempts = deployment.replayFromBeginning(target);
+                // Only the command itself needs Kafka and the database up; the sinks' stop and start do not.
+                attempts = locked(kafkaLock, () -> locked(dbLocks[i], () -> deployment.replayFromBeginning(target)));
             } finally {
                 target.sinks().forEach(FerryProcess::start);
             }
             return target.name() + " sinks " + (hard ? "killed" : "stopped") + ", replayed from offset 0"
                     + (attempts > 1 ? " (attempt " + attempts + ")" : "");
-        }));
+        });
     }
 
     private String restartDatabase(SqlDatabase.Kind kind) {

@@ -19,7 +19,9 @@ final class FaultReport {
     FaultReport(FaultSettings s) {
         root.put("seed", s.seed());
         root.put("reproduce", s.reproduce());
-        root.put("workload_seconds", s.workload().toMillis() / 1000.0);
+        root.put("workload_seconds_at_least", s.workload().toMillis() / 1000.0);
+        root.put("faults_per_kind_at_least", s.perKind());
+        root.put("limit_seconds", s.limit().toMillis() / 1000.0);
         root.put("target_key_writes", s.ops());
         root.put("workers", s.workers());
         root.put("excluded_fault_kinds", s.excluded());

@@ -1,14 +1,12 @@
 package io.ferry.cli.faults;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Random;
 
 /**
- * The seeded order of faults in one lane: rounds in which every kind of the lane occurs (process
- * kills, which are cheap, three times), shuffled within the round. The same seed gives the same
- * order and the same pauses; when each fault lands relative to the workload depends on timing.
+ * The seeded sequence of one kind's faults: the pause before each and a number that seeds its
+ * choices (how long a process runs before its kill, which sink, which proxy...). The same seed gives
+ * the same sequence; when each fault lands relative to the workload and to the other kinds' lanes
+ * depends on timing.
  */
 final class FaultSchedule {
 
@@ -16,29 +14,22 @@ final class FaultSchedule {
     record Fault(FaultKind kind, long pauseBeforeMs, long choice) {
     }
 
-    private final List<Fault> faults = new ArrayList<>();
+    private final FaultKind kind;
+    private final Random rnd;
 
-    FaultSchedule(long seed, FaultKind.Lane lane, int rounds, java.util.Set<FaultKind> excluded) {
-        Random rnd = new Random(seed * 7919L + lane.ordinal());
-        for (int r = 0; r < rounds; r++) {
-            List<FaultKind> round = new ArrayList<>();
-            for (FaultKind k : FaultKind.values()) {
-                if (k.lane == lane && !excluded.contains(k)) {
-                    int times = k == FaultKind.WATCHER_KILL || k == FaultKind.SINK_KILL ? 2 : 1;
-                    for (int i = 0; i < times; i++) {
-                        round.add(k);
-                    }
-                }
-            }
-            Collections.shuffle(round, rnd);
-            for (FaultKind k : round) {
-                long pause = lane == FaultKind.Lane.SERVERS ? 1000 + rnd.nextInt(3000) : 300 + rnd.nextInt(2700);
-                faults.add(new Fault(k, pause, rnd.nextLong()));
-            }
-        }
+    FaultSchedule(long seed, FaultKind kind) {
+        this.kind = kind;
+        this.rnd = new Random(seed * 7919L + kind.ordinal());
     }
 
-    List<Fault> faults() {
-        return faults;
+    FaultKind kind() {
+        return kind;
+    }
+
+    /** The next fault of this kind; the sequence does not end (the lane's deadline and count do). */
+    Fault next() {
+        // A server gets a little longer to serve between two of its restarts than a process between two kills.
+        long pause = kind.restartsServer() ? 500 + rnd.nextInt(2000) : 200 + rnd.nextInt(1800);
+        return new Fault(kind, pause, rnd.nextLong());
     }
 }

@@ -35,13 +35,14 @@ final class Workload implements AutoCloseable {
         this.settings = settings;
     }
 
-    void start(long deadlineNanos) {
+    /** Starts the writers; they write until {@link #end(Duration)}. */
+    void start() {
         double perWorkerPerSecond = settings.ops() / (double) settings.workload().toSeconds() / settings.workers();
         for (int w = 0; w < settings.workers(); w++) {
             WorkloadWorker worker = new WorkloadWorker(w, etcd, pool, history, counts, settings, gate.readLock());
             Thread t = new Thread(() -> {
                 try {
-                    worker.run(deadlineNanos, perWorkerPerSecond, stop);
+                    worker.run(perWorkerPerSecond, stop);
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                     stop.set(true);
@@ -76,15 +77,11 @@ final class Workload implements AutoCloseable {
         return failure.get() != null;
     }
 
-    /** Waits for the writers to finish their deadline; rethrows the first harness error. */
-    void awaitEnd(Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        for (Thread t : threads) {
-            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        }
+    /** Stops the writers after their current request and waits up to {@code limit} for them; rethrows the first harness error. */
+    void end(Duration limit) throws Exception {
         stop.set(true);
         for (Thread t : threads) {
-            t.join(30_000);
+            t.join(limit.toMillis());
         }
         Throwable e = failure.get();
         if (e != null) {

@@ -75,15 +75,12 @@ final class WorkloadWorker {
         lease = new long[pool.size()];
     }
 
-    /** Writes until the deadline or {@code stop}, paced to {@code perSecond} key writes. */
-    void run(long deadlineNanos, double perSecond, AtomicBoolean stop) throws Exception {
+    /** Writes until {@code stop}, paced to {@code perSecond} key writes. */
+    void run(double perSecond, AtomicBoolean stop) throws Exception {
         long t0 = System.nanoTime();
         long done = 0;
         for (long i = 0; i < 50_000_000L && !stop.get(); i++) {
             long now = System.nanoTime();
-            if (now >= deadlineNanos) {
-                return;
-            }
             long due = t0 + (long) (done / perSecond * 1e9);
             if (due > now) {
                 Workload.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(due - now) + 1, 1000));
