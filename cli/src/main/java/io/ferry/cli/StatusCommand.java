@@ -7,9 +7,13 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
+import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.reverse.ReverseCapture;
 import io.ferry.reverse.ReverseProgress;
+import io.ferry.reverse.ReverseTarget;
 import io.ferry.core.event.Checkpoint;
 import io.ferry.sink.SinkState;
 import io.ferry.watcher.engine.Checkpoints;
@@ -167,7 +171,28 @@ final class StatusCommand implements Callable<Integer> {
                 r.put("revision", progress.get().revision());
             }
         }
+        slotRetention(c, r);
         cut.put("reverse", r);
+    }
+
+    /**
+     * On PostgreSQL, the WAL the rollback path's slot keeps: it grows for as long as the bake period
+     * lasts and the reverse writer lags, and an operator must see it before the disk fills.
+     */
+    private static void slotRetention(FerryConfig c, Map<String, Object> r) {
+        JdbcTarget target = JdbcTarget.of(c.sink());
+        if (target.kind() != JdbcTarget.Kind.POSTGRES) {
+            return;
+        }
+        try {
+            Long bytes = new ReverseCapture(ReverseTarget.of(target, c.sink().table()), CutoverConfig.of(c).reverseSlot())
+                    .retainedWalBytes();
+            if (bytes != null) {
+                r.put("slot_retained_wal_bytes", bytes);
+            }
+        } catch (FerryException e) {
+            r.put("slot_retained_wal_bytes", "unknown: " + e.getMessage());
+        }
     }
 
     /** etcd 3.4 does not report its compacted revision; a watch from revision 1 is refused with it. */
@@ -237,7 +262,10 @@ final class StatusCommand implements Callable<Integer> {
         if (cut.get("reverse") instanceof Map<?, ?> r) {
             System.out.println("Reverse:   " + (r.containsKey("applied") ? "replication running: " + r.get("applied")
                     + " SQL changes copied into etcd, the last " + String.format("%.1f s ago", ((Number) r.get("last_applied_age_ms"))
-                    .longValue() / 1000.0) + " (etcd revision " + r.get("revision") + ")" : r.get("state")));
+                    .longValue() / 1000.0) + " (etcd revision " + r.get("revision") + ")" : r.get("state"))
+                    + (r.get("slot_retained_wal_bytes") instanceof Number n ? String.format(
+                    "; the replication slot keeps %.1f MiB of WAL until ferry finish or ferry rollback", n.longValue() / 1048576.0)
+                    : r.containsKey("slot_retained_wal_bytes") ? "; the slot's retained WAL is " + r.get("slot_retained_wal_bytes") : ""));
         }
     }
 }

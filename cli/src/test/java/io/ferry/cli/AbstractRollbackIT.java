@@ -103,6 +103,7 @@ abstract class AbstractRollbackIT {
         awaitReverseApplied(KEYS / 3 + 60 + 40);
         JsonNode status = ferry.status().get("cutover");
         assertEquals("running", status.get("reverse").get("state").asText(), status.toString());
+        assertSlotRetentionShown(status.get("reverse"));
         ferry.awaitSinkAt(kv.get(bytes(PREFIX)).get().getHeader().getRevision(), Duration.ofSeconds(120));
         assertEquals(1, ferry.status().get("cutover").get("late_writes").asLong(),
                 "the old writer's put is a late write; the reverse writer's 300 changes are not");
@@ -279,4 +280,15 @@ abstract class AbstractRollbackIT {
     private static ByteSequence bytes(String s) {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
+
+    /** PostgreSQL's slot keeps WAL and status says how much; MySQL and MariaDB have no slot and status names none. */
+    private void assertSlotRetentionShown(JsonNode reverse) {
+        if (db().kind() == SqlDatabase.Kind.POSTGRES) {
+            JsonNode bytes = reverse.get("slot_retained_wal_bytes");
+            assertTrue(bytes != null && bytes.isNumber() && bytes.asLong() >= 0, reverse.toString());
+        } else {
+            assertFalse(reverse.has("slot_retained_wal_bytes"), reverse.toString());
+        }
+    }
+
 }

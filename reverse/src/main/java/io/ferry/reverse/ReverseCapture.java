@@ -129,6 +129,32 @@ public final class ReverseCapture {
         }
     }
 
+    /**
+     * How much WAL the slot keeps PostgreSQL from recycling, in bytes: it grows while the reverse
+     * writer is down or behind, and until {@code ferry finish} or {@code ferry rollback} drops the
+     * slot. Null on MySQL and MariaDB (the binlog's retention is the server's own setting) and when
+     * there is no slot.
+     */
+    public Long retainedWalBytes() {
+        if (!target.source().equals("postgres")) {
+            return null;
+        }
+        try (Connection c = target.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long bytes = rs.getLong(1);
+                return rs.wasNull() ? null : bytes;
+            }
+        } catch (SQLException e) {
+            throw new FerryException("reading replication slot " + slot + "'s retained WAL on " + target.describe() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Whether the slot exists (PostgreSQL), for status and tests. */
     public boolean slotExists() {
         if (!target.source().equals("postgres")) {
