@@ -13,9 +13,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Runs one lane per fault kind, side by side, until the run has lasted its minimum time and every
  * kind has reached its count (or the run's limit). A fault takes the lock of every part it acts on:
  * the watcher, one database's sinks, a server. So a replay (which needs Kafka, its database and its
- * sinks stopped) waits for a broker or database restart to finish, and a watcher kill never lands
- * on a watcher that a compaction keeps down, while faults on different parts overlap freely. Locks
- * are always taken in the order watcher, sinks, etcd, Kafka, database.
+ * sinks stopped) waits for a broker or database restart, or a reset of its database's link, to
+ * finish, and a watcher kill never lands on a watcher that a compaction keeps down, while faults on
+ * different parts overlap freely. Locks are always taken in the order watcher, sinks, etcd, Kafka,
+ * database.
  */
 final class FaultInjector {
 
@@ -136,7 +137,7 @@ final class FaultInjector {
             });
             case NETWORK_RESET -> {
                 TcpProxy proxy = deployment.proxies().get(rnd.nextInt(deployment.proxies().size()));
-                yield "reset " + proxy.resetAll() + " sockets to " + proxy.name();
+                yield lockedForLink(proxy, () -> "reset " + proxy.resetAll() + " sockets to " + proxy.name());
             }
             case NETWORK_DELAY -> {
                 TcpProxy proxy = deployment.proxies().get(rnd.nextInt(deployment.proxies().size()));
@@ -235,6 +236,20 @@ final class FaultInjector {
             return target.name() + " sinks " + (hard ? "killed" : "stopped") + ", replayed from offset 0"
                     + (attempts > 1 ? " (attempt " + attempts + ")" : "");
         });
+    }
+
+    /**
+     * A reset of a database's link takes that database's lock: {@code ferry replay} is an operator's
+     * one-shot command that fails on a reset connection (exit 2, as designed), and with a reset every
+     * second or two it would fail every attempt. The sinks, which retry, get resets all the same.
+     */
+    private String lockedForLink(TcpProxy proxy, java.util.function.Supplier<String> action) {
+        for (int i = 0; i < deployment.targets().size(); i++) {
+            if (deployment.targets().get(i).name().equals(proxy.name())) {
+                return locked(dbLocks[i], action);
+            }
+        }
+        return action.get();
     }
 
     private String restartDatabase(SqlDatabase.Kind kind) {
