@@ -43,6 +43,7 @@ final class BatchWriter {
     private final Sweeper sweeper;
     private final java.util.List<TableMapping> mappings;
     private final LateWrites lateWrites;
+    private final NewRowsFirst newRows;
 
     BatchWriter(SqlDialect dialect, String table, OffsetStore offsets, java.util.List<TableMapping> mappings,
                 LateWrites lateWrites) {
@@ -52,6 +53,7 @@ final class BatchWriter {
         this.mappings = mappings;
         this.lateWrites = lateWrites;
         this.sweeper = new Sweeper(dialect, table, mappings);
+        this.newRows = new NewRowsFirst(dialect, table);
     }
 
     Result write(Connection c, BatchPlan plan, Map<Integer, PartitionProgress> progress, int partitions)
@@ -80,7 +82,7 @@ final class BatchWriter {
                 sweeping.add(p);
             }
         });
-        RowBuffer rows = new RowBuffer(dialect, table, mappings, counts);
+        RowBuffer rows = new RowBuffer(dialect, table, mappings, newRows, counts);
         for (PartitionPlan p : plan.partitions()) {
             for (PlanItem item : p.items()) {
                 if (item instanceof RowChange change) {

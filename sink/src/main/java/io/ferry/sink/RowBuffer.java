@@ -5,7 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,13 +23,16 @@ final class RowBuffer {
     private final SqlDialect dialect;
     private final String table;
     private final List<TableMapping> mappings;
-    private final Map<ByteBuffer, RowChange> pending = new HashMap<>();
+    private final NewRowsFirst newRows;
+    /** Linked, so each partition's keys stay in the order they came (etcd's, for a snapshot) and sort fast. */
+    private final Map<ByteBuffer, RowChange> pending = new LinkedHashMap<>();
     private final ApplyCounts counts;
 
-    RowBuffer(SqlDialect dialect, String table, List<TableMapping> mappings, ApplyCounts counts) {
+    RowBuffer(SqlDialect dialect, String table, List<TableMapping> mappings, NewRowsFirst newRows, ApplyCounts counts) {
         this.dialect = dialect;
         this.table = table;
         this.mappings = mappings;
+        this.newRows = newRows;
         this.counts = counts;
     }
 
@@ -83,9 +86,12 @@ final class RowBuffer {
         if (rows.isEmpty()) {
             return;
         }
-        String arrays = dialect.bulkUpsert(table, repair);
-        long applied = arrays != null && rows.size() > 1 ? arrayUpsert(c, arrays, rows)
-                : GuardedUpserts.apply(c, dialect, table, SqlDialect.ROW_COLUMNS, PLACEHOLDERS, rows, RowBuffer::bind, repair);
+        long applied = repair ? -1 : newRows.apply(c, rows);
+        if (applied < 0) {
+            String arrays = dialect.bulkUpsert(table, repair);
+            applied = arrays != null && rows.size() > 1 ? arrayUpsert(c, arrays, RowColumns.sortedByKey(rows))
+                    : GuardedUpserts.apply(c, dialect, table, SqlDialect.ROW_COLUMNS, PLACEHOLDERS, rows, RowBuffer::bind, repair);
+        }
         counts.applied += applied;
         counts.skippedStale += rows.size() - applied;
     }
@@ -102,25 +108,13 @@ final class RowBuffer {
     }
 
     /** The whole batch as one array per column ({@link SqlDialect#bulkUpsert}); returns the rows changed. */
-    private static long arrayUpsert(Connection c, String sql, List<RowChange> rows) throws SQLException {
-        int n = rows.size();
-        byte[][] keys = new byte[n][];
-        byte[][] values = new byte[n][];
-        Long[][] longs = new Long[4][n];
-        for (int i = 0; i < n; i++) {
-            RowChange r = rows.get(i);
-            keys[i] = r.key();
-            values[i] = r.value();
-            longs[0][i] = r.createRevision();
-            longs[1][i] = r.modRevision();
-            longs[2][i] = r.version();
-            longs[3][i] = r.lease();
-        }
+    private static long arrayUpsert(Connection c, String sql, RowColumns rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("bytea", keys));
-            ps.setArray(2, c.createArrayOf("bytea", values));
-            for (int a = 0; a < 4; a++) {
-                ps.setArray(3 + a, c.createArrayOf("int8", longs[a]));
+            ps.setArray(1, c.createArrayOf("bytea", rows.keys()));
+            ps.setArray(2, c.createArrayOf("bytea", rows.values()));
+            long[][] longs = {rows.createRevisions(), rows.modRevisions(), rows.versions(), rows.leases()};
+            for (int a = 0; a < longs.length; a++) {
+                ps.setArray(3 + a, c.createArrayOf("int8", java.util.Arrays.stream(longs[a]).boxed().toArray()));
             }
             return ps.executeUpdate();
         }

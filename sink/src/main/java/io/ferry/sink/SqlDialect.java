@@ -78,6 +78,14 @@ public interface SqlDialect {
     }
 
     /**
+     * The bulk-load path for batches of new keys ({@link NewRowLoader}), or null when the dialect
+     * has none and every batch is upserted.
+     */
+    default NewRowLoader newRowLoader() {
+        return null;
+    }
+
+    /**
      * The guarded upsert of {@code rows} rows in one statement from a multi-row VALUES list, or
      * null when the dialect has none. Same columns and placeholders as
      * {@link #guardedUpsert(String, List, List, boolean)}; parameters: each row's columns in order.

@@ -33,9 +33,9 @@ final class EnvelopeReader {
             switch (field) {
                 case "op" -> op = p.getText();
                 case "control" -> control = p.getText();
-                case "key" -> key = readBytes("key");
-                case "before" -> before = t == JsonToken.VALUE_NULL ? null : readKeyValue("before");
-                case "after" -> after = t == JsonToken.VALUE_NULL ? null : readKeyValue("after");
+                case "key" -> key = readBytes("key", null);
+                case "before" -> before = t == JsonToken.VALUE_NULL ? null : readKeyValue("before", key);
+                case "after" -> after = t == JsonToken.VALUE_NULL ? null : readKeyValue("after", key);
                 case "source" -> source = readSource();
                 case "cluster_id" -> clusterId = p.getText();
                 case "revision" -> revision = p.getLongValue();
@@ -60,7 +60,8 @@ final class EnvelopeReader {
         }
     }
 
-    private KeyValue readKeyValue(String what) throws IOException {
+    /** @param eventKey the event's key when already read: a key-value's key is the same bytes, shared, not copied */
+    private KeyValue readKeyValue(String what, byte[] eventKey) throws IOException {
         EventCodec.expect(p, p.currentToken(), JsonToken.START_OBJECT, what);
         byte[] key = null;
         byte[] value = null;
@@ -72,8 +73,8 @@ final class EnvelopeReader {
             String field = p.currentName();
             p.nextToken();
             switch (field) {
-                case "key" -> key = readBytes(what + ".key");
-                case "value" -> value = readBytes(what + ".value");
+                case "key" -> key = readBytes(what + ".key", eventKey);
+                case "value" -> value = readBytes(what + ".value", null);
                 case "create_revision" -> create = p.getLongValue();
                 case "mod_revision" -> mod = p.getLongValue();
                 case "version" -> version = p.getLongValue();
@@ -109,14 +110,15 @@ final class EnvelopeReader {
         return new Source(clusterId, revision, epoch, snapshot, reverse);
     }
 
-    private byte[] readBytes(String what) throws IOException {
+    /** @param same bytes this value is likely equal to; returned instead of a copy when it is */
+    private byte[] readBytes(String what, byte[] same) throws IOException {
         EventCodec.expect(p, p.currentToken(), JsonToken.START_OBJECT, what);
         byte[] result = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String encoding = p.currentName();
             p.nextToken();
             switch (encoding) {
-                case "utf8" -> result = p.getText().getBytes(StandardCharsets.UTF_8);
+                case "utf8" -> result = utf8(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), same);
                 case "base64" -> result = decodeBase64(p.getText(), what);
                 default -> throw new EventFormatException("'" + what + "' has unknown byte encoding '" + encoding
                         + "', expected 'utf8' or 'base64'");
@@ -124,6 +126,38 @@ final class EnvelopeReader {
         }
         require(result != null, "'" + what + "' names no encoding: expected {\"utf8\": ...} or {\"base64\": ...}");
         return result;
+    }
+
+    /**
+     * The UTF-8 bytes of the parser's text, without a String in between: the sink decodes every
+     * key and value, and most are ASCII, which encodes char for byte.
+     */
+    private static byte[] utf8(char[] chars, int offset, int length, byte[] same) {
+        if (same != null && asciiEquals(chars, offset, length, same)) {
+            return same;
+        }
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            char ch = chars[offset + i];
+            if (ch >= 0x80) {
+                return new String(chars, offset, length).getBytes(StandardCharsets.UTF_8);
+            }
+            out[i] = (byte) ch;
+        }
+        return out;
+    }
+
+    private static boolean asciiEquals(char[] chars, int offset, int length, byte[] bytes) {
+        if (bytes.length != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char ch = chars[offset + i];
+            if (ch >= 0x80 || ch != bytes[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] decodeBase64(String text, String what) {

@@ -2,6 +2,7 @@ package io.ferry.sink.dialect.postgres;
 
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.ColumnType;
+import io.ferry.sink.NewRowLoader;
 import io.ferry.sink.dialect.AbstractDialect;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,8 @@ import java.util.Map;
 /**
  * PostgreSQL: {@code bytea} keys and values, {@code INSERT ... ON CONFLICT (key) DO UPDATE ...
  * WHERE stored.mod_revision < EXCLUDED.mod_revision}, and pgjdbc's {@code reWriteBatchedInserts}
- * so that batched VALUES inserts travel as multi-row statements.
+ * so that batched VALUES inserts travel as multi-row statements. Batches of new keys go by binary
+ * {@code COPY} ({@link PostgresCopy}).
  */
 final class PostgresDialect extends AbstractDialect {
 
@@ -68,6 +70,11 @@ final class PostgresDialect extends AbstractDialect {
                 + "WHERE NOT EXISTS (SELECT 1 FROM " + q(TOMBSTONES) + " d WHERE d." + q("key") + " = u.k AND d."
                 + q("revision") + " >= u.m) ON CONFLICT (" + q("key") + ") DO UPDATE SET " + set + " WHERE t."
                 + q("mod_revision") + (repair ? " <= " : " < ") + "EXCLUDED." + q("mod_revision");
+    }
+
+    @Override
+    public NewRowLoader newRowLoader() {
+        return new PostgresCopy(this);
     }
 
     @Override

@@ -1,0 +1,26 @@
+package io.ferry.sink;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * A database's bulk-load path for rows whose keys the generic table does not hold yet: binary
+ * {@code COPY} on PostgreSQL. It skips the conflict check of an upsert, which is most of an
+ * upsert's cost when the table is being filled (a replay into an empty database, a first
+ * snapshot), and relies on the primary key instead: a key that is already there fails the whole
+ * load, and the batch then takes the guarded upsert ({@link NewRowsFirst}).
+ */
+public interface NewRowLoader {
+
+    /** Inserts every row into {@code table}, or fails; see {@link #isDuplicateKey}. */
+    void load(Connection c, String table, RowColumns rows) throws SQLException;
+
+    /**
+     * Of {@code keys}, the ones with a tombstone at or after the revision at the same index in
+     * {@code revisions}: rows the guard would refuse, so they are not loaded.
+     */
+    boolean[] tombstoned(Connection c, byte[][] keys, long[] revisions) throws SQLException;
+
+    /** True when {@code e} says a loaded key was already in the table. */
+    boolean isDuplicateKey(SQLException e);
+}

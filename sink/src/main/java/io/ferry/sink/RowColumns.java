@@ -1,0 +1,56 @@
+package io.ferry.sink;
+
+import java.util.Arrays;
+
+/**
+ * Rows of the generic table as one array per column ({@link SqlDialect#ROW_COLUMNS}), the shape
+ * the set-based paths send: one array parameter per column, or one COPY stream.
+ *
+ * @param keys key bytes, unique within the batch
+ * @param values value bytes
+ * @param createRevisions create_revision
+ * @param modRevisions mod_revision
+ * @param versions version
+ * @param leases lease
+ */
+public record RowColumns(byte[][] keys, byte[][] values, long[] createRevisions, long[] modRevisions, long[] versions,
+                         long[] leases) {
+
+    /** The puts' columns, ordered by key (unsigned bytes), so that an index takes them in order. */
+    static RowColumns sortedByKey(java.util.List<RowChange> puts) {
+        RowChange[] rows = puts.toArray(RowChange[]::new);
+        Arrays.sort(rows, (a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+        int n = rows.length;
+        RowColumns out = new RowColumns(new byte[n][], new byte[n][], new long[n], new long[n], new long[n], new long[n]);
+        for (int i = 0; i < n; i++) {
+            RowChange r = rows[i];
+            out.keys[i] = r.key();
+            out.values[i] = r.value();
+            out.createRevisions[i] = r.createRevision();
+            out.modRevisions[i] = r.modRevision();
+            out.versions[i] = r.version();
+            out.leases[i] = r.lease();
+        }
+        return out;
+    }
+
+    public int size() {
+        return keys.length;
+    }
+
+    /** The rows whose index {@code keep} holds, in order. */
+    RowColumns only(int[] keep) {
+        int n = keep.length;
+        RowColumns out = new RowColumns(new byte[n][], new byte[n][], new long[n], new long[n], new long[n], new long[n]);
+        for (int i = 0; i < n; i++) {
+            int k = keep[i];
+            out.keys[i] = keys[k];
+            out.values[i] = values[k];
+            out.createRevisions[i] = createRevisions[k];
+            out.modRevisions[i] = modRevisions[k];
+            out.versions[i] = versions[k];
+            out.leases[i] = leases[k];
+        }
+        return out;
+    }
+}
