@@ -12,18 +12,22 @@ import java.util.List;
  * @param prevKv whether watch events carry the key's previous value in {@code before}
  * @param commitMaxEvents events after which a transaction commits at the next revision boundary
  * @param watermarkInterval how often watermark control records go to every partition
- * @param queueCapacity watch responses buffered between etcd and the producer before etcd is held back
+ * @param queueCapacity most watch responses buffered between etcd and the producer before etcd is held back
  * @param maxMessageBytes largest record the change topic and the producer accept
  * @param haEnabled whether the watcher campaigns in an etcd election before it produces
  * @param haLeaseTtl time to live of the election lease: how soon a standby takes over from a dead leader
  * @param kafkaTimeout how long start-up waits for Kafka before failing
  * @param snapshotCommitInterval longest time a Kafka transaction stays open during a snapshot
  * @param snapshotCommitBytes encoded bytes after which a snapshot's Kafka transaction commits
+ * @param queueMaxBytes most key and value bytes buffered between etcd and the producer before etcd is held back
  */
 public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long snapshotPageBytes, boolean prevKv,
                             int commitMaxEvents, Duration watermarkInterval, int queueCapacity, int maxMessageBytes,
                             boolean haEnabled, Duration haLeaseTtl, Duration kafkaTimeout,
-                            Duration snapshotCommitInterval, long snapshotCommitBytes) {
+                            Duration snapshotCommitInterval, long snapshotCommitBytes, int queueMaxBytes) {
+
+    /** What one buffered watch event counts for besides its key and value: jetcd's objects around them. */
+    public static final int QUEUE_EVENT_OVERHEAD_BYTES = 200;
 
     public static final ConfigKey<Duration> COMMIT_INTERVAL =
             ConfigKey.builder("watcher.commit.interval.ms", ConfigType.MILLIS)
@@ -80,11 +84,28 @@ public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long 
                             + "nothing commits, one goes out this often, so idle partitions advance too.")
                     .validator(Validator.positive())
                     .build();
+    /*
+     * etcd sends one watch response per write, so at etcd's maximum rate a queue of 256 responses
+     * held 20 to 30 ms of writes: less than one Kafka commit. The watch was then held back during
+     * every commit, and etcd, which cannot send, moves such a watcher off its fast path and later
+     * catches it up from its backend. The queue is bounded in bytes instead, with room for
+     * seconds of writes.
+     */
     public static final ConfigKey<Integer> QUEUE_CAPACITY =
             ConfigKey.builder("watcher.queue.capacity", ConfigType.INT)
-                    .defaultValue(256)
-                    .doc("Watch responses buffered between etcd and the producer. When full, the watch is held back; nothing is dropped.")
+                    .defaultValue(65536)
+                    .doc("Most watch responses (etcd sends about one per write) buffered between etcd and the "
+                            + "producer. When full, the watch is held back; nothing is dropped.")
                     .validator(Validator.atLeast(1))
+                    .build();
+    public static final ConfigKey<Integer> QUEUE_MAX_BYTES =
+            ConfigKey.builder("watcher.queue.max.bytes", ConfigType.INT)
+                    .defaultValue(16 * 1024 * 1024)
+                    .doc("Most bytes of keys and values (plus " + QUEUE_EVENT_OVERHEAD_BYTES + " per event) buffered "
+                            + "between etcd and the producer, so that the watch keeps flowing while a Kafka commit "
+                            + "completes. When full, the watch is held back; nothing is dropped. A response larger "
+                            + "than this still passes, alone.")
+                    .validator(Validator.atLeast(64 * 1024))
                     .build();
     public static final ConfigKey<Integer> MAX_MESSAGE_BYTES =
             ConfigKey.builder("watcher.max.message.bytes", ConfigType.INT)
@@ -116,12 +137,12 @@ public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long 
 
     public static final List<ConfigKey<?>> KEYS = List.of(COMMIT_INTERVAL, SNAPSHOT_PAGE_KEYS, SNAPSHOT_PAGE_BYTES,
             SNAPSHOT_COMMIT_INTERVAL, SNAPSHOT_COMMIT_BYTES, PREV_KV, COMMIT_MAX_EVENTS, WATERMARK_INTERVAL, QUEUE_CAPACITY,
-            MAX_MESSAGE_BYTES, HA_ENABLED, HA_LEASE_TTL, KAFKA_TIMEOUT);
+            QUEUE_MAX_BYTES, MAX_MESSAGE_BYTES, HA_ENABLED, HA_LEASE_TTL, KAFKA_TIMEOUT);
 
     static WatcherConfig from(ConfigValues v) {
         return new WatcherConfig(v.get(COMMIT_INTERVAL), v.get(SNAPSHOT_PAGE_KEYS), v.get(SNAPSHOT_PAGE_BYTES),
                 v.get(PREV_KV), v.get(COMMIT_MAX_EVENTS), v.get(WATERMARK_INTERVAL), v.get(QUEUE_CAPACITY),
                 v.get(MAX_MESSAGE_BYTES), v.get(HA_ENABLED), v.get(HA_LEASE_TTL), v.get(KAFKA_TIMEOUT),
-                v.get(SNAPSHOT_COMMIT_INTERVAL), v.get(SNAPSHOT_COMMIT_BYTES));
+                v.get(SNAPSHOT_COMMIT_INTERVAL), v.get(SNAPSHOT_COMMIT_BYTES), v.get(QUEUE_MAX_BYTES));
     }
 }

@@ -7,32 +7,31 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One etcd watch from a given revision, feeding a bounded queue.
+ * One etcd watch from a given revision, feeding a {@link WatchBuffer}.
  *
  * <p>jetcd resumes a broken watch by itself, but from a revision it advances on "created" and
  * progress responses, which can lie ahead of events not yet delivered. So on any error this
  * session only records the failure; the producer thread closes it and opens a new session from
  * the revision it has itself handled, and ignores items from older sessions.
  *
- * <p>When the queue is full the callback waits: etcd's flow control then holds the watch back.
+ * <p>When the buffer is full the callback waits: etcd's flow control then holds the watch back.
  * Nothing is ever dropped.
  */
 final class ChangeStream implements AutoCloseable {
 
     private final long session;
-    private final BlockingQueue<StreamItem> queue;
+    private final WatchBuffer queue;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Watch.Watcher watcher;
 
     ChangeStream(Client client, PrefixSet.Range span, long fromRevision, boolean prevKv, long session,
-                 BlockingQueue<StreamItem> queue) {
+                 WatchBuffer queue) {
         if (fromRevision <= 0) {
             // A watch at revision 0 starts at "now" and would silently skip history.
             throw new IllegalArgumentException("a watch must start at a revision > 0, not " + fromRevision);
@@ -72,7 +71,8 @@ final class ChangeStream implements AutoCloseable {
             return;
         }
         long max = events.get(events.size() - 1).getKeyValue().getModRevision();
-        offer(new StreamItem.Events(session, List.copyOf(events), max, response.getHeader().getRevision()));
+        offer(new StreamItem.Events(session, List.copyOf(events), max, response.getHeader().getRevision(),
+                WatchBuffer.weigh(events)));
     }
 
     private void offer(StreamItem item) {

@@ -8,8 +8,12 @@ sealed interface StreamItem {
 
     long session();
 
-    /** One watch response's events: whole etcd revisions, in order; {@code etcdRevision} is etcd's own at sending. */
-    record Events(long session, List<WatchEvent> events, long maxRevision, long etcdRevision) implements StreamItem {
+    /**
+     * One watch response's events: whole etcd revisions, in order; {@code etcdRevision} is etcd's
+     * own at sending; {@code bytes} what they weigh in the {@link WatchBuffer}.
+     */
+    record Events(long session, List<WatchEvent> events, long maxRevision, long etcdRevision, long bytes)
+            implements StreamItem {
     }
 
     /** A progress notification at {@code revision}. */

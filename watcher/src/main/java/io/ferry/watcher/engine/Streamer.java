@@ -12,8 +12,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +36,7 @@ final class Streamer {
     private final WatcherConfig config;
     private final long epoch;
     private final ProgressTracker tracker;
-    private final BlockingQueue<StreamItem> queue;
+    private final WatchBuffer queue;
     private long session;
     private ChangeStream stream;
     private long lastWatermark;
@@ -54,7 +52,7 @@ final class Streamer {
         this.config = ctx.config().watcher();
         this.epoch = epoch;
         this.tracker = new ProgressTracker(fromRevision - 1);
-        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.queue = new WatchBuffer(config.queueCapacity(), config.queueMaxBytes());
         this.lastWatermark = fromRevision - 1;
         this.reversePositionKey = CutoverConfig.of(ctx.config()).reversePositionKey().getBytes(StandardCharsets.UTF_8);
     }
