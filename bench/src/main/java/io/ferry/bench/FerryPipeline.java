@@ -27,6 +27,8 @@ final class FerryPipeline implements AutoCloseable {
     }
 
     /** The configuration of one pipeline: its prefix, topic, database and consumer group. */
+    private static final String FERRY_SETTING = "ferry.";
+
     static FerryConfig config(Stack stack, String prefix, String topic, SqlDatabase db, String group) {
         Map<String, Object> m = watcherSettings(stack, prefix, topic);
         m.put("sink.jdbc", db.jdbcUrl());
@@ -54,6 +56,9 @@ final class FerryPipeline implements AutoCloseable {
         m.put("kafka.topic.partitions", PARTITIONS);
         // One watcher per topic in the bench: the election would only add a lease round trip.
         m.put("watcher.ha.enabled", false);
+        // Any Ferry setting for an experiment, e.g. -Dferry.watcher.queue.capacity=256 (docs/benchmarks.md).
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(FERRY_SETTING))
+                .forEach(name -> m.put(name.substring(FERRY_SETTING.length()), System.getProperty(name)));
         return m;
     }
 
