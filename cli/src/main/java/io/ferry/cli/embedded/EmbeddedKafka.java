@@ -119,6 +119,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Room for a 1.5 MiB etcd value in a base64 envelope.
         p.setProperty("message.max.bytes", Integer.toString(8 << 20));
         p.setProperty("replica.fetch.max.bytes", Integer.toString(8 << 20));
+        // The log cleaner takes its whole dedupe buffer from the heap at start-up: 128 MiB by
+        // default, a quarter of bin/ferry's 512 MiB heap, for compacted topics that here hold a
+        // few thousand keys (group offsets, transaction state, checkpoints).
+        p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
         return p;
     }
 
