@@ -97,6 +97,39 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * The heap it keeps live, in MiB: the total of {@code jcmd GC.class_histogram}, which counts
+     * the objects left after a full collection. That is what the process holds on to, and what
+     * would grow with the key count if anything were kept per key; between collections the heap
+     * also holds garbage, as much as the collector lets pile up. (Not "used" from
+     * {@code GC.heap_info} after {@code GC.run}: by the time the second command attaches, a copy
+     * at full speed has filled the young generation again.)
+     */
+    double liveHeapMiB() throws IOException, InterruptedException {
+        List<String> histogram = jcmd("GC.class_histogram");
+        for (int i = histogram.size() - 1; i >= 0; i--) {
+            String[] total = histogram.get(i).trim().split("\\s+");
+            if (total.length == 3 && total[0].equals("Total")) {
+                return Long.parseLong(total[2]) / (1024.0 * 1024);
+            }
+        }
+        throw new IllegalStateException("jcmd GC.class_histogram of process " + process.pid() + " printed no total");
+    }
+
+    private List<String> jcmd(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), command).redirectErrorStream(true).start();
+        List<String> out;
+        try (var reader = p.inputReader()) {
+            out = reader.lines().toList();
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("jcmd " + command + " of process " + process.pid() + " failed: " + out);
+        }
+        return out;
+    }
+
     /** Peak RSS in MiB, sampled now if it still runs. */
     double peakRssMiB() {
         if (process.isAlive()) {
