@@ -61,7 +61,8 @@ final class ReconcileCommand implements Callable<Integer> {
             description = "How long to wait for the sink's watermark to reach R (default: ${DEFAULT-VALUE}); 0 compares at once.")
     long waitSeconds;
 
-    @Option(names = "--page-keys", paramLabel = "N", defaultValue = "2000", description = "Keys per etcd page and SQL range hash.")
+    @Option(names = "--page-keys", paramLabel = "N", defaultValue = "10000",
+            description = "Keys per etcd page and SQL range hash (default: ${DEFAULT-VALUE}).")
     int pageKeys;
 
     @Override

@@ -2,6 +2,7 @@ package io.ferry.reconciler;
 
 import io.etcd.jetcd.KV;
 import io.ferry.core.KeyRanges;
+import io.ferry.core.PageSizing;
 import io.ferry.reconciler.etcd.EtcdPage;
 import io.ferry.reconciler.etcd.EtcdPager;
 import io.ferry.reconciler.sql.SqlTable;
@@ -57,7 +58,7 @@ public final class ContentComparer {
         for (String root : Reconciler.distinctRoots(prefixes)) {
             byte[] from = root.getBytes(StandardCharsets.UTF_8);
             byte[] to = KeyRanges.prefixEnd(from);
-            Iterator<Row> etcd = rows(new EtcdPager(kv, revision, from, to, 2000, 4L << 20));
+            Iterator<Row> etcd = rows(new EtcdPager(kv, revision, from, to, PageSizing.DEFAULT_PAGE_KEYS, 4L << 20));
             Row[] pending = {next(etcd)};
             try {
                 sql.rows(from, to, s -> {

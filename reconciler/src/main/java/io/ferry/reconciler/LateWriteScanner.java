@@ -6,6 +6,7 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.ferry.core.KeyRanges;
+import io.ferry.core.PageSizing;
 import io.ferry.reconciler.etcd.EtcdPage;
 import io.ferry.reconciler.etcd.EtcdPager;
 import io.ferry.reconciler.sql.SqlTable;
@@ -39,8 +40,6 @@ import java.util.concurrent.TimeoutException;
  * them has reached that state.
  */
 public final class LateWriteScanner {
-
-    private static final int PAGE_KEYS = 5000;
 
     private final KV kv;
     private final Watch watch;
@@ -88,8 +87,8 @@ public final class LateWriteScanner {
      */
     private Map<ByteBuffer, Long> changedKeys(byte[] from, byte[] end, long since, long until) {
         Map<ByteBuffer, Long> changed = new HashMap<>();
-        EtcdPager before = new EtcdPager(kv, since, from, end, PAGE_KEYS, Long.MAX_VALUE, true);
-        EtcdPager after = new EtcdPager(kv, until, from, end, PAGE_KEYS, Long.MAX_VALUE, true);
+        EtcdPager before = new EtcdPager(kv, since, from, end, PageSizing.DEFAULT_PAGE_KEYS, Long.MAX_VALUE, true);
+        EtcdPager after = new EtcdPager(kv, until, from, end, PageSizing.DEFAULT_PAGE_KEYS, Long.MAX_VALUE, true);
         RowCursor b = new RowCursor(before);
         RowCursor a = new RowCursor(after);
         while (b.row != null || a.row != null) {

@@ -1,5 +1,6 @@
 package io.ferry.reconciler;
 
+import io.ferry.core.PageSizing;
 import java.time.Duration;
 import java.util.OptionalLong;
 
@@ -17,7 +18,8 @@ public record ReconcileOptions(OptionalLong revision, Duration watermarkTimeout,
                                int leafKeys) {
 
     public static ReconcileOptions defaults() {
-        return new ReconcileOptions(OptionalLong.empty(), Duration.ofSeconds(60), 2000, 4L << 20, 64);
+        return new ReconcileOptions(OptionalLong.empty(), Duration.ofSeconds(60), PageSizing.DEFAULT_PAGE_KEYS, 4L << 20,
+                64);
     }
 
     public ReconcileOptions atRevision(long r) {

@@ -16,7 +16,7 @@ public final class BoundedMemoryMain {
     }
 
     public static void main(String[] args) throws Exception {
-        try (Client etcd = Client.builder().endpoints(args[0]).build();
+        try (Client etcd = Client.builder().endpoints(args[0]).maxInboundMessageSize(Integer.MAX_VALUE).build();
              SqlTable sql = SqlTables.open(JdbcTarget.parse(args[1]), SqlFixture.TABLE)) {
             ReconcileReport r = new Reconciler(etcd.getKVClient(), sql, ProgressListener.NONE)
                     .reconcile(List.of(args[2]), ReconcileOptions.defaults().atRevision(Long.parseLong(args[3])));

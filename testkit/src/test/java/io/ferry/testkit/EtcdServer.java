@@ -146,7 +146,8 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
     /** A jetcd client for this etcd, created on first use and closed with the server. */
     public synchronized Client client() {
         if (client == null) {
-            client = Client.builder().endpoints(endpoint().split(",")).build();
+            // Ferry's own clients take responses of any size (pages of up to 4 MiB plus framing).
+            client = Client.builder().endpoints(endpoint().split(",")).maxInboundMessageSize(Integer.MAX_VALUE).build();
         }
         return client;
     }

@@ -1,5 +1,6 @@
 package io.ferry.core.config;
 
+import io.ferry.core.PageSizing;
 import java.time.Duration;
 import java.util.List;
 
@@ -36,10 +37,12 @@ public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long 
                             + "watcher has caught up with the watch. A transaction never ends inside an etcd revision.")
                     .validator(Validator.positive())
                     .build();
+    /* Large pages: see PageSizing, why etcd 3.4 makes small pages cost N * N / (2 * P). */
     public static final ConfigKey<Integer> SNAPSHOT_PAGE_KEYS =
             ConfigKey.builder("watcher.snapshot.page.keys", ConfigType.INT)
-                    .defaultValue(1000)
-                    .doc("Most keys read by one snapshot range request.")
+                    .defaultValue(PageSizing.DEFAULT_PAGE_KEYS)
+                    .doc("Most keys read by one snapshot range request. Keep it large on etcd 3.4 and older, where "
+                            + "each paged request visits every key to the end of the prefix.")
                     .validator(Validator.atLeast(1))
                     .build();
     public static final ConfigKey<Long> SNAPSHOT_PAGE_BYTES =

@@ -6,6 +6,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.ferry.core.KeyRanges;
+import io.ferry.core.PageSizing;
 import io.ferry.reconciler.Row;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Reads one key range of etcd at a fixed revision, page by page, in key order. The next page is
  * requested before the current one is handed out, so etcd's round trip overlaps the caller's
- * work on the page. Memory holds at most two pages; the page's key count shrinks when values are
- * large, so a page stays near the byte target.
+ * work on the page. Memory holds at most two pages; the page's key count follows the values'
+ * size, so a page stays near the byte target ({@link PageSizing}).
  */
 public final class EtcdPager {
 
@@ -41,7 +42,7 @@ public final class EtcdPager {
         this.revision = revision;
         this.end = end;
         this.maxLimit = pageKeys;
-        this.limit = pageKeys;
+        this.limit = PageSizing.first(pageKeys);
         this.targetBytes = targetBytes;
         this.nextFrom = from;
         this.next = request(from);
@@ -64,7 +65,7 @@ public final class EtcdPager {
         byte[] to;
         if (response.isMore() && !rows.isEmpty()) {
             to = KeyRanges.successor(rows.get(rows.size() - 1).key());
-            adaptLimit(rows.size(), bytes);
+            limit = PageSizing.next(maxLimit, targetBytes, rows.size(), bytes);
             nextFrom = to;
             next = request(to);
         } else {
@@ -78,11 +79,6 @@ public final class EtcdPager {
     public static Row toRow(KeyValue kv) {
         return new Row(kv.getKey().getBytes(), kv.getValue().getBytes(), kv.getCreateRevision(), kv.getModRevision(),
                 kv.getVersion(), kv.getLease());
-    }
-
-    private void adaptLimit(int count, long bytes) {
-        long perKey = Math.max(1, bytes / Math.max(1, count));
-        limit = (int) Math.max(16, Math.min(maxLimit, targetBytes / perKey));
     }
 
     private CompletableFuture<GetResponse> request(byte[] from) {

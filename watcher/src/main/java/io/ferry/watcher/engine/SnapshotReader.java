@@ -6,6 +6,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.ferry.core.KeyRanges;
+import io.ferry.core.PageSizing;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Pages through every prefix at one fixed revision, in key order. A page holds at most
  * {@code pageKeys} keys and, once the average size of a key-value is known, about
- * {@code pageBytes} bytes. The next page starts at the last key followed by a NUL byte, and is
+ * {@code pageBytes} bytes; the first page of each prefix is small ({@link PageSizing}). The next page starts at the last key followed by a NUL byte, and is
  * requested while the consumer handles the current one, so at most two pages are in memory.
  */
 final class SnapshotReader {
@@ -50,7 +51,7 @@ final class SnapshotReader {
 
     void read(PrefixSet prefixes, long revision, PageConsumer consumer) {
         List<PrefixSet.Range> ranges = prefixes.ranges();
-        Request request = new Request(0, ranges.get(0).start(), pageKeys);
+        Request request = new Request(0, ranges.get(0).start(), PageSizing.first(pageKeys));
         CompletableFuture<GetResponse> pending = fetch(ranges, request, revision);
         try {
             while (pending != null) {
@@ -82,7 +83,7 @@ final class SnapshotReader {
                     nextLimit(kvs));
         }
         int next = done.range() + 1;
-        return next < ranges.size() ? new Request(next, ranges.get(next).start(), pageKeys) : null;
+        return next < ranges.size() ? new Request(next, ranges.get(next).start(), PageSizing.first(pageKeys)) : null;
     }
 
     private CompletableFuture<GetResponse> fetch(List<PrefixSet.Range> ranges, Request request, long revision) {
@@ -96,8 +97,7 @@ final class SnapshotReader {
         for (KeyValue kv : page) {
             bytes += kv.getKey().size() + kv.getValue().size();
         }
-        long average = Math.max(1, bytes / page.size());
-        return (int) Math.max(1, Math.min(pageKeys, pageBytes / average));
+        return PageSizing.next(pageKeys, pageBytes, page.size(), bytes);
     }
 
     private GetResponse get(byte[] from, GetOption option, long revision) {
