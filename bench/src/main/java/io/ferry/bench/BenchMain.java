@@ -38,7 +38,7 @@ public final class BenchMain {
                 if (settings.runs("snapshot") || settings.runs("replay") || settings.runs("reconcile")) {
                     ScenarioResult r = new ScenarioResult("snapshot");
                     snapshot = attempt(r, results, failures,
-                            () -> new SnapshotScenario(stack, settings).run(r, settings.valueBytes()));
+                            () -> new SnapshotScenario(stack, settings).run(r, settings.keys(), settings.valueBytes()));
                 }
                 if (snapshot != null && settings.runs("replay")) {
                     ScenarioResult r = new ScenarioResult("replay");
@@ -62,11 +62,14 @@ public final class BenchMain {
                 }
             }
             if (settings.runs("snapshot")) {
-                // The other value sizes after replay and reconcile, so that those see the etcd of before.
-                for (int valueBytes : settings.snapshotValueBytes()) {
-                    if (valueBytes != settings.valueBytes()) {
-                        ScenarioResult r = new ScenarioResult("snapshot");
-                        attempt(r, results, failures, () -> new SnapshotScenario(stack, settings).run(r, valueBytes));
+                // The other passes after replay and reconcile, so that those see the etcd of before.
+                for (int keys : settings.snapshotKeys()) {
+                    for (int valueBytes : settings.snapshotValueBytes()) {
+                        if (keys != settings.keys() || valueBytes != settings.valueBytes()) {
+                            ScenarioResult r = new ScenarioResult("snapshot");
+                            attempt(r, results, failures,
+                                    () -> new SnapshotScenario(stack, settings).run(r, keys, valueBytes));
+                        }
                     }
                 }
             }

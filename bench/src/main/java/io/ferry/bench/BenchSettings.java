@@ -12,8 +12,9 @@ import java.util.stream.Collectors;
  *
  * @param keys keys of the snapshot, replay and reconcile scenarios ({@code bench.keys})
  * @param valueBytes value size of every scenario ({@code bench.value.bytes})
+ * @param snapshotKeys key counts of the snapshot scenario ({@code bench.snapshot.keys}; by default {@code keys})
  * @param snapshotValueBytes value sizes of the snapshot scenario ({@code bench.snapshot.value.bytes}; by
- *        default {@code valueBytes} and 1 KiB); the one equal to {@code valueBytes} feeds replay and reconcile
+ *        default {@code valueBytes} and 1 KiB); the pass of {@code keys} and {@code valueBytes} feeds replay and reconcile
  * @param steadyKeys key space of the steady-state writes ({@code bench.steady.keys})
  * @param steadySeconds length of each steady-state step ({@code bench.steady.seconds})
  * @param steadyFractions write rates of the steps, as fractions of etcd's measured maximum ({@code bench.steady.fractions})
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
  * @param ferryJar the packaged {@code ferry} command, run as child processes ({@code bench.ferry.jar})
  * @param peerLibs Kafka Connect's and Debezium's jars for the peer scenario's child JVM ({@code bench.peer.libs})
  */
-record BenchSettings(int keys, int valueBytes, List<Integer> snapshotValueBytes, int steadyKeys, int steadySeconds, List<Double> steadyFractions,
+record BenchSettings(int keys, int valueBytes, List<Integer> snapshotKeys, List<Integer> snapshotValueBytes, int steadyKeys, int steadySeconds, List<Double> steadyFractions,
                      List<Integer> cutoverKeys, List<String> ferryJvmArgs, Set<String> scenarios, Path out, Path ferryJar,
                      Path peerLibs) {
 
@@ -45,24 +46,29 @@ record BenchSettings(int keys, int valueBytes, List<Integer> snapshotValueBytes,
                 throw new IllegalArgumentException("bench.scenarios: unknown scenario '" + s + "'; known: " + ALL);
             }
         }
+        int keys = Integer.getInteger("bench.keys", 100_000);
         int valueBytes = Integer.getInteger("bench.value.bytes", 256);
         return new BenchSettings(
-                Integer.getInteger("bench.keys", 100_000),
+                keys,
                 valueBytes,
-                Arrays.stream(System.getProperty("bench.snapshot.value.bytes", valueBytes + ",1024").split(","))
-                        .map(String::trim).map(Integer::valueOf).distinct().toList(),
+                integers("bench.snapshot.keys", Integer.toString(keys)),
+                integers("bench.snapshot.value.bytes", valueBytes + ",1024"),
                 Integer.getInteger("bench.steady.keys", 10_000),
                 Integer.getInteger("bench.steady.seconds", 20),
                 Arrays.stream(System.getProperty("bench.steady.fractions", "0.05,0.25,0.5,1.0").split(","))
                         .map(String::trim).map(Double::valueOf).toList(),
-                Arrays.stream(System.getProperty("bench.cutover.keys", "10000,100000").split(","))
-                        .map(String::trim).map(Integer::valueOf).toList(),
+                integers("bench.cutover.keys", "10000,100000"),
                 Arrays.stream(System.getProperty("bench.ferry.jvm.args", DEFAULT_FERRY_JVM_ARGS).trim().split("\\s+"))
                         .filter(s -> !s.isEmpty()).toList(),
                 scenarios,
                 Path.of(System.getProperty("bench.out", "docs/benchmarks")),
                 Path.of(System.getProperty("bench.ferry.jar", "cli/target/ferry.jar")),
                 Path.of(System.getProperty("bench.peer.libs", "bench/peer/target/peer-libs")));
+    }
+
+    private static List<Integer> integers(String property, String defaultValue) {
+        return Arrays.stream(System.getProperty(property, defaultValue).split(","))
+                .map(String::trim).filter(v -> !v.isEmpty()).map(Integer::valueOf).distinct().toList();
     }
 
     boolean runs(String scenario) {

@@ -43,18 +43,18 @@ public final class ReconcileChild {
         }
         FerryConfig config = FerryConfig.fromMap(flat);
         Map<String, Object> out = new LinkedHashMap<>();
-        try (Client etcd = Client.builder().endpoints(endpoint).build();
+        try (Client etcd = Client.builder().endpoints(endpoint).maxInboundMessageSize(Integer.MAX_VALUE).build();
              SqlTable sql = SqlTables.open(JdbcTarget.of(config.sink()), config.sink().table())) {
-            RawRangeRead.Result before = RawRangeRead.read(etcd.getKVClient(), prefix, revision, 1000);
+            RawRangeRead.Result before = RawRangeRead.read(etcd.getKVClient(), prefix, revision);
             MemoryWatch.reset();
             long start = System.nanoTime();
             ReconcileReport report = new Reconciler(etcd.getKVClient(), sql, (done, total, diffs) -> { })
-                    .reconcile(List.of(prefix), ReconcileOptions.defaults().withPageKeys(2000)
+                    .reconcile(List.of(prefix), ReconcileOptions.defaults()
                             .withWatermarkTimeout(Duration.ofSeconds(60)).atRevision(revision));
             double seconds = (System.nanoTime() - start) / 1e9;
             double heap = MemoryWatch.peakHeapMiB();
             double rss = MemoryWatch.peakRssMiB("self");
-            RawRangeRead.Result after = RawRangeRead.read(etcd.getKVClient(), prefix, revision, 1000);
+            RawRangeRead.Result after = RawRangeRead.read(etcd.getKVClient(), prefix, revision);
             out.put("keys", report.etcdKeys());
             out.put("verdict", report.verdict().name());
             out.put("differences", report.differences().total());

@@ -75,7 +75,8 @@ final class ResultsWriter {
         for (ScenarioResult r : results) {
             switch (r.name()) {
                 case "snapshot" -> {
-                    String size = r.get("value_bytes") instanceof Number n ? " " + SnapshotScenario.sizeLabel(n.intValue()) : "";
+                    String size = r.get("keys") instanceof Number k && r.get("value_bytes") instanceof Number b
+                            ? " " + SnapshotScenario.label(k.intValue(), b.intValue()) : "";
                     for (String db : List.of("sqlite", "postgres")) {
                         Map<String, Object> m = figures(r, db);
                         String at = "snapshot " + db + size + ": ";

@@ -19,9 +19,13 @@ import org.slf4j.LoggerFactory;
  * Snapshot: N keys of one value size loaded into etcd, then Ferry's watcher and sink started on an
  * empty database; the time until SQL holds the whole prefix at the load's revision (its lowest
  * watermark reaches it and the row count is N). References of the same run: a raw paged etcd read
- * of the prefix (1000 keys per page, just before each copy) and the database's server-side
- * {@code INSERT ... SELECT} of the same rows. Run once per value size of
- * {@code bench.snapshot.value.bytes}, each size under its own prefix and topics.
+ * of the prefix (the watcher's default pages, just before each copy) and the database's server-side
+ * {@code INSERT ... SELECT} of the same rows. Run once per key count of {@code bench.snapshot.keys}
+ * and value size of {@code bench.snapshot.value.bytes}, each pass under its own prefix and topics.
+ * The base pass ({@code bench.keys} of {@code bench.value.bytes}) copies into SQLite and
+ * PostgreSQL and feeds the replay and reconcile scenarios; the other passes copy into PostgreSQL
+ * only, since at 1M keys each copy (and the raw read before it) takes minutes of a run that must
+ * stay within 30.
  */
 final class SnapshotScenario {
 
@@ -37,16 +41,17 @@ final class SnapshotScenario {
     }
 
     /**
-     * Runs with values of {@code valueBytes} on SQLite then PostgreSQL. For the base value size
-     * ({@code bench.value.bytes}) returns the PostgreSQL copy, still open, for the next scenarios;
-     * for another size closes it and returns null.
+     * Runs {@code n} keys with values of {@code valueBytes}. The base pass copies into SQLite then
+     * PostgreSQL and returns the PostgreSQL copy, still open, for the next scenarios; another pass
+     * copies into PostgreSQL alone, closes it and returns null.
      */
-    Snapshot run(ScenarioResult result, int valueBytes) throws Exception {
+    Snapshot run(ScenarioResult result, int n, int valueBytes) throws Exception {
         KV kv = stack.etcd.client().getKVClient();
-        int n = settings.keys();
-        boolean base = valueBytes == settings.valueBytes();
-        String prefix = base ? PREFIX : "/bench/snapshot-" + valueBytes + "/";
-        String size = sizeLabel(valueBytes);
+        boolean base = n == settings.keys() && valueBytes == settings.valueBytes();
+        String prefix = base ? PREFIX : "/bench/snapshot-" + n + "-" + valueBytes + "/";
+        String size = label(n, valueBytes);
+        List<SqlDatabase.Kind> databases = base ? List.of(SqlDatabase.Kind.SQLITE, SqlDatabase.Kind.POSTGRES)
+                : List.of(SqlDatabase.Kind.POSTGRES);
         LOG.info("Snapshot: loading {} keys of {} B into etcd", n, valueBytes);
         LoadReport load = new LoadGenerator(kv).run(LoadProfile.bulk(prefix, n, valueBytes, false),
                 AckListener.NONE);
@@ -59,11 +64,11 @@ final class SnapshotScenario {
                 .put("etcd_bulk_load_keys_per_s", load.keysPerSecond());
         Snapshot kept = null;
         StringBuilder summary = new StringBuilder();
-        for (SqlDatabase.Kind kind : List.of(SqlDatabase.Kind.SQLITE, SqlDatabase.Kind.POSTGRES)) {
+        for (SqlDatabase.Kind kind : databases) {
             String name = kind.name().toLowerCase(Locale.ROOT);
-            RawRangeRead.Result raw = RawRangeRead.read(kv, prefix, revision, 1000);
+            RawRangeRead.Result raw = RawRangeRead.read(kv, prefix, revision);
             SqlDatabase db = stack.database(kind);
-            String topic = "bench.snapshot." + name + (base ? "" : "." + valueBytes);
+            String topic = "bench.snapshot." + name + (base ? "" : "." + n + "." + valueBytes);
             stack.createTopic(topic, FerryPipeline.PARTITIONS);
             FerryConfig config = FerryPipeline.config(stack, prefix, topic, db, "bench-snapshot");
             MemoryWatch.reset();
@@ -95,8 +100,8 @@ final class SnapshotScenario {
             result.put(name, m);
             double vsRaw = ferryRate / raw.keysPerSecond();
             double vsInsert = ferryRate / limits.insertRowsPerSecond();
-            result.ratioAtLeast(name + ", " + size + " values: Ferry snapshot rate / raw paged etcd read", vsRaw, 0.5);
-            result.ratio(name + ", " + size + " values: Ferry snapshot rate / server-side INSERT ... SELECT", vsInsert);
+            result.ratioAtLeast(name + ", " + size + ": Ferry snapshot rate / raw paged etcd read", vsRaw, 0.5);
+            result.ratio(name + ", " + size + ": Ferry snapshot rate / server-side INSERT ... SELECT", vsInsert);
             summary.append(String.format(Locale.ROOT, "%s %.1f s = %.2fx raw etcd read, %.2fx INSERT...SELECT; ",
                     name, seconds, vsRaw, vsInsert));
             if (kind == SqlDatabase.Kind.POSTGRES && base) {
@@ -105,8 +110,15 @@ final class SnapshotScenario {
                 db.close();
             }
         }
-        result.summary("snapshot of %,d keys x %s: %s", n, size, summary.toString().trim());
+        result.summary("snapshot of %s: %s", size, summary.toString().trim());
         return kept;
+    }
+
+    /** "1M keys x 256 B", "100k keys x 1 KiB". */
+    static String label(int keys, int valueBytes) {
+        String count = keys >= 1_000_000 && keys % 1_000_000 == 0 ? keys / 1_000_000 + "M"
+                : keys >= 1000 && keys % 1000 == 0 ? keys / 1000 + "k" : String.format(Locale.ROOT, "%,d", keys);
+        return count + " keys x " + sizeLabel(valueBytes);
     }
 
     /** "256 B", "1 KiB". */
