@@ -21,7 +21,7 @@ class PageSizingTest {
         // 1 KiB values: the byte target binds.
         assertEquals(4044, PageSizing.next(10_000, FOUR_MIB, 100, 100 * 1037L));
         // 1.5 MiB values: two a page, never none.
-        assertEquals(2, PageSizing.next(10_000, FOUR_MIB, 2, 3L * 1536 * 1024));
+        assertEquals(2, PageSizing.next(10_000, FOUR_MIB, 2, 2L * 1536 * 1024));
         assertEquals(1, PageSizing.next(10_000, 1024, 1, 1_000_000));
         // An empty page (every key deleted at the revision) keeps the limit finite and positive.
         assertEquals(10_000, PageSizing.next(10_000, FOUR_MIB, 0, 0));
