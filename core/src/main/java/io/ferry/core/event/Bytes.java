@@ -35,6 +35,11 @@ public final class Bytes {
         }
     }
 
+    /** Whether {@link #strictUtf8OrNull} would return a string, without building one for ASCII. */
+    public static boolean isStrictUtf8(byte[] bytes) {
+        return isAscii(bytes) || strictUtf8OrNull(bytes) != null;
+    }
+
     private static boolean isAscii(byte[] bytes) {
         for (byte b : bytes) {
             if (b < 0) {

@@ -141,9 +141,11 @@ public final class EventCodec {
 
     private static void writeBytes(JsonGenerator g, byte[] bytes) throws IOException {
         g.writeStartObject();
-        String text = Bytes.strictUtf8OrNull(bytes);
-        if (text != null) {
-            g.writeStringField("utf8", text);
+        if (Bytes.isStrictUtf8(bytes)) {
+            // Already UTF-8: Jackson escapes the bytes as it copies them, with no String between
+            // (the watcher encodes every key twice and every value once, so this is its hot path).
+            g.writeFieldName("utf8");
+            g.writeUTF8String(bytes, 0, bytes.length);
         } else {
             g.writeStringField("base64", Base64.getEncoder().encodeToString(bytes));
         }
