@@ -6,6 +6,7 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.ferry.core.KeyRanges;
 import io.ferry.core.PageSizing;
+import io.ferry.core.config.WatcherConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +30,8 @@ final class RawRangeRead {
     private RawRangeRead() {
     }
 
-    /** Ferry's default byte target of a page (watcher.snapshot.page.bytes, the reconciler's). */
-    private static final long PAGE_BYTES = 4L << 20;
+    /** Ferry's default byte target of a page (watcher.snapshot.page.bytes; the reconciler's is the same). */
+    private static final long PAGE_BYTES = WatcherConfig.SNAPSHOT_PAGE_BYTES.defaultValue();
 
     static Result read(KV kv, String prefix, long revision) throws Exception {
         byte[] from = prefix.getBytes(StandardCharsets.UTF_8);
