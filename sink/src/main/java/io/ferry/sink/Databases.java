@@ -2,6 +2,7 @@ package io.ferry.sink;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.Secrets;
 import io.ferry.core.config.SinkConfig;
@@ -16,7 +17,29 @@ final class Databases {
     private Databases() {
     }
 
-    static HikariDataSource pool(JdbcTarget target, SqlDialect dialect, SinkConfig sink) {
+    /**
+     * Opens the pool, waiting through the retrier for a database that is down, restarting or drops
+     * the connection while it is set up (a transient error), as the sink waits during a batch: a
+     * sink started with its database (a host's boot, a Kubernetes rollout, a failover) comes up
+     * instead of exiting. Any other error (bad credentials, no such database) fails at once.
+     */
+    static HikariDataSource pool(JdbcTarget target, SqlDialect dialect, SinkConfig sink, Retrier retrier) {
+        String url = Secrets.maskUrl(target.jdbcUrl());
+        return retrier.run("Connecting to the sink database " + url + " (check sink.jdbc, sink.user and sink.password, "
+                + "and that the database is up)", () -> {
+                    try {
+                        return new HikariDataSource(config(target, dialect, sink));
+                    } catch (HikariPool.PoolInitializationException e) {
+                        if (e.getCause() instanceof SQLException cause) {
+                            throw cause;
+                        }
+                        throw new SinkException("cannot connect to the sink database " + url + ": " + e.getMessage()
+                                + ". Check sink.jdbc, sink.user and sink.password, and that the database is up.", e);
+                    }
+                });
+    }
+
+    private static HikariConfig config(JdbcTarget target, SqlDialect dialect, SinkConfig sink) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("ferry-sink");
         hc.setJdbcUrl(target.jdbcUrl());
@@ -28,13 +51,9 @@ final class Databases {
         hc.setMinimumIdle(1);
         hc.setAutoCommit(false);
         hc.setConnectionTimeout(10_000);
-        hc.setInitializationFailTimeout(10_000);
-        try {
-            return new HikariDataSource(hc);
-        } catch (RuntimeException e) {
-            throw new SinkException("cannot connect to the sink database " + Secrets.maskUrl(target.jdbcUrl()) + ": "
-                    + e.getMessage() + ". Check sink.jdbc, sink.user and sink.password, and that the database is up.", e);
-        }
+        // One attempt per call: the retrier decides whether to try again, and when.
+        hc.setInitializationFailTimeout(1);
+        return hc;
     }
 
     /** One connection with autocommit off, for status and replay. */

@@ -61,11 +61,11 @@ public final class JdbcSink implements AutoCloseable {
         java.util.List<TableMapping> mappings = MappingParser.parse(sink.mappings());
         JdbcTarget target = JdbcTarget.of(sink);
         SqlDialect dialect = SqlDialects.forKind(target.kind());
-        HikariDataSource pool = Databases.pool(target, dialect, sink);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Retrier retrier = new Retrier(dialect, sink.retryMaxAttempts(), sink.retryBackoff(), sink.retryBackoffMax(),
+                stopped);
+        HikariDataSource pool = Databases.pool(target, dialect, sink, retrier);
         try {
-            CountDownLatch stopped = new CountDownLatch(1);
-            Retrier retrier = new Retrier(dialect, sink.retryMaxAttempts(), sink.retryBackoff(), sink.retryBackoffMax(),
-                    stopped);
             migrate(pool, dialect, sink.table(), mappings, retrier);
             SinkMetrics metrics = new SinkMetrics(registry);
             String dlq = sink.dlqTopic().orElse(null);

@@ -2,17 +2,21 @@ package io.ferry.sink;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ferry.core.config.FerryConfig;
 import io.ferry.testkit.KafkaBroker;
 import io.ferry.testkit.SqlDatabase;
+import io.ferry.testkit.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -446,6 +450,49 @@ abstract class AbstractSinkIT {
                 assertEquals(JdbcSink.State.RUNNING, sink.state());
             }
         }
+    }
+
+    /**
+     * A sink started while its database turns every connection away (a restart, a failover, a
+     * host booting both at once) waits for it instead of exiting, then starts and applies.
+     */
+    void aSinkStartedWhileItsDatabaseIsDownWaitsForIt() throws Exception {
+        Names n = names("waits");
+        KAFKA.createTopic(n.topic(), 2, Map.of());
+        EtcdModel model = new EtcdModel(1);
+        try (TcpProxy proxy = TcpProxy.to("db", db().jdbcUrl());
+             TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 2)) {
+            proxy.refuse(true);
+            Map<String, Object> settings = settings(n);
+            settings.put("sink.jdbc", proxy.through(db().jdbcUrl()));
+            FerryConfig config = config(settings);
+            CompletableFuture<JdbcSink> starting = CompletableFuture.supplyAsync(() -> startSink(config));
+            Thread.sleep(4000);
+            assertFalse(starting.isDone(), "the sink should still be waiting for its database");
+            proxy.refuse(false);
+            try (JdbcSink sink = starting.get(2, TimeUnit.MINUTES)) {
+                Workload load = new Workload(model, w, 5, n.prefix(), 50);
+                load.seed();
+                load.snapshot(1);
+                load.ops(200, true);
+                awaitWatermark(config, 2, load.watermark());
+                assertExact(model, n.table());
+                assertEquals(JdbcSink.State.RUNNING, sink.state());
+            }
+        }
+    }
+
+    /** What is not transient (here: no such database) fails the start at once, naming the URL. */
+    void aSinkPointedAtAMissingDatabaseFailsAtOnce() {
+        Map<String, Object> settings = settings(names("nodb"));
+        String url = db().jdbcUrl().replaceFirst("/(\\w+)(\\?|$)", "/ferry_no_such_database$2");
+        settings.put("sink.jdbc", url);
+        FerryConfig config = config(settings);
+        long started = System.nanoTime();
+        SinkException e = assertThrows(SinkException.class, () -> startSink(config));
+        assertTrue(e.getMessage().contains("ferry_no_such_database") && e.getMessage().contains("not a transient error"),
+                e.getMessage());
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(15), "a non-transient error must not be retried");
     }
 
     static int partitionOfHex(String hexKey, int partitions) {

@@ -27,6 +27,16 @@ class MariaDbSinkIT extends AbstractSinkIT {
         databaseRestartUnderLoadLosesNothing();
     }
 
+    @Test
+    void startWhileTheDatabaseIsDown() throws Exception {
+        aSinkStartedWhileItsDatabaseIsDownWaitsForIt();
+    }
+
+    @Test
+    void startOnAMissingDatabase() {
+        aSinkPointedAtAMissingDatabaseFailsAtOnce();
+    }
+
     /**
      * MariaDB commits each DDL statement by itself, so a first start cut off mid-migration (the
      * database restarted, the connection dropped) leaves some bookkeeping tables and no version.

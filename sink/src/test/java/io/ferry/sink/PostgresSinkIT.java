@@ -22,6 +22,16 @@ class PostgresSinkIT extends AbstractSinkIT {
         databaseRestartUnderLoadLosesNothing();
     }
 
+    @Test
+    void startWhileTheDatabaseIsDown() throws Exception {
+        aSinkStartedWhileItsDatabaseIsDownWaitsForIt();
+    }
+
+    @Test
+    void startOnAMissingDatabase() {
+        aSinkPointedAtAMissingDatabaseFailsAtOnce();
+    }
+
     /**
      * sink.table may be a view. COPY cannot write to one, so the sink must notice the first failed
      * load, turn loading off, and upsert through the view with the same guard.

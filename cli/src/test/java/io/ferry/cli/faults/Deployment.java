@@ -4,6 +4,7 @@ import io.ferry.testkit.EtcdServer;
 import io.ferry.testkit.KafkaBroker;
 import io.ferry.testkit.Processes;
 import io.ferry.testkit.SqlDatabase;
+import io.ferry.testkit.TcpProxy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,13 +47,13 @@ final class Deployment implements AutoCloseable {
         List<TcpProxy> proxies = new ArrayList<>();
         // Ferry reaches etcd and the databases through proxies (the network faults); Kafka directly, because
         // its clients connect to the address the broker advertises, which a plain proxy cannot rewrite.
-        TcpProxy etcdProxy = new TcpProxy("etcd", port(etcd.endpoint()));
+        TcpProxy etcdProxy = TcpProxy.to("etcd", etcd.endpoint());
         proxies.add(etcdProxy);
         for (int i = 0; i < dbs.size(); i++) {
             SqlDatabase db = dbs.get(i);
             String name = db.kind().name().toLowerCase(java.util.Locale.ROOT);
             Path config = dir.resolve(name + ".yaml");
-            TcpProxy dbProxy = new TcpProxy(name, port(db.jdbcUrl()));
+            TcpProxy dbProxy = TcpProxy.to(name, db.jdbcUrl());
             proxies.add(dbProxy);
             Files.writeString(config, String.join("\n",
                     "etcd.endpoints: http://127.0.0.1:" + etcdProxy.port(),
@@ -64,7 +65,7 @@ final class Deployment implements AutoCloseable {
                     // the default 45 s would leave partitions unserved for most of a short run.
                     "kafka.session.timeout.ms: 6000",
                     "kafka.heartbeat.interval.ms: 1000",
-                    "sink.jdbc: " + db.jdbcUrl().replaceFirst("//127\\.0\\.0\\.1:\\d+/", "//127.0.0.1:" + dbProxy.port() + "/"),
+                    "sink.jdbc: " + dbProxy.through(db.jdbcUrl()),
                     "sink.user: " + db.user(),
                     "sink.password: \"" + db.password() + "\"",
                     "sink.group: faults-" + name,
@@ -83,14 +84,6 @@ final class Deployment implements AutoCloseable {
     }
 
     /** The port of a loopback URL such as http://127.0.0.1:2379 or jdbc:postgresql://127.0.0.1:5432/db. */
-    private static int port(String url) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("//127\\.0\\.0\\.1:(\\d+)").matcher(url);
-        if (!m.find()) {
-            throw new IllegalStateException("The fault suite proxies loopback servers only; cannot proxy " + url);
-        }
-        return Integer.parseInt(m.group(1));
-    }
-
     List<TcpProxy> proxies() {
         return proxies;
     }

@@ -3,6 +3,7 @@ package io.ferry.cli.faults;
 import io.ferry.testkit.EtcdServer;
 import io.ferry.testkit.KafkaBroker;
 import io.ferry.testkit.SqlDatabase;
+import io.ferry.testkit.TcpProxy;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;

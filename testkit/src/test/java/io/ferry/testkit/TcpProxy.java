@@ -1,4 +1,4 @@
-package io.ferry.cli.faults;
+package io.ferry.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +12,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A loopback TCP proxy between Ferry and one server, for network faults: {@link #resetAll()} ends
- * every connection with a RST, {@link #delay(long)} holds each chunk of data back. One thread per
- * direction per connection; Ferry opens a handful of connections per server.
+ * every connection with a RST, {@link #delay(long)} holds each chunk of data back,
+ * {@link #refuse(boolean)} closes every new connection at once, as a server that is restarting
+ * does. One thread per direction per connection; Ferry opens a handful of connections per server.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final String name;
     private final int targetPort;
@@ -23,8 +24,11 @@ final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long delayMs;
+    private volatile boolean refusing;
 
-    TcpProxy(String name, int targetPort) throws IOException {
+    private static final java.util.regex.Pattern LOOPBACK = java.util.regex.Pattern.compile("//127\\.0\\.0\\.1:(\\d+)");
+
+    public TcpProxy(String name, int targetPort) throws IOException {
         this.name = name;
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -33,16 +37,25 @@ final class TcpProxy implements AutoCloseable {
         t.start();
     }
 
-    String name() {
+    /** A proxy to the server of {@code url} (a JDBC URL or an endpoint), which must be on 127.0.0.1. */
+    public static TcpProxy to(String name, String url) throws IOException {
+        java.util.regex.Matcher m = LOOPBACK.matcher(url);
+        if (!m.find()) {
+            throw new IllegalArgumentException("only servers on 127.0.0.1 are proxied; cannot proxy " + url);
+        }
+        return new TcpProxy(name, Integer.parseInt(m.group(1)));
+    }
+
+    public String name() {
         return name;
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Resets every open connection (SO_LINGER 0, so the peers see a RST); returns how many sockets it closed. */
-    int resetAll() {
+    public int resetAll() {
         int n = 0;
         for (Socket s : open) {
             try {
@@ -57,8 +70,18 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Holds every chunk back by {@code ms} from now on; 0 ends the delay. */
-    void delay(long ms) {
+    public void delay(long ms) {
         delayMs = ms;
+    }
+
+    /** While {@code on}, every new connection is closed as soon as it is accepted; open ones go on. */
+    public void refuse(boolean on) {
+        refusing = on;
+    }
+
+    /** {@code url} (a JDBC URL or an endpoint on 127.0.0.1) with its port replaced by this proxy's. */
+    public String through(String url) {
+        return LOOPBACK.matcher(url).replaceFirst("//127.0.0.1:" + port());
     }
 
     private void accept() {
@@ -69,6 +92,10 @@ final class TcpProxy implements AutoCloseable {
                 client = server.accept();
             } catch (IOException e) {
                 return;
+            }
+            if (refusing) {
+                closeQuietly(client);
+                continue;
             }
             try {
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
