@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
  * @param steadyKeys key space of the steady-state writes ({@code bench.steady.keys})
  * @param steadySeconds length of each steady-state step ({@code bench.steady.seconds})
  * @param steadyFractions write rates of the steps, as fractions of etcd's measured maximum ({@code bench.steady.fractions})
+ * @param steadyMix what the steady-state load writes ({@code bench.steady.delete.ratio} and the rest, see {@link LoadMix})
  * @param cutoverKeys key counts of the cutover runs ({@code bench.cutover.keys})
  * @param ferryJvmArgs JVM options of the {@code ferry} child processes ({@code bench.ferry.jvm.args}, space-separated)
  * @param scenarios which to run ({@code bench.scenarios}); snapshot feeds replay and reconcile; peer makes its own data
@@ -25,7 +26,7 @@ import java.util.stream.Collectors;
  * @param ferryJar the packaged {@code ferry} command, run as child processes ({@code bench.ferry.jar})
  * @param peerLibs Kafka Connect's and Debezium's jars for the peer scenario's child JVM ({@code bench.peer.libs})
  */
-record BenchSettings(int keys, int valueBytes, List<Integer> snapshotKeys, List<Integer> snapshotValueBytes, int steadyKeys, int steadySeconds, List<Double> steadyFractions,
+record BenchSettings(int keys, int valueBytes, List<Integer> snapshotKeys, List<Integer> snapshotValueBytes, int steadyKeys, int steadySeconds, List<Double> steadyFractions, LoadMix steadyMix,
                      List<Integer> cutoverKeys, List<String> ferryJvmArgs, Set<String> scenarios, Path out, Path ferryJar,
                      Path peerLibs) {
 
@@ -57,6 +58,7 @@ record BenchSettings(int keys, int valueBytes, List<Integer> snapshotKeys, List<
                 Integer.getInteger("bench.steady.seconds", 20),
                 Arrays.stream(System.getProperty("bench.steady.fractions", "0.05,0.25,0.5,1.0").split(","))
                         .map(String::trim).map(Double::valueOf).toList(),
+                LoadMix.fromSystemProperties(),
                 integers("bench.cutover.keys", "10000,100000"),
                 Arrays.stream(System.getProperty("bench.ferry.jvm.args", DEFAULT_FERRY_JVM_ARGS).trim().split("\\s+"))
                         .filter(s -> !s.isEmpty()).toList(),

@@ -71,8 +71,9 @@ final class LoadGenerator {
                 }
                 Txn txn = kv.txn();
                 Op[] puts = new Op[width];
+                int[] indices = p.sequential() ? null : distinct(random, width, p.keyCount());
                 for (int k = 0; k < width; k++) {
-                    int index = p.sequential() ? nextSequential++ : random.nextInt(p.keyCount());
+                    int index = p.sequential() ? nextSequential++ : indices[k];
                     puts[k] = Op.put(ByteSequence.from(keys.key(index)), ByteSequence.from(keys.value(serial++)),
                             PutOption.DEFAULT);
                 }
@@ -111,5 +112,26 @@ final class LoadGenerator {
         double seconds = (Math.max(lastAck.get(), start) - start) / 1e9;
         long first = firstRevision.get() == Long.MAX_VALUE ? 0 : firstRevision.get();
         return new LoadReport(ops.get(), keysWritten.get(), failed.get(), seconds, first, lastRevision.get());
+    }
+
+    /**
+     * {@code n} different key indices below {@code bound}: etcd refuses a transaction that puts
+     * the same key twice ("duplicate key given in txn request").
+     */
+    static int[] distinct(SplittableRandom random, int n, int bound) {
+        int[] picked = new int[n];
+        for (int k = 0; k < n; k++) {
+            int candidate;
+            boolean seen;
+            do {
+                candidate = random.nextInt(bound);
+                seen = false;
+                for (int j = 0; j < k && !seen; j++) {
+                    seen = picked[j] == candidate;
+                }
+            } while (seen);
+            picked[k] = candidate;
+        }
+        return picked;
     }
 }

@@ -45,6 +45,10 @@ public record LoadProfile(String prefix, int keyCount, int valueBytes, double ra
             problems.append(" txnKeys must be 1..").append(ETCD_MAX_TXN_OPS).append(" (etcd's --max-txn-ops), not ")
                     .append(txnKeys).append(';');
         }
+        if (txnRatio > 0 && !sequential && txnKeys > keyCount) {
+            problems.append(" txnKeys must be at most keyCount (").append(keyCount)
+                    .append("): a transaction puts different keys;");
+        }
         if (inFlight < 1) {
             problems.append(" inFlight must be at least 1, not ").append(inFlight).append(';');
         }

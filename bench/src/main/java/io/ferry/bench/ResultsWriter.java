@@ -112,14 +112,14 @@ final class ResultsWriter {
                     add(bars, "peer postgres: Debezium JDBC sink", figures(r, "debezium").get("sink_rows_per_s"), Bar.REFERENCE);
                 }
                 case "steady" -> {
-                    add(bars, "steady: etcd max write rate", r.get("etcd_max_puts_per_s"), Bar.REFERENCE);
+                    add(bars, "steady: etcd max write rate", r.get("etcd_max_writes_per_s"), Bar.REFERENCE);
                     Object steps = r.get("steps");
                     if (steps instanceof List<?> list) {
                         for (Object o : list) {
                             @SuppressWarnings("unchecked")
                             Map<String, Object> step = (Map<String, Object>) o;
                             add(bars, String.format(Locale.ROOT, "steady: Ferry sustained at %.2fx etcd max",
-                                    (Double) step.get("fraction_of_etcd_max")), step.get("sustained_puts_per_s"), Bar.FERRY);
+                                    (Double) step.get("fraction_of_etcd_max")), step.get("sustained_writes_per_s"), Bar.FERRY);
                         }
                     }
                 }

@@ -16,16 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Steady state: first etcd's maximum write rate here (single-key puts, many in flight, Ferry not
- * running), then Ferry's watcher and sink into PostgreSQL while the load generator writes at fixed
- * fractions of that maximum. For each step: etcd-ack-to-visible-in-SQL lag at p50, p99 and max,
- * and the sustained rate (writes / time until SQL reached the step's last revision).
+ * Steady state: first etcd's maximum write rate here (the {@link LoadMix} of {@code bench.steady.*},
+ * single-key puts by default, many in flight, Ferry not running), then Ferry's watcher and sink
+ * into PostgreSQL while the load generator writes the same mix at fixed fractions of that maximum.
+ * For each step: etcd-ack-to-visible-in-SQL lag at p50, p99 and max, and the sustained rate
+ * (writes / time until SQL reached the step's last revision). Rates count etcd operations: a
+ * transaction is one write, whatever its keys.
  */
 final class SteadyStateScenario {
 
     private static final Logger LOG = LoggerFactory.getLogger(SteadyStateScenario.class);
     static final String PREFIX = "/bench/steady/";
-    static final int IN_FLIGHT = 128;
     private static final Duration MAX_RATE_PROBE = Duration.ofSeconds(10);
     /*
      * Run alone (bench.scenarios=watch or steady), the probe used to be the load generator's first
@@ -33,6 +34,8 @@ final class SteadyStateScenario {
      * most of a core for a third of the rate, and the "maximum" measured the JIT, not etcd.
      */
     private static final Duration WARM_UP = Duration.ofSeconds(5);
+    /** Rate of the pipeline's uncounted warm-up, which lasts {@link #WARM_UP}, as a fraction of etcd's maximum. */
+    private static final double WARM_UP_FRACTION = 0.25;
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(3);
 
     private final Stack stack;
@@ -49,25 +52,29 @@ final class SteadyStateScenario {
     }
 
     /**
-     * etcd's maximum write rate here: random single-key puts over {@code keys} keys, {@value #IN_FLIGHT}
-     * in flight, for 10 s, with nothing of Ferry's running, after 5 s of the same load that are not
-     * counted (the load generator's warm-up).
+     * etcd's maximum write rate here, in operations per second: writes of {@code mix} over {@code keys}
+     * keys, as many in flight as the mix allows, for 10 s, with nothing of Ferry's running, after 5 s
+     * of the same load that are not counted (the load generator's warm-up).
      */
-    static double etcdMaxPutsPerSecond(LoadGenerator generator, String prefix, int keys, int valueBytes)
+    static double etcdMaxWriteRate(LoadGenerator generator, String prefix, int keys, int valueBytes, LoadMix mix)
             throws InterruptedException {
-        generator.run(LoadProfile.steady(prefix, keys, valueBytes, 0, IN_FLIGHT, WARM_UP), AckListener.NONE);
-        return generator.run(LoadProfile.steady(prefix, keys, valueBytes, 0, IN_FLIGHT, MAX_RATE_PROBE),
-                AckListener.NONE).keysPerSecond();
+        generator.run(mix.profile(prefix, keys, valueBytes, 0, WARM_UP), AckListener.NONE);
+        return generator.run(mix.profile(prefix, keys, valueBytes, 0, MAX_RATE_PROBE), AckListener.NONE)
+                .opsPerSecond();
     }
 
     void run(ScenarioResult result) throws Exception {
         KV kv = stack.etcd.client().getKVClient();
         LoadGenerator generator = new LoadGenerator(kv);
-        generator.run(LoadProfile.bulk(PREFIX, settings.steadyKeys(), settings.valueBytes(), false), AckListener.NONE);
-        double etcdMax = etcdMaxPutsPerSecond(generator, PREFIX, settings.steadyKeys(), settings.valueBytes());
-        LOG.info("Steady state: etcd takes at most {} puts/s here", Math.round(etcdMax));
-        result.put("keys", settings.steadyKeys()).put("value_bytes", settings.valueBytes())
-                .put("etcd_max_puts_per_s", etcdMax).put("step_seconds", settings.steadySeconds());
+        LoadMix mix = settings.steadyMix();
+        generator.run(LoadProfile.bulk(PREFIX, settings.steadyKeys(), settings.valueBytes(), mix.binaryKeys()),
+                AckListener.NONE);
+        double etcdMax = etcdMaxWriteRate(generator, PREFIX, settings.steadyKeys(), settings.valueBytes(), mix);
+        LOG.info("Steady state: etcd takes at most {} writes/s of {} here", Math.round(etcdMax), mix.describe());
+        result.put("keys", settings.steadyKeys()).put("value_bytes", settings.valueBytes()).put("load", mix.describe())
+                .put("delete_ratio", mix.deleteRatio()).put("txn_ratio", mix.txnRatio()).put("txn_keys", mix.txnKeys())
+                .put("binary_keys", mix.binaryKeys()).put("in_flight", mix.inFlight())
+                .put("etcd_max_writes_per_s", etcdMax).put("step_seconds", settings.steadySeconds());
         try (SqlDatabase db = stack.database(SqlDatabase.Kind.POSTGRES);
              WatermarkProbe probe = new WatermarkProbe(db, "bench.steady")) {
             stack.createTopic("bench.steady", FerryPipeline.PARTITIONS);
@@ -76,6 +83,11 @@ final class SteadyStateScenario {
             MeterRegistry registry = SinkAgeHistogram.registry();
             try (FerryPipeline pipeline = FerryPipeline.both(config, registry)) {
                 probe.await(SnapshotScenario.currentRevision(kv), pipeline, Duration.ofMinutes(10));
+                // Run alone, the first step measured the JIT compiling the watcher's and sink's paths
+                // (p50 above 100 ms at 5% of etcd's maximum, against 29 ms after other scenarios).
+                LoadReport warmUp = generator.run(mix.profile(PREFIX, settings.steadyKeys(), settings.valueBytes(),
+                        WARM_UP_FRACTION * etcdMax, WARM_UP), AckListener.NONE);
+                probe.await(warmUp.lastRevision(), pipeline, DRAIN_LIMIT);
                 AtomicReference<LagRecorder> current = new AtomicReference<>();
                 AtomicBoolean sampling = new AtomicBoolean(true);
                 Thread sampler = new Thread(() -> {
@@ -104,13 +116,12 @@ final class SteadyStateScenario {
                         LagRecorder recorder = new LagRecorder();
                         current.set(recorder);
                         double rate = fraction * etcdMax;
-                        LOG.info("Steady state: {} puts/s ({} of etcd's maximum) for {} s", Math.round(rate), fraction,
+                        LOG.info("Steady state: {} writes/s ({} of etcd's maximum) for {} s", Math.round(rate), fraction,
                                 settings.steadySeconds());
                         long[] ageBefore = SinkAgeHistogram.counts(registry);
                         long start = System.nanoTime();
-                        LoadReport load = generator.run(LoadProfile.steady(PREFIX, settings.steadyKeys(),
-                                settings.valueBytes(), rate, IN_FLIGHT, Duration.ofSeconds(settings.steadySeconds())),
-                                recorder);
+                        LoadReport load = generator.run(mix.profile(PREFIX, settings.steadyKeys(),
+                                settings.valueBytes(), rate, Duration.ofSeconds(settings.steadySeconds())), recorder);
                         long loadEnd = System.nanoTime();
                         probe.await(load.lastRevision(), pipeline, DRAIN_LIMIT);
                         long visibleEnd = System.nanoTime();
@@ -121,21 +132,21 @@ final class SteadyStateScenario {
                         double p50 = lags.quantileMs(0.50, start, Long.MAX_VALUE);
                         double p99 = lags.quantileMs(0.99, start, Long.MAX_VALUE);
                         double maxLag = lags.quantileMs(1.0, start, Long.MAX_VALUE);
-                        double sustained = load.keysWritten() / ((visibleEnd - start) / 1e9);
-                        boolean etcdHeld = load.keysPerSecond() >= 0.95 * rate;
+                        double sustained = load.ops() / ((visibleEnd - start) / 1e9);
+                        boolean etcdHeld = load.opsPerSecond() >= 0.95 * rate;
                         boolean keptUp = p99 < 250 && (visibleEnd - loadEnd) / 1e9 < 1.0;
                         if (keptUp) {
-                            bestKeptUp = Math.max(bestKeptUp, load.keysPerSecond());
+                            bestKeptUp = Math.max(bestKeptUp, load.opsPerSecond());
                         }
                         if (fraction >= 1.0) {
                             sustainedAtMax = sustained;
                         }
                         Map<String, Object> step = new LinkedHashMap<>();
                         step.put("fraction_of_etcd_max", fraction);
-                        step.put("offered_puts_per_s", rate);
-                        step.put("etcd_acked_puts_per_s", load.keysPerSecond());
+                        step.put("offered_writes_per_s", rate);
+                        step.put("etcd_acked_writes_per_s", load.opsPerSecond());
                         step.put("etcd_held_the_rate", etcdHeld);
-                        step.put("sustained_puts_per_s", sustained);
+                        step.put("sustained_writes_per_s", sustained);
                         step.put("drain_after_load_s", (visibleEnd - loadEnd) / 1e9);
                         step.put("lag_p50_ms", p50);
                         step.put("lag_p99_ms", p99);
@@ -155,7 +166,7 @@ final class SteadyStateScenario {
                             }
                         }
                         offset += settings.steadySeconds() + 2;
-                        LOG.info("Steady state at {} puts/s: lag p50 {} ms, p99 {} ms, max {} ms, sustained {} puts/s",
+                        LOG.info("Steady state at {} writes/s: lag p50 {} ms, p99 {} ms, max {} ms, sustained {} writes/s",
                                 Math.round(rate), Math.round(p50), Math.round(p99), Math.round(maxLag),
                                 Math.round(sustained));
                     }
@@ -173,11 +184,11 @@ final class SteadyStateScenario {
                 StringBuilder s = new StringBuilder();
                 for (Map<String, Object> step : steps) {
                     s.append(String.format(Locale.ROOT, "%.0f/s: p50 %.0f ms p99 %.0f ms max %.0f ms%s; ",
-                            (Double) step.get("offered_puts_per_s"), (Double) step.get("lag_p50_ms"),
+                            (Double) step.get("offered_writes_per_s"), (Double) step.get("lag_p50_ms"),
                             (Double) step.get("lag_p99_ms"), (Double) step.get("lag_max_ms"),
                             (Boolean) step.get("kept_up") ? "" : " (behind)"));
                 }
-                result.summary("steady state, etcd max %.0f puts/s; kept up to %.2fx of it; %s", etcdMax,
+                result.summary("steady state (%s), etcd max %.0f writes/s; kept up to %.2fx of it; %s", mix.describe(), etcdMax,
                         bestKeptUp / etcdMax, s.toString().trim());
             }
         }

@@ -43,7 +43,8 @@ final class WatchScenario {
         int keys = settings.steadyKeys();
         generator.run(LoadProfile.bulk(PREFIX, keys, settings.valueBytes(), false), AckListener.NONE);
         CpuUse probeStart = CpuUse.now();
-        double etcdMax = SteadyStateScenario.etcdMaxPutsPerSecond(generator, PREFIX, keys, settings.valueBytes());
+        double etcdMax = SteadyStateScenario.etcdMaxWriteRate(generator, PREFIX, keys, settings.valueBytes(),
+                LoadMix.PUTS);
         result.put("cores_used_at_etcd_max_alone", CpuUse.now().coresBetween(probeStart));
         LOG.info("Watch: etcd takes at most {} puts/s here; now the watcher alone at that rate for {} s",
                 Math.round(etcdMax), settings.steadySeconds());
@@ -66,8 +67,8 @@ final class WatchScenario {
                 sampler.recordInto(recorder);
                 CpuUse cpuStart = CpuUse.now();
                 long start = System.nanoTime();
-                LoadReport load = generator.run(LoadProfile.steady(PREFIX, keys, settings.valueBytes(), etcdMax,
-                        SteadyStateScenario.IN_FLIGHT, Duration.ofSeconds(settings.steadySeconds())),
+                LoadReport load = generator.run(LoadMix.PUTS.profile(PREFIX, keys, settings.valueBytes(), etcdMax,
+                        Duration.ofSeconds(settings.steadySeconds())),
                         (revision, nanos) -> {
                             sampler.acked(revision);
                             recorder.acked(revision, nanos);

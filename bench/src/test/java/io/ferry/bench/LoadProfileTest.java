@@ -20,6 +20,19 @@ class LoadProfileTest {
     }
 
     @Test
+    void transactionsPutDifferentKeys() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int round = 0; round < 1000; round++) {
+            int[] picked = LoadGenerator.distinct(random, 8, 10);
+            assertEquals(8, java.util.Arrays.stream(picked).distinct().count(), java.util.Arrays.toString(picked));
+            assertTrue(java.util.Arrays.stream(picked).allMatch(i -> i >= 0 && i < 10));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LoadProfile.steady("/p/", 4, 8, 100, 4, Duration.ofSeconds(1)).withMix(0, 0.5, 8));
+        assertTrue(e.getMessage().contains("txnKeys must be at most keyCount (4)"), e.getMessage());
+    }
+
+    @Test
     void listsEveryProblemAtOnce() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LoadProfile("/p/", 0, -1, -5,
                 0.8, 0.5, 1, false, false, 0, 0, Duration.ZERO, 1));
