@@ -146,8 +146,9 @@ final class CutoverScenario {
         }
         if (judged) {
             // During the copy the live heap also holds the in-flight pages, batches and buffers.
-            result.ratio(String.format(Locale.ROOT, "ferry run largest live heap during the copy (a full GC every %d s)"
-                    + versus + " live heap after the copy", LIVE_HEAP_PERIOD_S), Math.max(
+            result.ratio(String.format(Locale.ROOT, "ferry run largest live heap during the copy (a full GC every %d s) "
+                    + "at %,d keys / live heap after the copy at %,d keys", LIVE_HEAP_PERIOD_S, (Integer) large.get("keys"),
+                    (Integer) baseline.get("keys")), Math.max(
                     (Double) large.get("run_live_heap_during_copy_mib"), (Double) large.get("run_live_heap_after_copy_mib"))
                     / Math.max(1, (Double) baseline.get("run_live_heap_after_copy_mib")));
         }
