@@ -3,12 +3,14 @@ package io.ferry.bench;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -25,14 +27,33 @@ final class Charts {
     private Charts() {
     }
 
+    /** Widest label column; longer labels wrap onto more lines rather than run under the bars. */
+    private static final int MAX_LABEL_WIDTH = 420;
+    private static final int LINE_HEIGHT = 13;
+
     /** Bars on a log10 axis, with an optional vertical marker (e.g. ratio 1.0); {@code marker <= 0} for none. */
     static void bars(String title, String unit, List<Bar> bars, double marker, Path file) throws IOException {
-        int labelWidth = 330;
-        int rowHeight = 22;
-        int width = 900;
-        int plotWidth = width - labelWidth - 90;
+        FontMetrics fm = metrics();
+        List<List<String>> labels = new ArrayList<>();
+        int labelWidth = 0;
+        for (Bar b : bars) {
+            List<String> lines = wrap(b.label(), fm, MAX_LABEL_WIDTH);
+            labels.add(lines);
+            for (String line : lines) {
+                labelWidth = Math.max(labelWidth, fm.stringWidth(line));
+            }
+        }
+        labelWidth += 20;
+        int plotWidth = 480;
+        int width = labelWidth + plotWidth + 90;
         int top = 40;
-        int height = top + bars.size() * rowHeight + 50;
+        int[] rowTop = new int[bars.size() + 1];
+        rowTop[0] = top;
+        for (int i = 0; i < bars.size(); i++) {
+            rowTop[i + 1] = rowTop[i] + Math.max(22, labels.get(i).size() * LINE_HEIGHT + 9);
+        }
+        int bottom = rowTop[bars.size()];
+        int height = bottom + 50;
         double min = bars.stream().mapToDouble(Bar::value).filter(v -> v > 0).min().orElse(1);
         double max = bars.stream().mapToDouble(Bar::value).max().orElse(1);
         if (marker > 0) {
@@ -50,31 +71,67 @@ final class Charts {
         for (double d = lo; d <= hi; d++) {
             int x = x0 + (int) ((d - lo) / (hi - lo) * plotWidth);
             g.setColor(new Color(0xe0e0e0));
-            g.drawLine(x, top, x, top + bars.size() * rowHeight);
+            g.drawLine(x, top, x, bottom);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(number(Math.pow(10, d)), x - 10, top + bars.size() * rowHeight + 15);
+            g.drawString(number(Math.pow(10, d)), x - 10, bottom + 15);
         }
-        g.drawString(unit + " (log scale)", x0, top + bars.size() * rowHeight + 32);
+        g.drawString(unit + " (log scale)", x0, bottom + 32);
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
-            int y = top + i * rowHeight;
+            int y = rowTop[i];
+            int rowHeight = rowTop[i + 1] - y;
             g.setColor(Color.BLACK);
-            g.drawString(b.label(), 10, y + 15);
+            List<String> lines = labels.get(i);
+            int textTop = y + (rowHeight - lines.size() * LINE_HEIGHT) / 2;
+            for (int l = 0; l < lines.size(); l++) {
+                g.drawString(lines.get(l), 10, textTop + (l + 1) * LINE_HEIGHT - 2);
+            }
             if (b.value() > 0) {
                 int len = (int) ((Math.log10(b.value()) - lo) / (hi - lo) * plotWidth);
+                int barTop = y + (rowHeight - 14) / 2;
                 g.setColor(b.color());
-                g.fillRect(x0, y + 4, Math.max(1, len), rowHeight - 8);
+                g.fillRect(x0, barTop, Math.max(1, len), 14);
                 g.setColor(Color.BLACK);
-                g.drawString(number(b.value()), x0 + Math.max(1, len) + 4, y + 15);
+                g.drawString(number(b.value()), x0 + Math.max(1, len) + 4, barTop + 11);
             }
         }
         if (marker > 0) {
             int x = x0 + (int) ((Math.log10(marker) - lo) / (hi - lo) * plotWidth);
             g.setColor(Color.BLACK);
             g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {4, 4}, 0));
-            g.drawLine(x, top - 4, x, top + bars.size() * rowHeight);
+            g.drawLine(x, top - 4, x, bottom);
         }
         write(img, g, file);
+    }
+
+    /** The label split at spaces into lines no wider than {@code maxWidth} (a single longer word stays whole). */
+    static List<String> wrap(String label, FontMetrics fm, int maxWidth) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : label.split(" ")) {
+            String candidate = line.isEmpty() ? word : line + " " + word;
+            if (!line.isEmpty() && fm.stringWidth(candidate) > maxWidth) {
+                lines.add(line.toString());
+                line.setLength(0);
+                line.append(word);
+            } else {
+                line.setLength(0);
+                line.append(candidate);
+            }
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+
+    /** The label font's metrics, from a scratch image: the chart's size depends on them. */
+    static FontMetrics metrics() {
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            return g.getFontMetrics(TEXT);
+        } finally {
+            g.dispose();
+        }
     }
 
     /** p50, p99 and max lag per second on a log axis, with the 250 ms target as a dashed line. */

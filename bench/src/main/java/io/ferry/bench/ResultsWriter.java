@@ -41,7 +41,7 @@ final class ResultsWriter {
             List<Bar> bars = new ArrayList<>();
             for (Ratio r : ratios) {
                 Color c = r.met() == null ? Color.NONE : r.met() ? Color.MET : Color.MISSED;
-                bars.add(new Bar(r.scenario() + ": " + shorten(r.label()), r.value(), c.awt));
+                bars.add(new Bar(r.scenario() + ": " + r.label(), r.value(), c.awt));
             }
             Charts.bars("Ferry / reference, same run (green: target met, red: missed, grey: no target)", "ratio",
                     bars, 1.0, out.resolve("ratios.png"));
@@ -64,10 +64,6 @@ final class ResultsWriter {
         Color(java.awt.Color awt) {
             this.awt = awt;
         }
-    }
-
-    private static String shorten(String label) {
-        return label.length() > 52 ? label.substring(0, 51) + "…" : label;
     }
 
     private static List<Bar> throughput(List<ScenarioResult> results) {
