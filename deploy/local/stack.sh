@@ -229,7 +229,9 @@ kafka_libs() {
 write_kafka_config() {
   local dir=$1
   cat >"$dir/server.properties" <<EOF
-# Written by deploy/local/stack.sh: a single-node KRaft broker (broker and controller in one process).
+# Written by deploy/local/stack.sh: a single-node KRaft broker (broker and controller in one process),
+# with Apache's defaults (topic auto-creation on, 1 MiB records) apart from addresses and the single
+# node's one replica of each internal topic: Ferry creates and checks its own topics.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
@@ -244,12 +246,7 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
-default.replication.factor=1
-min.insync.replicas=1
 group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=false
-message.max.bytes=8388608
-replica.fetch.max.bytes=8388608
 num.network.threads=2
 num.io.threads=2
 EOF

@@ -3,20 +3,12 @@ package io.ferry.cli;
 import io.ferry.cli.embedded.EmbeddedKafka;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.FerryConfig;
-import io.ferry.core.config.KafkaConfig;
 import java.nio.file.Path;
 
 /** Small pieces the commands share for turning a configuration into running clients. */
 final class Components {
 
     private Components() {
-    }
-
-    /** The same configuration with Kafka pointed at {@code bootstrap}, e.g. the embedded broker just started. */
-    static FerryConfig withBootstrap(FerryConfig c, String bootstrap) {
-        KafkaConfig k = c.kafka();
-        return new FerryConfig(c.etcd(), new KafkaConfig(bootstrap, k.topic(), k.partitions(), k.embeddedDir(),
-                k.clientProperties()), c.watcher(), c.sink(), c.http(), c.values());
     }
 
     /**
@@ -30,6 +22,6 @@ final class Components {
         String address = EmbeddedKafka.addressOf(Path.of(c.kafka().embeddedDir())).orElseThrow(() -> new FerryException(
                 "kafka.bootstrap is 'embedded' but no embedded broker was ever started in " + c.kafka().embeddedDir()
                         + ". Start 'ferry run' first, or set kafka.bootstrap to your brokers."));
-        return withBootstrap(c, address);
+        return c.withBootstrap(address);
     }
 }

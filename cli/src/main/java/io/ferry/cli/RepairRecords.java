@@ -4,9 +4,13 @@ import io.etcd.jetcd.Client;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.reconciler.ReconcileReport;
 import io.ferry.reconciler.Repairer;
-import java.util.HashMap;
+import io.ferry.clients.KafkaSettings;
+import io.ferry.clients.Topics;
+import io.ferry.core.FerryException;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Sends the reconciler's repairs to the change topic, where the sink applies them: SQL is never written directly. */
@@ -18,11 +22,18 @@ final class RepairRecords {
     /** Re-emits etcd's current state of each differing key; returns how many records were written. */
     static long emit(FerryConfig c, Client etcd, ReconcileReport report) {
         FerryConfig resolved = Components.resolveEmbedded(c);
-        Map<String, Object> props = new HashMap<>(resolved.kafka().clientProperties());
-        props.put("bootstrap.servers", resolved.kafka().bootstrap());
-        props.put("enable.idempotence", "true");
-        props.put("acks", "all");
-        props.put("max.request.size", Integer.toString(8 << 20));
+        KafkaSettings settings = KafkaSettings.of(resolved.kafka());
+        // A producer's metadata request would make a missing topic on a broker with auto-creation on, with the
+        // broker's defaults (not compacted): repair only into the topic the watcher made.
+        try (Admin admin = Admin.create(settings.admin())) {
+            if (!new Topics(admin, resolved.kafka().bootstrap(), resolved.watcher().kafkaTimeout(), "watcher.kafka.timeout.ms")
+                    .exists(resolved.kafka().topic())) {
+                throw new FerryException("cannot repair: topic " + resolved.kafka().topic() + " does not exist at "
+                        + resolved.kafka().bootstrap() + ". Start the watcher (ferry watch or ferry run), which creates it.");
+            }
+        }
+        Map<String, Object> props = settings.producer();
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, resolved.watcher().maxMessageBytes());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             // Repair records belong to no snapshot, so they carry epoch 0.

@@ -58,7 +58,7 @@ final class ServiceRunner {
             if (ownBroker && c.kafka().embedded()) {
                 EmbeddedKafka kafka = EmbeddedKafka.start(Path.of(c.kafka().embeddedDir()));
                 runner.own(kafka);
-                resolved = Components.withBootstrap(c, kafka.bootstrapServers());
+                resolved = c.withBootstrap(kafka.bootstrapServers());
             } else {
                 resolved = Components.resolveEmbedded(c);
             }

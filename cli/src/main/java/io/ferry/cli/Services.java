@@ -1,6 +1,7 @@
 package io.ferry.cli;
 
 import io.etcd.jetcd.Client;
+import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
@@ -11,6 +12,7 @@ import io.ferry.sink.JdbcSink;
 import io.ferry.watcher.EtcdWatcher;
 import io.ferry.watcher.WatcherState;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Creates and starts the watcher and the sink as {@link Service}s. */
@@ -19,9 +21,29 @@ final class Services {
     private Services() {
     }
 
+    /**
+     * Starts the watcher and waits until it has reached etcd and Kafka and made or checked its topics,
+     * so that a sink started next (in {@code ferry run}) never subscribes to a topic that does not exist
+     * yet, which a broker with auto-creation on would make with its own defaults.
+     */
     static Service watcher(FerryConfig config, MeterRegistry registry) {
         EtcdWatcher w = EtcdWatcher.create(config, registry);
         w.start();
+        // connect() is bounded by these timeouts (the etcd probe, then describe, create and check of two topics).
+        Duration limit = config.etcd().connectTimeout().plus(config.watcher().kafkaTimeout().multipliedBy(6));
+        try {
+            if (!w.awaitConnected(limit)) {
+                throw new FerryException("the watcher did not reach etcd at " + config.etcd().endpoints() + " and Kafka at "
+                        + config.kafka().bootstrap() + " within " + limit.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            w.close();
+            throw new FerryException("interrupted while the watcher connected", e);
+        } catch (RuntimeException e) {
+            w.close();
+            throw e;
+        }
         return new Service("watcher", w, () -> w.state().name().toLowerCase(java.util.Locale.ROOT), w::failure,
                 () -> w.state() == WatcherState.STREAMING);
     }

@@ -7,6 +7,10 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
+import io.ferry.clients.KafkaSettings;
+import io.ferry.clients.TopicCheck;
+import io.ferry.clients.TopicSpec;
+import io.ferry.clients.Topics;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
@@ -82,6 +86,7 @@ final class StatusCommand implements Callable<Integer> {
         w.put("checkpoint_age_ms", cp.map(x -> System.currentTimeMillis() - x.tsMs()).orElse(-1L));
         w.put("compaction_headroom_revisions", cp.map(x -> x.revision() - compacted).orElse(-1L));
         status.put("watcher", w);
+        status.put("kafka", kafka(c));
         status.put("sink", sink(c, sink, etcdRevision));
         status.put("cutover", cutover(c));
         reverse(c, status);
@@ -113,11 +118,43 @@ final class StatusCommand implements Callable<Integer> {
         return s;
     }
 
+    /**
+     * The change and checkpoint topics as they are, with what puts the guarantees at risk: replication
+     * factor 1 on a cluster of several brokers, a topic that is not compacted, records too small.
+     */
+    private static Map<String, Object> kafka(FerryConfig c) {
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("bootstrap", c.kafka().bootstrap());
+        List<String> warnings = new java.util.ArrayList<>();
+        try (Admin admin = Admin.create(KafkaSettings.of(c.kafka()).admin())) {
+            Topics topics = new Topics(admin, c.kafka().bootstrap(), c.watcher().kafkaTimeout(), "watcher.kafka.timeout.ms");
+            for (TopicSpec spec : List.of(TopicSpec.changeTopic(c.kafka(), c.watcher().maxMessageBytes()),
+                    TopicSpec.checkpointTopic(c.kafka()))) {
+                Optional<TopicCheck> check = topics.inspect(spec);
+                if (check.isEmpty()) {
+                    warnings.add("topic " + spec.name() + " does not exist yet: the watcher creates it when it starts");
+                    continue;
+                }
+                TopicCheck t = check.get();
+                Map<String, Object> topic = new LinkedHashMap<>();
+                topic.put("name", t.name());
+                topic.put("partitions", t.partitions());
+                topic.put("replication_factor", t.replicationFactor());
+                topic.put("min_insync_replicas", t.minInsyncReplicas());
+                topic.put("cleanup_policy", t.cleanupPolicy());
+                topic.put("max_message_bytes", t.maxMessageBytes());
+                k.put("brokers", t.brokers());
+                k.put(spec.name().equals(c.kafka().topic()) ? "change_topic" : "checkpoint_topic", topic);
+                warnings.addAll(t.warnings());
+            }
+        }
+        k.put("warnings", warnings);
+        return k;
+    }
+
     private static Map<Integer, Long> endOffsets(FerryConfig c, List<Integer> partitions) throws Exception {
-        Map<String, Object> props = new LinkedHashMap<>(c.kafka().clientProperties());
-        props.put("bootstrap.servers", c.kafka().bootstrap());
         Map<Integer, Long> out = new LinkedHashMap<>();
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(KafkaSettings.of(c.kafka()).admin())) {
             Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
             partitions.forEach(p -> request.put(new TopicPartition(c.kafka().topic(), p), OffsetSpec.latest()));
             admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp.partition(), info.offset()));
@@ -243,6 +280,16 @@ final class StatusCommand implements Callable<Integer> {
                         + "compaction headroom %s revisions%n", w.get("produced_revision"), w.get("epoch"),
                 Boolean.TRUE.equals(w.get("snapshotting")) ? ", snapshot in progress" : "", w.get("revision_lag"),
                 w.get("compaction_headroom_revisions"));
+        Map<?, ?> k = (Map<?, ?>) status.get("kafka");
+        if (k.get("change_topic") instanceof Map<?, ?> t) {
+            System.out.printf("Kafka:     topic %s at %s: %s partitions, replication factor %s (%s brokers), "
+                            + "min.insync.replicas %s, cleanup.policy %s%n", t.get("name"), k.get("bootstrap"),
+                    t.get("partitions"), t.get("replication_factor"), k.get("brokers"), t.get("min_insync_replicas"),
+                    t.get("cleanup_policy"));
+        }
+        for (Object warning : (List<?>) k.get("warnings")) {
+            System.out.println("  WARNING: " + warning);
+        }
         System.out.printf("Sink:      SQL reflects etcd through revision %s (%s revisions behind)%n", s.get("min_watermark"),
                 s.get("revision_lag"));
         System.out.println("  partition  watermark      offset  end offset  consumer lag  last applied");

@@ -52,6 +52,38 @@ final class Cli {
         }
     }
 
+    /** What a process started with {@link #start} in {@code dir} has logged and printed so far. */
+    static String log(Path dir) {
+        try {
+            return Files.readString(dir.resolve("ferry-run.log")) + Files.readString(dir.resolve("ferry-run.out"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** SIGTERM, as an operator stops it, then SIGKILL if it has not exited within a minute. */
+    static void stop(Process p) throws InterruptedException {
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** The value of {@code key} in the generic table {@code etcd_kv} of {@code db}, or null (no row, or no table yet). */
+    static String value(io.ferry.testkit.SqlDatabase db, String key) {
+        try (java.sql.Connection c = db.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT \"value\" FROM etcd_kv WHERE \"key\" = ?")) {
+            ps.setBytes(1, key.getBytes(StandardCharsets.UTF_8));
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new String(rs.getBytes(1), StandardCharsets.UTF_8) : null;
+            }
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
+    }
+
     private static ProcessBuilder builder(String... args) {
         assertTrue(Files.exists(JAR), "target/ferry.jar is missing: the IT runs after 'mvn package'");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

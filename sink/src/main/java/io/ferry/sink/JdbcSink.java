@@ -1,6 +1,9 @@
 package io.ferry.sink;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.ferry.clients.TopicSpec;
+import io.ferry.clients.Topics;
+import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -69,20 +73,38 @@ public final class JdbcSink implements AutoCloseable {
             migrate(pool, dialect, sink.table(), mappings, retrier);
             SinkMetrics metrics = new SinkMetrics(registry);
             String dlq = sink.dlqTopic().orElse(null);
+            if (dlq != null) {
+                ensureDeadLetterTopic(config, dlq);
+            }
             DeadLetters deadLetters = dlq == null ? null : new DeadLetters(dlq, KafkaClients.producer(config));
             OffsetStore offsets = new OffsetStore(dialect, config.kafka().topic());
-            SinkParts parts = new SinkParts(config.kafka().topic(), sink.table(),
+            SinkParts parts = new SinkParts(config.kafka().topic(), sink.group(), KafkaClients.instanceId(config), sink.table(),
                     new BatchPlanner(new RecordDecoder(dialect.maxKeyBytes(), sink.valueMaxBytes(), mappings), dlq != null),
                     new BatchWriter(dialect, sink.table(), offsets, mappings,
                             new LateWrites(dialect, config.kafka().topic(), CutoverConfig.of(config).ownKeys())), offsets, retrier,
                     new TombstonePurger(dialect, sink.tombstoneRetention()), metrics, deadLetters, dlq);
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            LOG.info("Sink ready: {} -> {} table {} (group {})", config.kafka().topic(), target, sink.table(), sink.group());
+            LOG.info("Sink ready: {} -> {} table {} (group {}, member {})", config.kafka().topic(), target, sink.table(),
+                    sink.group(), KafkaClients.instanceId(config));
             return new JdbcSink(pool, parts, consumer, stopped);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
+        }
+    }
+
+    /**
+     * Creates the dead-letter topic when it is absent, before any bad record needs it: a producer that
+     * sent to a missing topic would have a broker with auto-creation on make it with its own defaults,
+     * and one without fail only when the first bad record arrives.
+     */
+    private static void ensureDeadLetterTopic(FerryConfig config, String dlq) {
+        try (Admin admin = Admin.create(KafkaClients.admin(config))) {
+            new Topics(admin, config.kafka().bootstrap(), config.watcher().kafkaTimeout(), "watcher.kafka.timeout.ms")
+                    .ensure(TopicSpec.deadLetterTopic(config.kafka(), dlq, config.watcher().maxMessageBytes()));
+        } catch (FerryException e) {
+            throw new SinkException("sink.dlq.topic " + dlq + ": " + e.getMessage(), e);
         }
     }
 

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Apache Kafka broker for a test class: one node in KRaft combined mode (broker and
  * controller), run in a child JVM from the test class path on free loopback ports, with its data in
- * a temporary directory. Records up to {@link #MAX_MESSAGE_BYTES} bytes are accepted and topics are
- * never created automatically.
+ * a temporary directory. It keeps Apache's broker defaults wherever a single node allows: topics
+ * are created automatically on first use, with 1 partition and replication factor 1, and records are
+ * limited to about 1 MiB unless a topic says otherwise.
  *
  * <p>Register it with {@code @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();};
  * or drive it by hand with {@link #start()} and {@link #close()}. Failure tests can {@link #kill()}
@@ -42,8 +43,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
     public static final String ENV_BOOTSTRAP = "FERRY_TEST_KAFKA_BOOTSTRAP";
 
     /**
-     * The broker's {@code message.max.bytes} (8 MiB), so that the 4 MiB records the pipeline must carry
-     * fit; producers need {@code max.request.size} and consumers {@code max.partition.fetch.bytes} as large.
+     * A topic-level {@code max.message.bytes} (8 MiB) for tests that create topics for the 4 MiB records
+     * the pipeline must carry; producers need {@code max.request.size} as large.
      */
     public static final int MAX_MESSAGE_BYTES = KafkaFiles.MAX_MESSAGE_BYTES;
 

@@ -128,6 +128,8 @@ class KafkaBrokerIT {
                 .all().get(30, TimeUnit.SECONDS).values().iterator().next();
 
         assertEquals("60000", configs.get("log.retention.check.interval.ms").value());
-        assertEquals("false", configs.get("auto.create.topics.enable").value());
+        // Apache's defaults where the testkit sets nothing: topics are created on first use, records are ~1 MiB.
+        assertEquals("true", configs.get("auto.create.topics.enable").value());
+        assertEquals("1048588", configs.get("message.max.bytes").value());
     }
 }

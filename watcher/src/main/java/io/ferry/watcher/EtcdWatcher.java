@@ -35,6 +35,7 @@ public final class EtcdWatcher implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Object stateChanged = new Object();
+    private volatile boolean connected;
     private Thread thread;
 
     private EtcdWatcher(FerryConfig config, MeterRegistry registry) {
@@ -94,6 +95,31 @@ public final class EtcdWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the watcher has reached etcd and Kafka and created or checked its topics, so that
+     * a sink started after it finds the change topic as Ferry needs it ({@code ferry run} starts its
+     * sink only then).
+     *
+     * @return false when that did not happen in time
+     * @throws WatcherException when the watcher failed first, with the failure as cause
+     */
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (stateChanged) {
+            while (!connected) {
+                if (state.get() == WatcherState.FAILED) {
+                    throw new WatcherException(failure.get().getMessage(), failure.get());
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || state.get() == WatcherState.STOPPED) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(stateChanged, left);
+            }
+            return true;
+        }
+    }
+
     private void runMain() {
         LOG.info("Starting the etcd watcher: {} -> {}", config.etcd(), config.kafka());
         try {
@@ -101,6 +127,10 @@ public final class EtcdWatcher implements AutoCloseable {
         } catch (Throwable e) {
             fail(e);
             return;
+        }
+        synchronized (stateChanged) {
+            connected = true;
+            stateChanged.notifyAll();
         }
         long backoffMs = 500;
         int attempt = 0;

@@ -115,10 +115,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
-        p.setProperty("auto.create.topics.enable", "false");
-        // Room for a 1.5 MiB etcd value in a base64 envelope.
-        p.setProperty("message.max.bytes", Integer.toString(8 << 20));
-        p.setProperty("replica.fetch.max.bytes", Integer.toString(8 << 20));
+        // Otherwise Apache's defaults, auto-creation of topics included: the watcher makes Ferry's topics
+        // with the settings they need (compacted, records up to watcher.max.message.bytes) before any
+        // client of Ferry's uses them, as it must on a user's broker.
         // The log cleaner takes its whole dedupe buffer from the heap at start-up: 128 MiB by
         // default, a quarter of bin/ferry's 512 MiB heap, for compacted topics that here hold a
         // few thousand keys (group offsets, transaction state, checkpoints).

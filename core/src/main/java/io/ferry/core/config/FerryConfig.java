@@ -37,8 +37,14 @@ public record FerryConfig(EtcdConfig etcd, KafkaConfig kafka, WatcherConfig watc
     }
 
     private static FerryConfig of(ConfigValues v) {
-        return new FerryConfig(EtcdConfig.from(v), KafkaConfig.from(v), WatcherConfig.from(v), SinkConfig.from(v),
+        KafkaConfig kafka = KafkaConfig.from(v);
+        return new FerryConfig(EtcdConfig.from(v), kafka, WatcherConfig.from(v), SinkConfig.from(v, kafka.topic()),
                 HttpConfig.from(v), v);
+    }
+
+    /** The same configuration with Kafka at {@code bootstrap}, e.g. the embedded broker just started. */
+    public FerryConfig withBootstrap(String bootstrap) {
+        return new FerryConfig(etcd, kafka.withBootstrap(bootstrap), watcher, sink, http, values);
     }
 
     /** The effective configuration, secrets masked, one line per key, for the start-up log. */

@@ -27,7 +27,7 @@ final class EventPublisher implements AutoCloseable {
     private static final int RECORD_OVERHEAD = 512;
 
     private final Producer<byte[], byte[]> producer;
-    private final TopicSetup.ChangeTopic topic;
+    private final ChangeTopic topic;
     private final String checkpointTopic;
     private final byte[] checkpointKey;
     private final WatcherMetrics metrics;
@@ -37,7 +37,7 @@ final class EventPublisher implements AutoCloseable {
     private long bytesInTransaction;
     private long openedAtNanos;
 
-    EventPublisher(KafkaClients clients, String transactionalId, TopicSetup.ChangeTopic topic, WatcherMetrics metrics) {
+    EventPublisher(KafkaClients clients, String transactionalId, ChangeTopic topic, WatcherMetrics metrics) {
         this.producer = new KafkaProducer<>(clients.producer(transactionalId));
         this.topic = topic;
         this.checkpointTopic = Checkpoint.topicFor(topic.name());

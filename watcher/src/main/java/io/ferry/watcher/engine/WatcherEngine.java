@@ -2,6 +2,9 @@ package io.ferry.watcher.engine;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Response;
+import io.ferry.clients.TopicCheck;
+import io.ferry.clients.TopicSpec;
+import io.ferry.clients.Topics;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.event.Checkpoint;
 import io.ferry.watcher.WatcherException;
@@ -31,7 +34,11 @@ public final class WatcherEngine implements AutoCloseable {
     private Client etcd;
     private Admin admin;
     private EventMapper mapper;
-    private TopicSetup.ChangeTopic topic;
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+    private final int instance = INSTANCES.incrementAndGet();
+    /** Whether no leadership term has started yet in this process. */
+    private final java.util.concurrent.atomic.AtomicBoolean firstTerm = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private ChangeTopic topic;
 
     public WatcherEngine(FerryConfig config, MeterRegistry registry) {
         this.config = config;
@@ -54,12 +61,21 @@ public final class WatcherEngine implements AutoCloseable {
         LOG.info("Connected to etcd cluster {} at {} (revision {})", mapper.clusterId(), config.etcd().endpoints(),
                 header.getRevision());
         admin = Admin.create(kafka.admin());
-        TopicSetup setup = new TopicSetup(admin, kafka.bootstrap(), config.watcher().kafkaTimeout());
-        topic = setup.ensureChangeTopic(config.kafka().topic(), config.kafka().partitions(),
-                config.watcher().maxMessageBytes());
-        setup.ensureCheckpointTopic(Checkpoint.topicFor(topic.name()));
-        LOG.info("Kafka at {}: topic {} has {} partitions, records up to {} bytes", kafka.bootstrap(), topic.name(),
-                topic.partitions(), topic.maxMessageBytes());
+        topic = ensureTopics(new Topics(admin, kafka.bootstrap(), config.watcher().kafkaTimeout(), "watcher.kafka.timeout.ms"));
+    }
+
+    /**
+     * Creates the change and checkpoint topics, or checks the ones that exist: before the watcher
+     * produces, and before {@code ferry run} starts its sink, so that no client of Ferry's ever meets
+     * a topic a broker made with its own defaults.
+     */
+    private ChangeTopic ensureTopics(Topics topics) {
+        int maxMessageBytes = config.watcher().maxMessageBytes();
+        TopicCheck change = topics.ensure(TopicSpec.changeTopic(config.kafka(), maxMessageBytes));
+        TopicCheck checkpoint = topics.ensure(TopicSpec.checkpointTopic(config.kafka()));
+        LOG.info("Kafka at {}: {}", kafka.bootstrap(), change.describe());
+        LOG.info("Kafka at {}: {}", kafka.bootstrap(), checkpoint.describe());
+        return new ChangeTopic(change.name(), change.partitions(), Math.min(change.maxMessageBytes(), maxMessageBytes));
     }
 
     /** One leadership term: stand by, then snapshot or resume, then stream until stopping. */
@@ -69,7 +85,7 @@ public final class WatcherEngine implements AutoCloseable {
         try (Leadership ignored = leadership) {
             if (leadership != null) {
                 states.accept(WatcherState.STANDBY);
-                if (!leadership.await(stopping, identity())) {
+                if (!leadership.await(stopping, identity(), firstTerm.getAndSet(false))) {
                     return;
                 }
             }
@@ -138,8 +154,12 @@ public final class WatcherEngine implements AutoCloseable {
         return metrics.producedRevision();
     }
 
-    private static String identity() {
-        return ManagementFactory.getRuntimeMXBean().getName();
+    /**
+     * This watcher in the election: {@code pid@host}, and {@code #n} for the n-th watcher of this JVM
+     * (tests run several), so that a restarted process can tell its dead predecessor's key.
+     */
+    private String identity() {
+        return ManagementFactory.getRuntimeMXBean().getName() + (instance == 1 ? "" : "#" + instance);
     }
 
     @Override

@@ -10,6 +10,9 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.ferry.clients.TopicCheck;
+import io.ferry.clients.TopicSpec;
+import io.ferry.clients.Topics;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.event.Checkpoint;
 import io.ferry.testkit.EtcdServer;
@@ -75,11 +78,12 @@ class CompactedStartProgressIT {
                 // Ask for progress whenever idle, so an unguarded watcher confirms and commits it quickly.
                 "watcher.watermark.interval.ms", 1));
         KafkaClients kafka = new KafkaClients(config.kafka(), config.watcher().maxMessageBytes());
-        TopicSetup.ChangeTopic topic;
+        ChangeTopic topic;
         try (Admin admin = Admin.create(kafka.admin())) {
-            TopicSetup setup = new TopicSetup(admin, kafka.bootstrap(), config.watcher().kafkaTimeout());
-            topic = setup.ensureChangeTopic(TOPIC, 1, config.watcher().maxMessageBytes());
-            setup.ensureCheckpointTopic(Checkpoint.topicFor(TOPIC));
+            Topics topics = new Topics(admin, kafka.bootstrap(), config.watcher().kafkaTimeout(), "watcher.kafka.timeout.ms");
+            TopicCheck change = topics.ensure(TopicSpec.changeTopic(config.kafka(), config.watcher().maxMessageBytes()));
+            topics.ensure(TopicSpec.checkpointTopic(config.kafka()));
+            topic = new ChangeTopic(TOPIC, change.partitions(), config.watcher().maxMessageBytes());
         }
         WatcherMetrics metrics = new WatcherMetrics(new SimpleMeterRegistry());
         Failures.RevisionCompacted compacted;
