@@ -12,11 +12,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final long PURGE_INTERVAL_MS = 60_000;
+    private static final Duration TOPIC_LOOKUP = Duration.ofSeconds(10);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DataSource db;
@@ -64,6 +67,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     @Override
     public void run() {
         try {
+            if (!awaitTopic()) {
+                return;
+            }
             consumer.subscribe(List.of(parts.topic()), this);
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
@@ -82,6 +88,10 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             if (running) {
                 throw e;
             }
+        } catch (FencedInstanceIdException e) {
+            throw new SinkException("another sink joined consumer group " + parts.group() + " with this sink's member id "
+                    + parts.instanceId() + " and replaced it. Every sink of one group needs its own sink.instance.id (the "
+                    + "default is the host name): set it when one host runs several sinks of the same group.", e);
         } finally {
             try {
                 finish(); // the write in flight ends (commits or fails) before the consumer closes
@@ -89,9 +99,52 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
                 LOG.warn("The last batch's write failed as the sink stopped: {}", e.getMessage());
             } finally {
                 writes.close();
-                consumer.close(Duration.ofSeconds(5));
+                // A static member does not leave its group when it closes, unless asked: without this, a sink
+                // stopped for good would keep its partitions from the others until its session times out.
+                consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                        .withTimeout(Duration.ofSeconds(5)));
             }
         }
+    }
+
+    /**
+     * Waits until the change topic exists, without creating it (the consumer never auto-creates): a
+     * sink started before the watcher made it would otherwise see no partitions, or on a broker with
+     * auto-creation on get a topic made with the broker's defaults. Says once what it waits for.
+     *
+     * @return false when the sink was stopped first
+     */
+    private boolean awaitTopic() {
+        boolean said = false;
+        while (running) {
+            try {
+                if (!consumer.partitionsFor(parts.topic(), TOPIC_LOOKUP).isEmpty()) {
+                    if (said) {
+                        LOG.info("Topic {} exists now; subscribing", parts.topic());
+                    }
+                    return true;
+                }
+                if (!said) {
+                    LOG.info("Waiting for topic {} to exist: the watcher creates it when it starts (ferry watch or ferry "
+                            + "run), or create it by hand as docs/kafka-topics.md shows", parts.topic());
+                    said = true;
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (!said) {
+                    LOG.info("Waiting for Kafka to answer about topic {}: {}", parts.topic(), e.getMessage());
+                    said = true;
+                }
+            }
+            try {
+                if (stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Asks the loop to stop; safe from any thread. */

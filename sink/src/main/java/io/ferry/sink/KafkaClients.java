@@ -1,27 +1,30 @@
 package io.ferry.sink;
 
+import io.ferry.clients.KafkaSettings;
+import io.ferry.core.FerryException;
+import io.ferry.core.HostName;
 import io.ferry.core.config.FerryConfig;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * Kafka client settings: the {@code kafka.*} passthrough first, then the settings the sink's
- * guarantees depend on, which a passthrough cannot override, and tuning defaults, which it can.
+ * The sink's Kafka client settings: the shared {@link KafkaSettings} (security, read_committed, no
+ * topic auto-creation), plus the sink's group membership and batch size, and tuning defaults that a
+ * {@code kafka.*} setting may change.
  */
 final class KafkaClients {
 
     private KafkaClients() {
     }
 
+    /**
+     * The group consumer: a static member ({@code sink.instance.id}, the host name by default), so that
+     * a sink restarted after a crash is back at work at once instead of after the dead member's session
+     * has timed out. Offsets live in SQL; Kafka's are written for monitoring only, after each SQL commit.
+     */
     static Map<String, Object> consumer(FerryConfig config) {
-        Map<String, Object> props = common(config);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.sink().group());
-        // Only committed watcher transactions: an aborted one must never reach SQL.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // Offsets live in SQL; Kafka's are written for monitoring only, after each SQL commit.
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> props = settings(config).groupConsumer(config.sink().group(), instanceId(config));
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.sink().batchMaxRecords());
         // A tuning default, not a guarantee, so a kafka.* setting wins: the broker's 500 ms wait
@@ -30,28 +33,32 @@ final class KafkaClients {
         return props;
     }
 
+    /** This sink's member id in its group. */
+    static String instanceId(FerryConfig config) {
+        return config.sink().instanceId().orElseGet(HostName::get);
+    }
+
     /** A consumer with no group, for looking up offsets. */
     static Map<String, Object> lookup(FerryConfig config) {
-        Map<String, Object> props = common(config);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        return props;
+        return settings(config).consumer();
     }
 
+    /** The dead-letter producer: a bad record may be as large as the largest record of the change topic. */
     static Map<String, Object> producer(FerryConfig config) {
-        Map<String, Object> props = common(config);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> props = settings(config).producer();
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.watcher().maxMessageBytes());
         return props;
     }
 
-    private static Map<String, Object> common(FerryConfig config) {
-        if (config.kafka().embedded()) {
-            throw new SinkException("kafka.bootstrap is 'embedded', which only ferry run can resolve; give the sink "
-                    + "the broker's host:port");
+    static Map<String, Object> admin(FerryConfig config) {
+        return settings(config).admin();
+    }
+
+    private static KafkaSettings settings(FerryConfig config) {
+        try {
+            return KafkaSettings.of(config.kafka());
+        } catch (FerryException e) {
+            throw new SinkException(e.getMessage(), e);
         }
-        Map<String, Object> props = new HashMap<>(config.kafka().clientProperties());
-        props.put("bootstrap.servers", config.kafka().bootstrap());
-        return props;
     }
 }

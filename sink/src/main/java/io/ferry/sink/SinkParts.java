@@ -4,6 +4,8 @@ package io.ferry.sink;
  * The collaborators of the consumer loop, wired once by {@link JdbcSink#create}.
  *
  * @param topic the change topic
+ * @param group the consumer group
+ * @param instanceId this sink's static member id in the group
  * @param table the generic table
  * @param planner turns polls into plans
  * @param writer applies plans
@@ -14,6 +16,6 @@ package io.ferry.sink;
  * @param deadLetters the dead-letter producer, or null when records halt their partition
  * @param dlqTopic the dead-letter topic, or null
  */
-record SinkParts(String topic, String table, BatchPlanner planner, BatchWriter writer, OffsetStore offsets,
+record SinkParts(String topic, String group, String instanceId, String table, BatchPlanner planner, BatchWriter writer, OffsetStore offsets,
                  Retrier retrier, TombstonePurger purger, SinkMetrics metrics, DeadLetters deadLetters, String dlqTopic) {
 }

@@ -18,7 +18,8 @@ class SinkConfigTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         var sink = FerryConfig.fromMap(Map.of()).sink();
-        assertEquals("ferry-sink", sink.group());
+        // One group per topic and target (issue 20): two pipelines on their defaults never share a group.
+        assertTrue(sink.group().startsWith("ferry-sink.ferry.etcd.changes.sqlite.ferry."), sink.group());
         assertEquals(5000, sink.batchMaxRecords());
         assertEquals(Duration.ofDays(7), sink.tombstoneRetention());
         assertEquals(Optional.empty(), sink.dlqTopic());

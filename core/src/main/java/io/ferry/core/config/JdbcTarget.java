@@ -75,6 +75,42 @@ public record JdbcTarget(Kind kind, String jdbcUrl, Optional<String> user, Optio
         return new JdbcTarget(kind, jdbcPrefix + hostPort + path + query, user, password);
     }
 
+    /**
+     * What names this database regardless of how it is reached: the kind, host, port and database (for
+     * SQLite the absolute file path), without credentials or connection options. Two targets with the
+     * same identity are the same database.
+     */
+    public String identity() {
+        String rest = jdbcUrl.substring(jdbcUrl.indexOf(':', 5) + 1); // after "jdbc:<kind>:"
+        int query = rest.indexOf('?');
+        String location = query < 0 ? rest : rest.substring(0, query);
+        if (kind == Kind.SQLITE) {
+            return "sqlite:" + (location.startsWith(":memory:") || location.isEmpty() ? location
+                    : java.nio.file.Path.of(location).toAbsolutePath().normalize().toString());
+        }
+        String kindName = kind.name().toLowerCase(Locale.ROOT);
+        if (!location.startsWith("//")) {
+            return kindName + ":" + location; // jdbc:postgresql:db, the local server
+        }
+        int pathStart = location.indexOf('/', 2);
+        String authority = location.substring(2, pathStart < 0 ? location.length() : pathStart);
+        String path = pathStart < 0 ? "" : location.substring(pathStart);
+        // jdbc:mysql://user:pass@host/db: credentials are no part of which database it is.
+        String hosts = authority.substring(authority.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        return kindName + "://" + hosts + path;
+    }
+
+    /** The database's name: the last part of the URL's path, or for SQLite the file name without extension. */
+    public String databaseName() {
+        String location = identity().substring(identity().indexOf(':') + 1);
+        String last = location.substring(location.lastIndexOf('/') + 1);
+        if (kind == Kind.SQLITE) {
+            int dot = last.lastIndexOf('.');
+            last = dot > 0 ? last.substring(0, dot) : last;
+        }
+        return last.isEmpty() ? kind.name().toLowerCase(Locale.ROOT) : last;
+    }
+
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }

@@ -11,7 +11,9 @@ import java.util.Optional;
  * @param table the generic table of live keys
  * @param user database user, when not in the URL
  * @param password database password, when not in the URL
- * @param group Kafka consumer group of the sinks that share one target database
+ * @param group Kafka consumer group of the sinks that share one target database: as set, or derived from the
+ *     topic and the target ({@link #defaultGroup})
+ * @param instanceId this sink's static member id in the group; empty means the host name
  * @param batchMaxRecords most records applied in one SQL transaction
  * @param tombstoneRetention how long delete tombstones are kept before they are purged
  * @param dlqTopic dead-letter topic for records that cannot be applied; empty means halt the partition
@@ -23,7 +25,7 @@ import java.util.Optional;
  * @param mappings mapped tables, as written in the file (a list of maps); null when none
  */
 public record SinkConfig(String jdbc, String table, Optional<String> user, Optional<String> password,
-                         String group, int batchMaxRecords, Duration tombstoneRetention, Optional<String> dlqTopic,
+                         String group, Optional<String> instanceId, int batchMaxRecords, Duration tombstoneRetention, Optional<String> dlqTopic,
                          int valueMaxBytes, int retryMaxAttempts, Duration retryBackoff, Duration retryBackoffMax,
                          int poolSize, Object mappings) {
 
@@ -46,9 +48,18 @@ public record SinkConfig(String jdbc, String table, Optional<String> user, Optio
             .doc("Database password, when it is not part of sink.jdbc. Take it from the environment: ${PGPASSWORD}.")
             .build();
     public static final ConfigKey<String> GROUP = ConfigKey.builder("sink.group", ConfigType.STRING)
-            .defaultValue("ferry-sink")
-            .doc("Kafka consumer group of the sinks that write one target database. Each target needs its own group.")
-            .validator(Validator.nonBlank())
+            .doc("Kafka consumer group of the sinks that write one target database. Unset means a name derived from "
+                    + "kafka.topic and the target (ferry-sink.<topic>.<database kind>.<database>.<hash of the target "
+                    + "and sink.table>), so two pipelines never share a group by accident.")
+            .validator(Validator.that(g -> !g.isBlank() && g.length() <= 255, "must be 1 to 255 characters"))
+            .build();
+    public static final ConfigKey<String> INSTANCE_ID = ConfigKey.builder("sink.instance.id", ConfigType.STRING)
+            .doc("This sink's static member id in its consumer group (Kafka's group.instance.id): a sink restarted "
+                    + "with the same id gets its partitions back at once instead of after the dead member's session "
+                    + "times out. Unset means the host name. Every sink of one group needs its own: set it when one host "
+                    + "runs several sinks of the same group, e.g. ${FERRY_SINK_ID}.")
+            .validator(Validator.that(i -> i.matches("[A-Za-z0-9._:-]{1,249}"),
+                    "must be 1 to 249 of letters, digits, '.', '_', ':' and '-'"))
             .build();
     public static final ConfigKey<Integer> BATCH_MAX_RECORDS = ConfigKey.builder("sink.batch.max.records", ConfigType.INT)
             .defaultValue(5000)
@@ -101,19 +112,43 @@ public record SinkConfig(String jdbc, String table, Optional<String> user, Optio
                     + "doc column (jsonb on PostgreSQL). Keys under prefix still go to sink.table too. See docs/sink.md.")
             .build();
 
-    public static final List<ConfigKey<?>> KEYS = List.of(JDBC, TABLE, USER, PASSWORD, GROUP, BATCH_MAX_RECORDS,
+    public static final List<ConfigKey<?>> KEYS = List.of(JDBC, TABLE, USER, PASSWORD, GROUP, INSTANCE_ID, BATCH_MAX_RECORDS,
             TOMBSTONE_RETENTION, DLQ_TOPIC, VALUE_MAX_BYTES, RETRY_MAX_ATTEMPTS, RETRY_BACKOFF, RETRY_BACKOFF_MAX,
             POOL_SIZE, MAPPINGS);
 
     private static final List<String> SCHEMES = List.of("jdbc:postgresql:", "jdbc:mysql:", "jdbc:mariadb:",
             "jdbc:sqlite:", "postgresql://", "postgres://", "mysql://", "mariadb://");
 
-    static SinkConfig from(ConfigValues v) {
+    static SinkConfig from(ConfigValues v, String topic) {
+        String group = v.isSet(GROUP) ? v.get(GROUP) : defaultGroup(topic, v.get(JDBC), v.get(TABLE));
         return new SinkConfig(v.get(JDBC), v.get(TABLE), Optional.ofNullable(v.get(USER)),
-                Optional.ofNullable(v.get(PASSWORD)), v.get(GROUP), v.get(BATCH_MAX_RECORDS),
+                Optional.ofNullable(v.get(PASSWORD)), group, Optional.ofNullable(v.get(INSTANCE_ID)), v.get(BATCH_MAX_RECORDS),
                 v.get(TOMBSTONE_RETENTION), Optional.ofNullable(v.get(DLQ_TOPIC)), v.get(VALUE_MAX_BYTES),
                 v.get(RETRY_MAX_ATTEMPTS), v.get(RETRY_BACKOFF), v.get(RETRY_BACKOFF_MAX), v.get(POOL_SIZE),
                 v.get(MAPPINGS));
+    }
+
+    /**
+     * The consumer group of a pipeline: one per change topic and target, so that two pipelines left on
+     * their defaults never share a group (they would stall each other's rebalances, or split one topic's
+     * partitions between two databases). Readable for an operator listing groups, and unique through a
+     * hash of the target without its credentials, plus the table.
+     */
+    static String defaultGroup(String topic, String jdbc, String table) {
+        JdbcTarget target = JdbcTarget.parse(jdbc);
+        String identity = target.identity() + "|" + table;
+        String hash = java.util.HexFormat.of().formatHex(sha256(identity)).substring(0, 8);
+        String name = "ferry-sink." + topic + "." + target.kind().name().toLowerCase(java.util.Locale.ROOT) + "."
+                + target.databaseName().replaceAll("[^A-Za-z0-9._-]", "_") + "." + hash;
+        return name.length() <= 255 ? name : name.substring(0, 246) + "." + hash;
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private static String checkJdbc(String url) {

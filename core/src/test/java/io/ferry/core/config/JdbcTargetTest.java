@@ -53,4 +53,32 @@ class JdbcTargetTest {
         assertTrue(e.getMessage().contains("unsupported database URL"), e.getMessage());
         assertFalse(e.getMessage().contains("secret"), e.getMessage());
     }
+
+    @Test
+    void identityNamesTheDatabaseWithoutCredentialsOrOptions() {
+        assertEquals("postgres://db.internal:6432/diego",
+                JdbcTarget.parse("postgresql://app:secret@db.internal:6432/diego?sslmode=require").identity());
+        assertEquals("postgres://db.internal:6432/diego",
+                JdbcTarget.parse("jdbc:postgresql://DB.internal:6432/diego?user=app&password=secret").identity());
+        assertEquals("mysql://h:3306/app", JdbcTarget.parse("jdbc:mysql://root:pw@h:3306/app?sslMode=REQUIRED").identity());
+        assertEquals("diego", JdbcTarget.parse("postgresql://h/diego").databaseName());
+        JdbcTarget sqlite = JdbcTarget.parse("jdbc:sqlite:data/ferry.db");
+        assertTrue(sqlite.identity().startsWith("sqlite:/"), sqlite.identity());
+        assertEquals("ferry", sqlite.databaseName());
+    }
+
+    @Test
+    void theDefaultGroupIsOnePerTopicAndTarget() {
+        FerryConfig a = FerryConfig.fromYaml("sink.jdbc: postgresql://u:one@h/app\n", Map.of());
+        FerryConfig sameDbOtherPassword = FerryConfig.fromYaml("sink.jdbc: jdbc:postgresql://h/app?password=two\n", Map.of());
+        FerryConfig otherTopic = FerryConfig.fromYaml("sink.jdbc: postgresql://u:one@h/app\nkafka.topic: other\n", Map.of());
+        FerryConfig otherDb = FerryConfig.fromYaml("sink.jdbc: postgresql://u:one@h/app2\n", Map.of());
+        FerryConfig explicit = FerryConfig.fromYaml("sink.jdbc: postgresql://u:one@h/app\nsink.group: mine\n", Map.of());
+        assertTrue(a.sink().group().startsWith("ferry-sink.ferry.etcd.changes.postgres.app."), a.sink().group());
+        assertEquals(a.sink().group(), sameDbOtherPassword.sink().group());
+        assertFalse(a.sink().group().equals(otherTopic.sink().group()));
+        assertFalse(a.sink().group().equals(otherDb.sink().group()));
+        assertEquals("mine", explicit.sink().group());
+        assertFalse(a.sink().group().contains("one"));
+    }
 }

@@ -2,13 +2,16 @@ package io.ferry.watcher.engine;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.election.LeaderKey;
+import io.etcd.jetcd.election.NoLeaderException;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,9 +47,18 @@ final class Leadership implements AutoCloseable {
         return "ferry-election/watcher/" + changeTopic;
     }
 
-    /** Blocks until this process leads; returns false if {@code stopping} became true first. */
-    boolean await(BooleanSupplier stopping, String identity) throws Exception {
+    /**
+     * Blocks until this process leads; returns false if {@code stopping} became true first.
+     *
+     * @param identity this process, as {@code pid@host}: the value of the election key while it leads
+     * @param fresh whether this is the process's first campaign: only then may it take over from a
+     *     leader that was an earlier process on this host and no longer runs
+     */
+    boolean await(BooleanSupplier stopping, String identity, boolean fresh) throws Exception {
         long seconds = Math.max(2, ttl.toSeconds());
+        if (fresh) {
+            takeOverFromDeadPredecessor(identity, seconds);
+        }
         leaseId = client.getLeaseClient().grant(seconds).get(seconds, TimeUnit.SECONDS).getID();
         keepAlive = client.getLeaseClient().keepAlive(leaseId, new StreamObserver<>() {
             @Override
@@ -84,6 +96,62 @@ final class Leadership implements AutoCloseable {
         }
         campaign.cancel(true);
         return false;
+    }
+
+    /**
+     * A watcher restarted after a crash (kill -9, a container restarted in place) would otherwise wait
+     * for its dead predecessor's lease to expire before it could lead again. When the leader's key says
+     * it was a process on this host that no longer runs (or one with this very pid, as a restarted
+     * container's first process has), its lease is revoked at once. Only a fresh process does this, so
+     * two live watchers never take the lead from each other back and forth; and a mistaken take-over
+     * costs one failover, never data: Kafka's transactional id fences the old producer either way.
+     */
+    private void takeOverFromDeadPredecessor(String identity, long ttlSeconds) {
+        try {
+            KeyValue leader = client.getElectionClient().leader(name).get(ttlSeconds, TimeUnit.SECONDS).getKv();
+            String holder = leader.getValue().toString(StandardCharsets.UTF_8);
+            if (leader.getLease() != 0 && isDeadPredecessor(holder, identity)) {
+                client.getLeaseClient().revoke(leader.getLease()).get(ttlSeconds, TimeUnit.SECONDS);
+                LOG.info("The leader of {} was {}, an earlier process on this host that no longer runs; revoked its "
+                        + "lease {} instead of waiting up to {} s for it to expire", name, holder,
+                        Long.toHexString(leader.getLease()), ttlSeconds);
+            }
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof NoLeaderException)) {
+                LOG.debug("Could not look up the leader of {}; campaigning anyway: {}", name, e.getCause().toString());
+            }
+        } catch (TimeoutException e) {
+            LOG.debug("Looking up the leader of {} timed out; campaigning anyway", name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Whether {@code holder} ({@code pid@host}, or {@code pid@host#n}) names a process on this host that
+     * is gone, or is this very identity (a process restarted with the same pid).
+     */
+    static boolean isDeadPredecessor(String holder, String identity) {
+        if (holder.equals(identity)) {
+            return true;
+        }
+        int at = holder.indexOf('@');
+        if (at <= 0 || !host(holder).equals(host(identity))) {
+            return false;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(holder.substring(0, at));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+    }
+
+    private static String host(String identity) {
+        int at = identity.indexOf('@');
+        int hash = identity.indexOf('#', at + 1);
+        return at < 0 ? "" : identity.substring(at + 1, hash < 0 ? identity.length() : hash);
     }
 
     boolean lost() {

@@ -1,0 +1,123 @@
+package io.ferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.etcd.jetcd.ByteSequence;
+import io.ferry.testkit.EtcdServer;
+import io.ferry.testkit.KafkaBroker;
+import io.ferry.testkit.SqlDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A crashed Ferry process is back at work within seconds of its restart, on a stock broker: the sink
+ * is a static member of its group, so it gets its partitions back at once instead of after the dead
+ * member's session (45 s) has timed out; the watcher takes the lead from its dead predecessor instead
+ * of waiting for its lease to expire. Before static membership the sink waited 35 to 75 s.
+ */
+@Timeout(300)
+class RestartIT {
+
+    /** The bound: replication resumes within 5 s of a restart. */
+    private static final Duration BACK_AT_WORK = Duration.ofSeconds(5);
+
+    @RegisterExtension
+    static final EtcdServer ETCD = new EtcdServer();
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+    @RegisterExtension
+    static final SqlDatabase PG = SqlDatabase.postgres();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSinkKilledAndRestartedAppliesNewChangesWithinSeconds() throws Exception {
+        Path config = config("/sinkrestart/", "restart.sink", "watcher.ha.enabled: true");
+        Process watch = Cli.start(Files.createDirectories(dir.resolve("watch")), "watch", "-c", config.toString());
+        Path sinkDir = Files.createDirectories(dir.resolve("sink"));
+        Process sink = Cli.start(sinkDir, "sink", "-c", config.toString());
+        try {
+            awaitApplied("/sinkrestart/", 0, sink, sinkDir, Duration.ofSeconds(120));
+            for (int round = 1; round <= 2; round++) {
+                sink.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                Files.deleteIfExists(sinkDir.resolve("ferry-run.log"));
+                sink = Cli.start(sinkDir, "sink", "-c", config.toString());
+                Duration took = awaitApplied("/sinkrestart/", round, sink, sinkDir, Duration.ofSeconds(120));
+                System.out.printf("ferry sink restart %d: new changes applied %d ms after the process started%n", round,
+                        took.toMillis());
+                assertTrue(took.compareTo(BACK_AT_WORK) <= 0, "ferry sink restarted after kill -9 took " + took.toMillis()
+                        + " ms to apply a new change (at most " + BACK_AT_WORK.toMillis() + " ms)\n" + Cli.log(sinkDir));
+            }
+        } finally {
+            Cli.stop(sink);
+            Cli.stop(watch);
+        }
+    }
+
+    @Test
+    void ferryRunKilledAndRestartedAppliesNewChangesWithinSeconds() throws Exception {
+        Path config = config("/runrestart/", "restart.run", "watcher.ha.enabled: true");
+        Path runDir = Files.createDirectories(dir.resolve("run"));
+        Process run = Cli.start(runDir, "run", "-c", config.toString());
+        try {
+            awaitApplied("/runrestart/", 0, run, runDir, Duration.ofSeconds(120));
+            for (int round = 1; round <= 2; round++) {
+                run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                Files.deleteIfExists(runDir.resolve("ferry-run.log"));
+                run = Cli.start(runDir, "run", "-c", config.toString());
+                Duration took = awaitApplied("/runrestart/", round, run, runDir, Duration.ofSeconds(120));
+                System.out.printf("ferry run restart %d: new changes applied %d ms after the process started%n", round,
+                        took.toMillis());
+                assertTrue(took.compareTo(BACK_AT_WORK) <= 0, "ferry run restarted after kill -9 took " + took.toMillis()
+                        + " ms to apply a new change (at most " + BACK_AT_WORK.toMillis() + " ms)\n" + Cli.log(runDir));
+            }
+        } finally {
+            Cli.stop(run);
+        }
+    }
+
+    /**
+     * Writes a new key every 50 ms from now on, and returns how long it took until one of them is in SQL:
+     * a key written after the process started can only be there once replication works again.
+     */
+    private static Duration awaitApplied(String prefix, int round, Process process, Path logDir, Duration limit) {
+        long start = System.nanoTime();
+        int[] written = {0};
+        Awaitility.await(prefix + " round " + round + " in SQL").atMost(limit).pollInterval(Duration.ofMillis(50))
+                .failFast("the ferry process exited; its log is in " + logDir, () -> !process.isAlive())
+                .until(() -> {
+                    put(prefix + "round-" + round + "-" + written[0]++, "x");
+                    return Cli.value(PG, prefix + "round-" + round + "-0") != null;
+                });
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private Path config(String prefix, String topic, String... extra) throws Exception {
+        return Files.writeString(dir.resolve(topic + ".yaml"), String.join("\n",
+                "etcd.endpoints: " + ETCD.endpoint(),
+                "etcd.prefix: " + prefix,
+                "kafka.bootstrap: " + KAFKA.bootstrapServers(),
+                "kafka.topic: " + topic,
+                "kafka.topic.partitions: 3",
+                "sink.jdbc: " + PG.jdbcUrl(),
+                "sink.user: " + PG.user(),
+                "sink.password: \"" + (PG.password() == null ? "" : PG.password()) + "\"",
+                "http.enabled: false",
+                String.join("\n", extra),
+                ""));
+    }
+
+    private static void put(String key, String value) throws Exception {
+        ETCD.client().getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8),
+                ByteSequence.from(value, StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+    }
+}
