@@ -43,6 +43,9 @@ final class ChangeStream implements AutoCloseable {
                 .withRevision(fromRevision)
                 .withPrevKV(prevKv)
                 .withProgressNotify(true)
+                // A member cut off from its peers would keep this watch open and silent: with this, etcd
+                // cancels it once the member has no leader, and the watcher resumes on another member.
+                .withRequireLeader(true)
                 .build();
         this.watcher = client.getWatchClient().watch(ByteSequence.from(span.start()), option,
                 Watch.listener(this::onNext, this::onError, this::onCompleted));

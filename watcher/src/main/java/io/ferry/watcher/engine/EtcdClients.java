@@ -9,6 +9,7 @@ import io.ferry.core.config.EtcdConfig;
 import io.ferry.watcher.WatcherException;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,13 @@ public final class EtcdClients {
         ClientBuilder b = Client.builder()
                 .endpoints(config.endpoints().toArray(java.net.URI[]::new))
                 .connectTimeout(config.connectTimeout())
+                // A member that hangs, or a link that drops packets without a reset, leaves a connection
+                // that looks open; gRPC's keep-alive finds it dead within 15 s, and the client moves on to
+                // another member. etcd refuses pings more often than every 5 s, and pings with no call
+                // in progress (--grpc-keepalive-min-time, no permit without stream).
+                .keepaliveTime(Duration.ofSeconds(10))
+                .keepaliveTimeout(Duration.ofSeconds(5))
+                .keepaliveWithoutCalls(false)
                 .maxInboundMessageSize(MAX_INBOUND_BYTES);
         config.user().ifPresent(u -> b.user(ByteSequence.from(u, StandardCharsets.UTF_8)));
         config.password().ifPresent(p -> b.password(ByteSequence.from(p, StandardCharsets.UTF_8)));

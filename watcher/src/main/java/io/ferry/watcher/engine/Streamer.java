@@ -31,6 +31,12 @@ final class Streamer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Streamer.class);
     private static final long MAX_BACKOFF_MS = 5000;
+    /**
+     * How long a progress request may go unanswered, with nothing else heard on the watch, before the
+     * watch counts as stalled (a member that hangs, or a link that drops packets without a reset): the
+     * watch is then opened again, which gRPC's keep-alive lets reach another member.
+     */
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final RunContext ctx;
     private final WatcherConfig config;
@@ -65,11 +71,17 @@ final class Streamer {
         long nextWatermark = System.nanoTime() + intervalNanos;
         long lastActivity = System.nanoTime();
         long backoffMs = 100;
+        long unansweredSince = 0; // when the oldest progress request still without any answer was sent
         try {
             while (!ctx.stopping()) {
                 ctx.checkLeadership();
                 Throwable failure = stream.failure();
+                if (failure == null && unansweredSince != 0 && System.nanoTime() - unansweredSince > STALL_NANOS) {
+                    failure = new IllegalStateException("etcd answered nothing on the watch for "
+                            + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s, not even a progress request");
+                }
                 if (failure != null) {
+                    unansweredSince = 0;
                     commitIfOpen();
                     if (Failures.isCompaction(failure)) {
                         throw new Failures.RevisionCompacted("etcd compacted revision " + (tracker.delivered() + 1)
@@ -85,6 +97,7 @@ final class Streamer {
                 }
                 StreamItem item = queue.poll(20, TimeUnit.MILLISECONDS);
                 if (item != null && item.session() == session) {
+                    unansweredSince = 0;
                     handle(item);
                     if (item instanceof StreamItem.Events) {
                         lastActivity = System.nanoTime(); // progress replies do not count: they would halve the asking rate
@@ -108,6 +121,7 @@ final class Streamer {
                     if (now - lastActivity >= intervalNanos) {
                         // Quiet: ask etcd how far the watch has got, so the watermark still advances.
                         stream.requestProgress();
+                        unansweredSince = unansweredSince == 0 ? now : unansweredSince;
                     }
                 }
             }
