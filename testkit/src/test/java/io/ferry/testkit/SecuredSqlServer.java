@@ -205,7 +205,11 @@ public final class SecuredSqlServer implements BeforeAllCallback, AfterAllCallba
         execute(adminDatabase(), engine.createDatabase(name).toArray(String[]::new));
     }
 
-    /** Creates a user who may log in from 127.0.0.1 with {@code password} and has no right beyond what every user has. */
+    /**
+     * Creates a user who may log in from 127.0.0.1 with {@code password} and has no right beyond what
+     * every user has (on PostgreSQL, PUBLIC's {@code CONNECT} and {@code TEMPORARY} on databases and
+     * {@code USAGE} on their public schemas; on MariaDB, {@code USAGE} only).
+     */
     public void createUser(String user, String password) {
         execute(adminDatabase(), engine.createUser(user, password).toArray(String[]::new));
     }
