@@ -1,6 +1,7 @@
 package io.ferry.testkit;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.options.CompactOption;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -48,9 +50,12 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
 
     private final List<String> extraArgs;
     private final String external;
+    private final boolean https;
+    private final UnaryOperator<ClientBuilder> clientSetup;
     private Path dir;
     private int clientPort;
     private int peerPort;
+    private int metricsPort;
     private Process process;
     private Client client;
     private String owner;
@@ -67,8 +72,20 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
 
     /** With {@code externalEndpoints} as if it came from {@value #ENV_ENDPOINTS}; {@code null} or blank to run etcd. */
     EtcdServer(String externalEndpoints, List<String> extraArgs) {
+        this(externalEndpoints, extraArgs, false, UnaryOperator.identity());
+    }
+
+    /**
+     * An etcd whose client URL is {@code https} when {@code https} is set ({@code extraArgs} then carry
+     * {@code --cert-file} and the rest; see {@link SecuredEtcd}); health is then read from a separate
+     * plain-HTTP metrics URL, which needs no client certificate. {@code clientSetup} completes the
+     * builder of {@link #client()}, e.g. with TLS and credentials.
+     */
+    EtcdServer(String externalEndpoints, List<String> extraArgs, boolean https, UnaryOperator<ClientBuilder> clientSetup) {
         this.extraArgs = List.copyOf(extraArgs);
         this.external = externalEndpoints == null || externalEndpoints.isBlank() ? null : externalEndpoints.trim();
+        this.https = https;
+        this.clientSetup = clientSetup;
     }
 
     @Override
@@ -103,6 +120,7 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
             dir = TempDirs.create("ferry-etcd-");
             clientPort = Ports.free();
             peerPort = Ports.free();
+            metricsPort = https ? Ports.free() : 0;
         }
         Map<String, String> env = new HashMap<>();
         // ETCD_* variables on the developer's machine would conflict with the flags, which alone must decide.
@@ -132,7 +150,7 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
         start();
     }
 
-    /** The client URL, {@code http://127.0.0.1:<port>}, or the external endpoints as given. */
+    /** The client URL, {@code http://127.0.0.1:<port>} ({@code https} with TLS), or the external endpoints as given. */
     public String endpoint() {
         if (external != null) {
             return external;
@@ -140,14 +158,14 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
         if (dir == null) {
             throw new IllegalStateException("etcd has not been started; register EtcdServer as a static @RegisterExtension or call start()");
         }
-        return "http://127.0.0.1:" + clientPort;
+        return (https ? "https" : "http") + "://127.0.0.1:" + clientPort;
     }
 
     /** A jetcd client for this etcd, created on first use and closed with the server. */
     public synchronized Client client() {
         if (client == null) {
             // Ferry's own clients take responses of any size (pages of up to 4 MiB plus framing).
-            client = Client.builder().endpoints(endpoint().split(",")).maxInboundMessageSize(Integer.MAX_VALUE).build();
+            client = clientSetup.apply(Client.builder().endpoints(endpoint().split(",")).maxInboundMessageSize(Integer.MAX_VALUE)).build();
         }
         return client;
     }
@@ -190,12 +208,15 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
     }
 
     private List<String> command() {
-        String client = "http://127.0.0.1:" + clientPort;
+        String client = (https ? "https" : "http") + "://127.0.0.1:" + clientPort;
         String peer = "http://127.0.0.1:" + peerPort;
         List<String> cmd = new ArrayList<>(List.of(EtcdBinary.locate(), "--name=ferry-test", "--data-dir=" + dir.resolve("data"),
                 "--listen-client-urls=" + client, "--advertise-client-urls=" + client,
                 "--listen-peer-urls=" + peer, "--initial-advertise-peer-urls=" + peer,
                 "--initial-cluster=ferry-test=" + peer, "--initial-cluster-state=new", "--logger=zap"));
+        if (https) {
+            cmd.add("--listen-metrics-urls=http://127.0.0.1:" + metricsPort);
+        }
         cmd.addAll(extraArgs);
         return cmd;
     }
@@ -205,7 +226,7 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
     }
 
     private void awaitHealthy(Process child) {
-        String url = endpoint().split(",")[0].trim() + "/health";
+        String url = (https && external == null ? "http://127.0.0.1:" + metricsPort : endpoint().split(",")[0].trim()) + "/health";
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         try {
             Awaitility.await("etcd at " + url).atMost(START_LIMIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
