@@ -12,7 +12,9 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  *   <li>key {@code <prefix>.Key}: {@code key} (bytes);</li>
  *   <li>row {@code <prefix>.Value}: the columns of Ferry's generic table, {@code key}, {@code value}
  *       (bytes), {@code create_revision}, {@code mod_revision}, {@code version}, {@code lease} (int64),
- *       plus the optional epoch field;</li>
+ *       plus the epoch field when configured. Only {@code key} is required: a delete's {@code before}
+ *       may hold the key alone (see {@link EventMapper}), as a Debezium event's nullable columns do;
+ *       {@code after} always has every field;</li>
  *   <li>envelope {@code <prefix>.Envelope} (version 2, as Debezium's): {@code before}, {@code after},
  *       {@code source}, {@code transaction}, {@code op}, {@code ts_ms}, {@code ts_us}, {@code ts_ns}.
  *       Debezium's sink recognises a change event by the {@code .Envelope} suffix.</li>
@@ -38,11 +40,11 @@ final class DebeziumSchemas {
                 .build();
         SchemaBuilder row = SchemaBuilder.struct().name(prefix + ".Value").optional()
                 .field("key", Schema.BYTES_SCHEMA)
-                .field("value", Schema.BYTES_SCHEMA)
-                .field("create_revision", Schema.INT64_SCHEMA)
-                .field("mod_revision", Schema.INT64_SCHEMA)
-                .field("version", Schema.INT64_SCHEMA)
-                .field("lease", Schema.INT64_SCHEMA);
+                .field("value", Schema.OPTIONAL_BYTES_SCHEMA)
+                .field("create_revision", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("mod_revision", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("version", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("lease", Schema.OPTIONAL_INT64_SCHEMA);
         if (config.hasEpochField()) {
             row.field(config.epochField(), Schema.OPTIONAL_INT64_SCHEMA);
         }

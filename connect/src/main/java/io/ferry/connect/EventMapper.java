@@ -15,6 +15,12 @@ import org.apache.kafka.connect.data.Struct;
  * the reads the reconciler re-emits to repair a row (taken at any time, between changes, which is
  * what Debezium's incremental snapshots are), {@code false} for changes seen by the watch and for
  * every delete. Debezium's {@code last} is never written: see {@link ToDebezium}.
+ *
+ * <p>A delete always has a {@code before}: the deleted key-value when the watcher runs with
+ * prev-kv, else a row with the key alone, as Debezium's PostgreSQL connector writes deletes under
+ * {@code REPLICA IDENTITY DEFAULT}. Debezium's JDBC sink 3.5 reads a delete's row from
+ * {@code before} and fails on a null one. Other events' {@code before} is null without prev-kv, as
+ * Debezium's updates are without a full replica identity.
  */
 final class EventMapper {
 
@@ -38,7 +44,7 @@ final class EventMapper {
     Struct envelope(ChangeEvent event, boolean repair) {
         long tsMs = event.tsMs();
         return new Struct(schemas.envelope)
-                .put("before", row(event.before(), null))
+                .put("before", before(event))
                 .put("after", row(event.after(), event.source().epoch()))
                 .put("source", source(event, repair))
                 .put("op", event.op().code())
@@ -46,6 +52,13 @@ final class EventMapper {
                 .put("ts_ms", tsMs)
                 .put("ts_us", tsMs * 1_000L)
                 .put("ts_ns", tsMs * 1_000_000L);
+    }
+
+    private Struct before(ChangeEvent event) {
+        if (event.before() == null && event.op() == Op.DELETE) {
+            return new Struct(schemas.row).put("key", event.key());
+        }
+        return row(event.before(), null);
     }
 
     /** @param epoch the epoch to put in the epoch field, or null (a {@code before} row's epoch is not known) */
