@@ -27,6 +27,12 @@ record ToDebeziumConfig(String logicalName, String tableName, String epochField)
     /** The columns of Ferry's generic table, which a row always has; the epoch field must not take one of their names. */
     static final Set<String> ROW_FIELDS = Set.of("key", "value", "create_revision", "mod_revision", "version", "lease");
 
+    /**
+     * Keys Connect itself puts beside a transform's own under {@code transforms.<alias>.}: the class,
+     * the plugin version (Kafka 4.1, KIP-891) and the predicate. Any other key is a typo.
+     */
+    private static final Set<String> CONNECT_KEYS = Set.of("type", "version", "predicate", "negate");
+
     /** A name Avro and every other schema registry format accepts as one part of a full name. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -50,6 +56,12 @@ record ToDebeziumConfig(String logicalName, String tableName, String epochField)
         String tableName = parsed.getString(TABLE_NAME).trim();
         String epochField = parsed.getString(ROW_EPOCH_FIELD).trim();
         List<String> problems = new ArrayList<>();
+        for (String key : new java.util.TreeSet<>(props.keySet())) {
+            if (!DEF.names().contains(key) && !CONNECT_KEYS.contains(key)) {
+                // A mistyped row.epoch.field would silently lose the column that removes a compaction gap's keys.
+                problems.add(key + ": unknown setting; the transform takes " + new java.util.TreeSet<>(DEF.names()));
+            }
+        }
         if (logicalName.isEmpty() || !List.of(logicalName.split("\\.", -1)).stream().allMatch(p -> NAME.matcher(p).matches())) {
             problems.add(LOGICAL_NAME + "='" + logicalName + "': expected dot-separated names, each matching " + NAME);
         }

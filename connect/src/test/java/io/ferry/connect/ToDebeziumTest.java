@@ -239,10 +239,12 @@ class ToDebeziumTest {
     void everyConfigurationProblemIsReportedAtOnce() {
         ConfigException e = assertThrows(ConfigException.class, () -> transform(Map.of(
                 ToDebeziumConfig.LOGICAL_NAME, "ferry..x", ToDebeziumConfig.TABLE_NAME, "etcd-kv",
-                ToDebeziumConfig.ROW_EPOCH_FIELD, "lease")));
+                ToDebeziumConfig.ROW_EPOCH_FIELD, "lease", "row.epoch.feild", "epoch", "type", ToDebezium.class.getName())));
         assertTrue(e.getMessage().contains("logical.name='ferry..x'"), e.getMessage());
         assertTrue(e.getMessage().contains("table.name='etcd-kv'"), e.getMessage());
         assertTrue(e.getMessage().contains("row.epoch.field='lease'"), e.getMessage());
+        assertTrue(e.getMessage().contains("row.epoch.feild: unknown setting"), e.getMessage());
+        assertFalse(e.getMessage().contains("type"), "Connect's own keys are not the transform's problem: " + e.getMessage());
     }
 
     @Test
