@@ -21,11 +21,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,7 +52,9 @@ class ConnectDebeziumJdbcSinkIT {
     @RegisterExtension
     static final SqlDatabase PG = SqlDatabase.postgres();
 
-    private static final String PREFIX = "/app/";
+    /** Its own prefix and topic, so that a shared external etcd or Kafka (the testkit's env variables) holds nothing of another run. */
+    private static final String RUN = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    private static final String PREFIX = "/connect-it-" + RUN + "/";
     private static final Duration CATCH_UP = Duration.ofMinutes(2);
 
     @TempDir
@@ -180,9 +185,10 @@ class ConnectDebeziumJdbcSinkIT {
         return w;
     }
 
-    /** The documented connector settings, with this test's database. */
+    /** The documented connector settings, with this test's topic and database. */
     private static Map<String, String> connectorSettings() {
         Map<String, String> c = new LinkedHashMap<>(ConnectDocs.connector());
+        c.put("topics", c.get("topics") + "." + RUN);
         c.put("connection.url", PG.jdbcUrl());
         c.put("connection.username", PG.user());
         if (PG.password().isEmpty()) {
@@ -198,7 +204,7 @@ class ConnectDebeziumJdbcSinkIT {
     }
 
     private static void awaitTable(ConnectWorker connect, EtcdWatcher watcher, String phase,
-                                   org.awaitility.core.ThrowingRunnable assertion) {
+                                   ThrowingRunnable assertion) {
         await("PostgreSQL after " + phase).atMost(CATCH_UP).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             // Either process failing ends the wait at once, with its own words, instead of after the timeout.
             connect.check();
@@ -218,7 +224,7 @@ class ConnectDebeziumJdbcSinkIT {
     /** The UTF-8 bytes of {@code text} followed by {@code more} raw bytes. */
     private static byte[] bytes(String text, int... more) {
         byte[] head = text.getBytes(StandardCharsets.UTF_8);
-        byte[] out = java.util.Arrays.copyOf(head, head.length + more.length);
+        byte[] out = Arrays.copyOf(head, head.length + more.length);
         for (int i = 0; i < more.length; i++) {
             out[head.length + i] = (byte) more[i];
         }
