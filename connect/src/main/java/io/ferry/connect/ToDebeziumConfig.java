@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -47,7 +48,7 @@ record ToDebeziumConfig(String logicalName, String tableName, String epochField)
             .define(ROW_EPOCH_FIELD, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
                     "When set, the 'after' row gets one more field of this name holding the snapshot epoch of the "
                             + "event (an optional int64). After a re-snapshot, rows whose epoch is below the new one are "
-                            + "keys etcd deleted while the watcher could not see it; see docs/event-format.md. Empty: no such field.");
+                            + "keys etcd deleted while the watcher could not see them; see docs/event-format.md. Empty: no such field.");
 
     /** Parses and validates the connector's settings; every problem is reported in one exception. */
     static ToDebeziumConfig from(Map<String, ?> props) {
@@ -56,10 +57,10 @@ record ToDebeziumConfig(String logicalName, String tableName, String epochField)
         String tableName = parsed.getString(TABLE_NAME).trim();
         String epochField = parsed.getString(ROW_EPOCH_FIELD).trim();
         List<String> problems = new ArrayList<>();
-        for (String key : new java.util.TreeSet<>(props.keySet())) {
+        for (String key : new TreeSet<>(props.keySet())) {
             if (!DEF.names().contains(key) && !CONNECT_KEYS.contains(key)) {
                 // A mistyped row.epoch.field would silently lose the column that removes a compaction gap's keys.
-                problems.add(key + ": unknown setting; the transform takes " + new java.util.TreeSet<>(DEF.names()));
+                problems.add(key + ": unknown setting; the transform takes " + new TreeSet<>(DEF.names()));
             }
         }
         if (logicalName.isEmpty() || !List.of(logicalName.split("\\.", -1)).stream().allMatch(p -> NAME.matcher(p).matches())) {
