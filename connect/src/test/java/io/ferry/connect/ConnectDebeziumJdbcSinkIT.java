@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * says. The table must equal etcd (keys, values, revisions, leases; deletes applied) after the
  * initial snapshot, after live changes, and after a re-snapshot that etcd's compaction forced,
  * where it holds exactly the keys deleted during the gap until the documented epoch statement
- * removes them.
+ * removes them. A second, shorter run has the watcher carry previous values ({@code before}).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ConnectDebeziumJdbcSinkIT {
@@ -156,14 +156,47 @@ class ConnectDebeziumJdbcSinkIT {
         TopicCheck.assertOneDeleteEventAndOneTombstonePerDelete(KAFKA, topic);
     }
 
+    @Test
+    void withPrevKvDeletesCarryTheWholeDeletedRowAndApplyAlike() throws Exception {
+        Map<String, String> connector = connectorSettings(".prevkv");
+        String topic = connector.get("topics");
+        String table = connector.get("collection.name.format");
+        String prefix = "/connect-it-" + RUN + "-prevkv/";
+        KV kv = ETCD.client().getKVClient();
+        await("etcd's first answer").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> kv.get(seq(bytes(prefix))).get(5, TimeUnit.SECONDS) != null);
+        for (int i = 0; i < 20; i++) {
+            put(kv, String.format("%sk%02d", prefix, i), "value-" + i);
+        }
+        try (EtcdWatcher watcher = startWatcher(topic, prefix, true, new SimpleMeterRegistry());
+             ConnectWorker connect = ConnectWorker.start(dir.resolve("connect-prevkv"), workerSettings(), connector)) {
+            awaitTableEqualsEtcd(connect, watcher, prefix, table, "the snapshot");
+            for (int i = 0; i < 10; i++) {
+                put(kv, String.format("%sk%02d", prefix, i), "updated-" + i);
+            }
+            for (int i = 10; i < 15; i++) {
+                kv.delete(seq(bytes(String.format("%sk%02d", prefix, i)))).get(30, TimeUnit.SECONDS);
+            }
+            kv.txn().Then(Op.put(seq(bytes(prefix + "k00")), seq(bytes("in-txn")), PutOption.DEFAULT),
+                    Op.delete(seq(bytes(prefix + "k01")), DeleteOption.DEFAULT)).commit().get(30, TimeUnit.SECONDS);
+            awaitTableEqualsEtcd(connect, watcher, prefix, table, "updates and deletes with prev-kv");
+        }
+    }
+
     private static EtcdWatcher startWatcher(String topic) throws InterruptedException {
-        return startWatcher(topic, new SimpleMeterRegistry());
+        return startWatcher(topic, PREFIX, false, new SimpleMeterRegistry());
     }
 
     private static EtcdWatcher startWatcher(String topic, SimpleMeterRegistry registry) throws InterruptedException {
+        return startWatcher(topic, PREFIX, false, registry);
+    }
+
+    private static EtcdWatcher startWatcher(String topic, String prefix, boolean prevKv, SimpleMeterRegistry registry)
+            throws InterruptedException {
         Map<String, Object> s = new HashMap<>();
         s.put("etcd.endpoints", ETCD.endpoint());
-        s.put("etcd.prefix", PREFIX);
+        s.put("etcd.prefix", prefix);
+        s.put("watcher.prev.kv", prevKv);
         s.put("kafka.bootstrap", KAFKA.bootstrapServers());
         s.put("kafka.topic", topic);
         s.put("kafka.topic.partitions", 3);
@@ -187,8 +220,17 @@ class ConnectDebeziumJdbcSinkIT {
 
     /** The documented connector settings, with this test's topic and database. */
     private static Map<String, String> connectorSettings() {
+        return connectorSettings("");
+    }
+
+    /** @param variant empty for the documented names, else a suffix for a second connector, topic and table */
+    private static Map<String, String> connectorSettings(String variant) {
         Map<String, String> c = new LinkedHashMap<>(ConnectDocs.connector());
-        c.put("topics", c.get("topics") + "." + RUN);
+        c.put("topics", c.get("topics") + variant + "." + RUN);
+        if (!variant.isEmpty()) {
+            c.put("name", c.get("name") + variant);
+            c.put("collection.name.format", c.get("collection.name.format") + variant.replace('.', '_'));
+        }
         c.put("connection.url", PG.jdbcUrl());
         c.put("connection.username", PG.user());
         if (PG.password().isEmpty()) {
@@ -200,7 +242,12 @@ class ConnectDebeziumJdbcSinkIT {
     }
 
     private static void awaitTableEqualsEtcd(ConnectWorker connect, EtcdWatcher watcher, String table, String phase) {
-        awaitTable(connect, watcher, phase, () -> assertEquals(Tables.etcd(ETCD.client(), PREFIX), Tables.sql(PG, table)));
+        awaitTableEqualsEtcd(connect, watcher, PREFIX, table, phase);
+    }
+
+    private static void awaitTableEqualsEtcd(ConnectWorker connect, EtcdWatcher watcher, String prefix, String table,
+                                             String phase) {
+        awaitTable(connect, watcher, phase, () -> assertEquals(Tables.etcd(ETCD.client(), prefix), Tables.sql(PG, table)));
     }
 
     private static void awaitTable(ConnectWorker connect, EtcdWatcher watcher, String phase,
