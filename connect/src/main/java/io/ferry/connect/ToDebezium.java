@@ -35,8 +35,8 @@ import org.apache.kafka.connect.transforms.Transformation;
  *       key), so each delete gives exactly one delete event and one tombstone, as Debezium writes them.</li>
  *   <li>Control records (watermarks, snapshot begin and end) are dropped: they speak of no key.</li>
  *   <li>Changes made by Ferry's rollback path ({@code ferry.reverse}) and the reconciler's repairs
- *       ({@code ferry.repair}) are etcd's state like any other change and pass, marked in
- *       {@code source.reverse} and {@code source.snapshot=incremental}.</li>
+ *       ({@code ferry.repair}) are etcd's state like any other change and pass; the former carry
+ *       {@code source.reverse=true}, repair reads {@code source.snapshot=incremental}.</li>
  * </ul>
  *
  * <p>The input is Ferry's raw bytes, so the connector's {@code key.converter} and
