@@ -38,7 +38,7 @@ class KafkaSettingsTest {
     @Test
     void securitySettingsReachEveryClient() {
         KafkaSettings s = KafkaSettings.of(kafka(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512")));
-        for (Map<String, Object> p : new Map[] {s.admin(), s.producer(), s.consumer(), s.groupConsumer("g", "i")}) {
+        for (Map<String, Object> p : java.util.List.of(s.admin(), s.producer(), s.consumer(), s.groupConsumer("g", "i"))) {
             assertEquals("SASL_SSL", p.get("security.protocol"));
             assertEquals("SCRAM-SHA-512", p.get("sasl.mechanism"));
             assertEquals("b1:9092,b2:9092", p.get("bootstrap.servers"));
