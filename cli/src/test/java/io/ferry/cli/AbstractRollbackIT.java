@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import io.ferry.testkit.EtcdServer;
-import io.ferry.testkit.KafkaBroker;
 import io.ferry.testkit.SqlDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,7 +31,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,18 +48,20 @@ abstract class AbstractRollbackIT {
     private static final String PREFIX = "/rb/";
     private static final int KEYS = 600;
 
-    @RegisterExtension
-    static final EtcdServer ETCD = new EtcdServer();
-
-    @RegisterExtension
-    static final KafkaBroker KAFKA = new KafkaBroker();
-
     @TempDir
     Path dir;
 
     private FerryRun ferry;
 
     abstract SqlDatabase db();
+
+    /** A client of the etcd Ferry replicates. */
+    abstract Client etcd();
+
+    /** Its client URLs, for Ferry's configuration. */
+    abstract String etcdEndpoints();
+
+    abstract String kafkaBootstrap();
 
     /** The slot of this class's run; slot names are global to a PostgreSQL server. */
     abstract String slot();
@@ -75,9 +75,9 @@ abstract class AbstractRollbackIT {
 
     @Test
     void roundTripThroughSqlWithACrashMidStreamThenRollBack() throws Exception {
-        KV kv = ETCD.client().getKVClient();
+        KV kv = etcd().getKVClient();
         load(kv);
-        ferry = FerryRun.configure(dir, ETCD, KAFKA, db(), PREFIX, "rb." + slot(), "reverse.slot.name: " + slot(),
+        ferry = FerryRun.configure(dir, etcdEndpoints(), kafkaBootstrap(), db(), PREFIX, "rb." + slot(), "reverse.slot.name: " + slot(),
                 "cutover.timeout.ms: 120000").start();
         ferry.awaitSinkAt(kv.get(bytes(PREFIX)).get().getHeader().getRevision(), Duration.ofSeconds(300));
 
@@ -189,7 +189,7 @@ abstract class AbstractRollbackIT {
 
     /** Reads the reverse writer's position in etcd directly: a ferry status per poll would cost a JVM start. */
     private void awaitReverseApplied(long atLeast) throws Exception {
-        KV kv = ETCD.client().getKVClient();
+        KV kv = etcd().getKVClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         JsonNode position = null;
         while (System.nanoTime() < deadline) {

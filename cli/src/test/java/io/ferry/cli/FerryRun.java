@@ -39,8 +39,14 @@ final class FerryRun implements AutoCloseable {
     /** Writes the configuration for {@code prefix} into {@code dir}; {@code extra} lines are appended. */
     static FerryRun configure(Path dir, EtcdServer etcd, KafkaBroker kafka, SqlDatabase db, String prefix, String topic,
                               String... extra) throws Exception {
-        List<String> lines = new ArrayList<>(List.of("etcd.endpoints: " + etcd.endpoint(), "etcd.prefix: " + prefix,
-                "kafka.bootstrap: " + kafka.bootstrapServers(), "kafka.topic: " + topic, "kafka.topic.partitions: 3",
+        return configure(dir, etcd.endpoint(), kafka.bootstrapServers(), db, prefix, topic, extra);
+    }
+
+    /** The same, for servers given by their addresses (a cluster's endpoints, say). */
+    static FerryRun configure(Path dir, String etcdEndpoints, String kafkaBootstrap, SqlDatabase db, String prefix, String topic,
+                              String... extra) throws Exception {
+        List<String> lines = new ArrayList<>(List.of("etcd.endpoints: " + etcdEndpoints, "etcd.prefix: " + prefix,
+                "kafka.bootstrap: " + kafkaBootstrap, "kafka.topic: " + topic, "kafka.topic.partitions: 3",
                 "sink.jdbc: " + db.jdbcUrl()));
         if (db.user() != null) {
             lines.add("sink.user: " + db.user());
