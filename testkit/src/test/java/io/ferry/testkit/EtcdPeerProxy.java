@@ -106,26 +106,21 @@ final class EtcdPeerProxy implements Closeable {
                 reset(client);
                 continue;
             }
-            Socket upstream;
-            try {
-                upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-            } catch (IOException e) {
-                // The member is down: its peers see their connection reset, as they would with no proxy.
-                reset(client);
-                continue;
-            }
-            Link link = new Link(client, upstream);
+            Link link = new Link(client);
             open.add(link);
             start("up", () -> forwardRequests(link));
-            start("down", () -> forwardResponses(link));
         }
     }
 
-    /** Client to member: one request head at a time, each checked before it is forwarded, bodies passed through. */
+    /**
+     * Client to member: one request head at a time, each checked before it is forwarded, bodies passed
+     * through. The member is dialed only once the first request may pass, so a cut-off dialer never
+     * reaches it at all.
+     */
     private void forwardRequests(Link link) {
         try {
             InputStream in = new BufferedInputStream(link.client.getInputStream());
-            OutputStream out = link.upstream.getOutputStream();
+            OutputStream out = null;
             for (byte[] head = readHead(in); head != null; head = readHead(in)) {
                 RequestHead request = RequestHead.parse(head);
                 if (request.sender() != null) {
@@ -135,6 +130,17 @@ final class EtcdPeerProxy implements Closeable {
                     LOG.debug("peer proxy {}: reset {} {} from member {}", name, request.method, request.path, link.dialer);
                     link.reset();
                     return;
+                }
+                if (out == null) {
+                    try {
+                        link.upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                    } catch (IOException e) {
+                        // The member is down: its peer sees its connection reset, as it would with no proxy.
+                        link.reset();
+                        return;
+                    }
+                    out = link.upstream.getOutputStream();
+                    start("down", () -> forwardResponses(link));
                 }
                 out.write(head);
                 request.copyBody(in, out);
@@ -205,16 +211,15 @@ final class EtcdPeerProxy implements Closeable {
     /** One proxied connection and the member that dialed it, once known. */
     private final class Link {
         final Socket client;
-        final Socket upstream;
+        volatile Socket upstream;
         /**
          * The dialing member's id as its requests carry it, kept as text: connections made while the
          * cluster bootstraps come before the testkit has learnt which member has which id.
          */
         volatile String dialer;
 
-        Link(Socket client, Socket upstream) {
+        Link(Socket client) {
             this.client = client;
-            this.upstream = upstream;
         }
 
         /** The dialing member's index, or {@link PeerLinks#UNKNOWN}. */
@@ -226,13 +231,19 @@ final class EtcdPeerProxy implements Closeable {
         /** Both sides see a RST, as when a partition's firewall rejects the flow. */
         void reset() {
             EtcdPeerProxy.reset(client);
-            EtcdPeerProxy.reset(upstream);
+            Socket up = upstream;
+            if (up != null) {
+                EtcdPeerProxy.reset(up);
+            }
             open.remove(this);
         }
 
         void close() {
             closeQuietly(client);
-            closeQuietly(upstream);
+            Socket up = upstream;
+            if (up != null) {
+                closeQuietly(up);
+            }
             open.remove(this);
         }
     }
