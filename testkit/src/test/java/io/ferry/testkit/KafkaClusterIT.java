@@ -1,6 +1,7 @@
 package io.ferry.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -152,6 +153,30 @@ class KafkaClusterIT {
                     "the restarted broker is registered again");
         }
         KAFKA.awaitHealthy(RECOVERY);
+        try (KafkaConsumer<String, String> consumer = readCommitted(topic)) {
+            assertEquals(committed, poll(consumer, committed.size()));
+        }
+    }
+
+    @Test
+    void aStoppedLeaderHandsOverInAControlledShutdownAndRejoinsAfterStart() throws Exception {
+        String topic = "graceful";
+        createReplicatedTopic(topic);
+        KafkaCluster.Broker leader = KAFKA.leaderOf(topic, 0);
+        List<String> committed = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps("graceful-stop"))) {
+            producer.initTransactions();
+            committed.addAll(transaction(producer, topic, "before", 5, true));
+
+            leader.stop();
+
+            assertFalse(leader.running());
+            assertNotEquals(leader.id(), KAFKA.leaderOf(topic, 0).id());
+            committed.addAll(transaction(producer, topic, "after", 5, true));
+        }
+        leader.start();
+
+        awaitFullIsr(topic);
         try (KafkaConsumer<String, String> consumer = readCommitted(topic)) {
             assertEquals(committed, poll(consumer, committed.size()));
         }
