@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *       writes and linearizable reads on it fail, while the majority elects a leader and goes on.
  *       After {@link Member#heal()} it catches up from the leader.</li>
  * </ul>
- * A partition between a client and one member is not the cluster's business: put a
- * {@link TcpProxy} in front of {@link Member#endpoint()} and use {@link TcpProxy#blackhole(boolean)}.
+ * For a partition between a client and one member instead, give the client a {@link TcpProxy} in
+ * front of {@link Member#endpoint()} and use {@link TcpProxy#blackhole(boolean)} (silence) or
+ * {@link TcpProxy#resetAll()} (resets).
  *
  * <p>How the partition works without root: each member advertises its peer URL through an
  * {@link EtcdPeerProxy}, which knows from etcd's raft requests which member dialed each connection,
@@ -79,8 +80,10 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
     }
 
     /**
-     * {@code size} members (an odd number: 1, 3, 5), each started with the extra command-line flags
-     * {@code extraArgs}, e.g. {@code "--max-request-bytes=4194304"}.
+     * {@code size} members (normally odd: 1, 3, 5), each started with the extra command-line flags
+     * {@code extraArgs}, e.g. {@code "--max-request-bytes=4194304"} or {@code "--pre-vote=true"} (off in
+     * etcd 3.4: without it an isolated member keeps raising its term, and when healed makes the leader
+     * step down once, as it would in production on 3.4 defaults).
      */
     public EtcdCluster(int size, String... extraArgs) {
         if (size < 1) {
@@ -322,7 +325,10 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
             return name;
         }
 
-        /** The member id etcd gave it (the {@code X-Server-From} of its raft requests; what a status response calls the leader). */
+        /**
+         * The member id etcd gave it at bootstrap (the {@code X-Server-From} of its raft requests; what a
+         * status response calls the leader); 0 before the cluster first started.
+         */
         public long id() {
             return id;
         }
