@@ -113,7 +113,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
             KafkaFiles.writeLog4j2(dir);
             format();
         }
-        process = Processes.start(KafkaFiles.java(dir, "kafka.Kafka", dir.resolve("server.properties").toString()), log(), Map.of());
+        process = Processes.start(KafkaJvm.command(dir, "kafka.Kafka", dir.resolve("server.properties").toString()), log(), Map.of());
         awaitReady(process);
         LOG.info("Kafka broker (pid {}) answers at {} with data in {}", process.pid(), bootstrapServers(), dir);
     }

@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * <p>The brokers run Apache's defaults apart from addresses: automatic topic creation is on (one
  * partition, replication factor 1), {@code min.insync.replicas} is 1, the internal topics have three
  * replicas and 50 partitions, records are limited to about 1 MiB, and a broker that stops
- * heartbeating is fenced after 9 s. Unlike {@link KafkaBroker}, which is tuned for the pipeline's
- * own tests, this is the shape Ferry meets in production; create topics with the replication
- * factor and settings you mean to test.
+ * heartbeating is fenced after 9 s. That is the shape Ferry meets in production, without what
+ * {@link KafkaBroker} must change for a single node (one replica of the internal topics) or changes
+ * to make its tests faster (a 4 s session); create topics with the replication factor and settings
+ * you mean to test. The only change is fewer threads, for the two shared cores.
  *
  * <p>Register it with {@code @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();}:
  * it starts before the first test and is stopped, and its data deleted, after the last. It can also
@@ -386,7 +387,7 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback, 
         }
 
         private synchronized void launch() {
-            process = Processes.start(KafkaFiles.java(dir, "kafka.Kafka", dir.resolve("server.properties").toString()), log(), Map.of());
+            process = Processes.start(KafkaJvm.command(dir, "kafka.Kafka", dir.resolve("server.properties").toString()), log(), Map.of());
             stopped = false;
         }
 

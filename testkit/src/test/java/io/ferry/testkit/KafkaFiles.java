@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -31,8 +29,8 @@ final class KafkaFiles {
     }
 
     /**
-     * The settings of a single-node broker: {@link #nodeProperties} plus what one node needs and what
-     * the pipeline's tests want (large records, no automatic topic creation), then {@code overrides}.
+     * The settings of a single-node broker: {@link #nodeProperties}, internal topics that fit on one
+     * node, settings that make the tests faster, then {@code overrides}.
      */
     static Path writeServerProperties(Path dir, int brokerPort, int controllerPort, Map<String, String> overrides) {
         Properties p = nodeProperties(1, "1@127.0.0.1:" + controllerPort, brokerPort, controllerPort, dir.resolve("data"));
@@ -91,28 +89,12 @@ final class KafkaFiles {
     }
 
     /**
-     * The command that runs {@code mainClass} of Kafka in a child JVM from the test class path, with
-     * the logging files {@link #writeLogback} and {@link #writeLog4j2} wrote into {@code dir}.
-     */
-    static List<String> java(Path dir, String mainClass, String... args) {
-        // C1 only: a test broker lives seconds to minutes, and on a shared 2-core machine C2's compiler
-        // threads cost more than they win (KafkaBrokerIT went from 72 s to 52 s). Not for benchmarks.
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
-                "-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
-                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.xml"),
-                "-cp", classPath(), mainClass));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
-    /**
      * Starts formatting the log directories of {@code dir/server.properties} for cluster {@code clusterId}
      * (Kafka's StorageTool, output to {@code log}); {@link #awaitFormatted} waits for it. Every node of a
      * cluster is formatted with the same cluster id, once, before its first start.
      */
     static Process startFormat(Path dir, String clusterId, Path log) {
-        return Processes.start(java(dir, "kafka.tools.StorageTool", "format", "-t", clusterId,
+        return Processes.start(KafkaJvm.command(dir, "kafka.tools.StorageTool", "format", "-t", clusterId,
                 "-c", dir.resolve("server.properties").toString()), log, Map.of());
     }
 
