@@ -2,22 +2,12 @@ package io.ferry.testkit;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
-import io.etcd.jetcd.options.CompactOption;
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -122,10 +112,7 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
             peerPort = Ports.free();
             metricsPort = https ? Ports.free() : 0;
         }
-        Map<String, String> env = new HashMap<>();
-        // ETCD_* variables on the developer's machine would conflict with the flags, which alone must decide.
-        System.getenv().keySet().stream().filter(k -> k.startsWith("ETCD_")).forEach(k -> env.put(k, null));
-        process = Processes.start(command(), log(), env);
+        process = Processes.start(command(), log(), EtcdClients.environment());
         awaitHealthy(process);
         LOG.info("etcd (pid {}) answers at {} with data in {}", process.pid(), endpoint(), dataDir());
     }
@@ -164,8 +151,7 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
     /** A jetcd client for this etcd, created on first use and closed with the server. */
     public synchronized Client client() {
         if (client == null) {
-            // Ferry's own clients take responses of any size (pages of up to 4 MiB plus framing).
-            client = clientSetup.apply(Client.builder().endpoints(endpoint().split(",")).maxInboundMessageSize(Integer.MAX_VALUE)).build();
+            client = clientSetup.apply(EtcdClients.builder(endpoint())).build();
         }
         return client;
     }
@@ -175,15 +161,7 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
      * revisions fail at once) and returns the revision etcd reported when it finished.
      */
     public long compact(long revision) {
-        try {
-            return client().getKVClient().compact(revision, CompactOption.builder().withCompactPhysical(true).build())
-                    .get(30, TimeUnit.SECONDS).getHeader().getRevision();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while compacting etcd at " + endpoint() + " to revision " + revision, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Could not compact etcd at " + endpoint() + " to revision " + revision, e);
-        }
+        return EtcdClients.compact(client(), revision, endpoint());
     }
 
     /** The data directory of the etcd this testkit runs. */
@@ -226,23 +204,18 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
     }
 
     private void awaitHealthy(Process child) {
-        String url = (https && external == null ? "http://127.0.0.1:" + metricsPort : endpoint().split(",")[0].trim()) + "/health";
+        String base = https && external == null ? "http://127.0.0.1:" + metricsPort : endpoint().split(",")[0].trim();
+        String url = base + "/health";
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         try {
             Awaitility.await("etcd at " + url).atMost(START_LIMIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                     .failFast("etcd exited", () -> child != null && !child.isAlive())
-                    .until(() -> healthy(http, url));
+                    .until(() -> EtcdClients.healthy(http, base));
         } catch (RuntimeException | AssertionError e) {
             String detail = child == null ? "It is the external etcd named by " + ENV_ENDPOINTS + "; check that it runs."
                     : "Its log:\n" + Processes.tail(log(), 40);
             throw new IllegalStateException("etcd did not answer at " + url + " within " + START_LIMIT.toSeconds() + " s. " + detail, e);
         }
-    }
-
-    private static boolean healthy(HttpClient http, String url) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() == 200 && response.body().contains("true");
     }
 
     private void requireOwnProcess(String operation) {

@@ -1,12 +1,7 @@
 package io.ferry.testkit;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -118,7 +113,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
             KafkaFiles.writeLog4j2(dir);
             format();
         }
-        process = Processes.start(java("kafka.Kafka", dir.resolve("server.properties").toString()), log(), Map.of());
+        process = Processes.start(KafkaJvm.command(dir, "kafka.Kafka", dir.resolve("server.properties").toString()), log(), Map.of());
         awaitReady(process);
         LOG.info("Kafka broker (pid {}) answers at {} with data in {}", process.pid(), bootstrapServers(), dir);
     }
@@ -190,25 +185,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
     }
 
     private void format() {
-        Process formatter = Processes.start(java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
-                "-c", dir.resolve("server.properties").toString()), log(), Map.of());
-        int exit = Processes.await(formatter, START_LIMIT);
-        if (exit != 0) {
-            throw new IllegalStateException("Formatting the Kafka log directory failed (exit code " + exit + "). "
-                    + Processes.tail(log(), 40));
-        }
-    }
-
-    private List<String> java(String mainClass, String... args) {
-        // C1 only: a test broker lives seconds to minutes, and on a shared 2-core machine C2's compiler
-        // threads cost more than they win (KafkaBrokerIT went from 72 s to 52 s). Not for benchmarks.
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
-                "-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
-                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.xml"),
-                "-cp", KafkaFiles.classPath(), mainClass));
-        cmd.addAll(List.of(args));
-        return cmd;
+        KafkaFiles.awaitFormatted(KafkaFiles.startFormat(dir, Uuid.randomUuid().toString(), log()), log(), START_LIMIT);
     }
 
     private Path log() {
@@ -223,7 +200,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
                 // The port opens first; an admin client before that only logs a warning per connection attempt.
                 Awaitility.await("Kafka's port " + brokerPort).atMost(START_LIMIT).pollInterval(Duration.ofMillis(200))
                         .ignoreExceptions().failFast("the broker JVM exited", () -> !child.isAlive())
-                        .until(() -> portOpen(brokerPort));
+                        .until(() -> Ports.listening(brokerPort));
             }
             try (Admin probe = Admin.create(conf)) {
                 Awaitility.await("Kafka at " + bootstrapServers()).atMost(START_LIMIT).pollInterval(Duration.ofMillis(250))
@@ -235,13 +212,6 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
                     : "Its log:\n" + Processes.tail(log(), 60);
             throw new IllegalStateException("The Kafka broker did not answer at " + bootstrapServers() + " within "
                     + START_LIMIT.toSeconds() + " s. " + detail, e);
-        }
-    }
-
-    private static boolean portOpen(int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-            return true;
         }
     }
 

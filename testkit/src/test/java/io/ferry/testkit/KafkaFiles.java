@@ -5,13 +5,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * The files a single-node KRaft broker needs: {@code server.properties} and logging configuration
- * for the child JVM. Kafka logs through SLF4J, which binds to Logback on the test class path, and
- * also touches Log4j 2 directly; both are given a file so that neither falls back to DEBUG on stdout.
+ * What a KRaft node run by the testkit needs, for {@link KafkaBroker} and {@link KafkaCluster} alike:
+ * {@code server.properties}, logging configuration for the child JVM, the command that starts that
+ * JVM and the formatting of its storage. Kafka logs through SLF4J, which binds to Logback on the test
+ * class path, and also touches Log4j 2 directly; both are given a file so that neither falls back to
+ * DEBUG on stdout.
  */
 final class KafkaFiles {
 
@@ -25,17 +28,12 @@ final class KafkaFiles {
     private KafkaFiles() {
     }
 
+    /**
+     * The settings of a single-node broker: {@link #nodeProperties}, internal topics that fit on one
+     * node, settings that make the tests faster, then {@code overrides}.
+     */
     static Path writeServerProperties(Path dir, int brokerPort, int controllerPort, Map<String, String> overrides) {
-        Properties p = new Properties();
-        p.setProperty("process.roles", "broker,controller");
-        p.setProperty("node.id", "1");
-        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.setProperty("log.dirs", dir.resolve("data").toString());
+        Properties p = nodeProperties(1, "1@127.0.0.1:" + controllerPort, brokerPort, controllerPort, dir.resolve("data"));
         // A single node can hold only one replica of anything, internal topics included.
         p.setProperty("offsets.topic.replication.factor", "1");
         p.setProperty("offsets.topic.num.partitions", "1");
@@ -58,13 +56,54 @@ final class KafkaFiles {
         p.setProperty("broker.session.timeout.ms", "4000");
         p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         overrides.forEach(p::setProperty);
-        Path file = dir.resolve("server.properties");
+        return store(p, dir.resolve("server.properties"), "Single-node KRaft broker written by io.ferry.testkit.KafkaBroker");
+    }
+
+    /**
+     * What every node needs and nothing more: KRaft combined mode (broker and controller in one
+     * process), its node id, the static controller quorum {@code voters}
+     * ({@code id@127.0.0.1:port,...}), its two loopback listeners and its log directory. Everything
+     * else is Kafka's default.
+     */
+    static Properties nodeProperties(int nodeId, String voters, int brokerPort, int controllerPort, Path logDir) {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", Integer.toString(nodeId));
+        p.setProperty("controller.quorum.voters", voters);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", logDir.toString());
+        return p;
+    }
+
+    static Path store(Properties p, Path file, String comment) {
         try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            p.store(out, "Single-node KRaft broker written by io.ferry.testkit.KafkaBroker");
+            p.store(out, comment);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write " + file, e);
         }
         return file;
+    }
+
+    /**
+     * Starts formatting the log directories of {@code dir/server.properties} for cluster {@code clusterId}
+     * (Kafka's StorageTool, output to {@code log}); {@link #awaitFormatted} waits for it. Every node of a
+     * cluster is formatted with the same cluster id, once, before its first start.
+     */
+    static Process startFormat(Path dir, String clusterId, Path log) {
+        return Processes.start(KafkaJvm.command(dir, "kafka.tools.StorageTool", "format", "-t", clusterId,
+                "-c", dir.resolve("server.properties").toString()), log, Map.of());
+    }
+
+    static void awaitFormatted(Process formatter, Path log, Duration limit) {
+        int exit = Processes.await(formatter, limit);
+        if (exit != 0) {
+            throw new IllegalStateException("Formatting the Kafka log directory failed (exit code " + exit + "). "
+                    + Processes.tail(log, 40));
+        }
     }
 
     static Path writeLogback(Path dir) {

@@ -3,7 +3,9 @@ package io.ferry.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -30,6 +32,16 @@ public final class Ports {
             }
         }
         throw new IllegalStateException("Could not find a free loopback port in 50 attempts; is the ephemeral port range exhausted?");
+    }
+
+    /** Whether something accepts connections on the loopback {@code port} (tried for up to a second). */
+    public static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static int probe() {

@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * signal number, which is how {@link #SIGKILL_EXIT} and {@link #SIGTERM_EXIT} are checked in tests.
  * Every process started here is also killed by a JVM shutdown hook, so that a test JVM that ends
  * early does not leave servers running.
+ *
+ * <p>{@link #pause(Process)} and {@link #resume(Process)} send SIGSTOP and SIGCONT, which Java has no
+ * API for, through {@code kill(1)}: a paused server keeps its sockets open but answers nothing, as a
+ * server in a long GC pause or on a frozen VM does.
  */
 public final class Processes {
 
@@ -92,6 +96,32 @@ public final class Processes {
         }
         LOG.warn("pid {} did not stop within {} after SIGTERM; sending SIGKILL", process.pid(), grace);
         return kill(process);
+    }
+
+    /** Sends SIGSTOP: the process stays alive, with its sockets open, but runs no instruction until {@link #resume(Process)}. */
+    public static void pause(Process process) {
+        signal(process, "STOP");
+    }
+
+    /** Sends SIGCONT to a process that {@link #pause(Process)} stopped. */
+    public static void resume(Process process) {
+        signal(process, "CONT");
+    }
+
+    private static void signal(Process process, String signal) {
+        ProcessBuilder kill = new ProcessBuilder("kill", "-s", signal, Long.toString(process.pid())).redirectErrorStream(true);
+        try {
+            Process p = kill.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("kill -s " + signal + " " + process.pid() + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not run kill -s " + signal + " " + process.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while sending SIG" + signal + " to pid " + process.pid(), e);
+        }
     }
 
     /** Waits for a process to exit; returns its exit code. */

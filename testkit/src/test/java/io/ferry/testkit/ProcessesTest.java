@@ -36,6 +36,28 @@ class ProcessesTest {
     }
 
     @Test
+    void pauseStopsTheProcessAndResumeContinuesIt() throws Exception {
+        Process p = Processes.start(List.of("sleep", "60"), dir.resolve("out.log"), Map.of());
+        try {
+            Processes.pause(p);
+            // The kernel's own word: state T is "stopped by a job-control signal".
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> state(p) == 'T');
+            assertTrue(p.isAlive());
+
+            Processes.resume(p);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> state(p) != 'T');
+        } finally {
+            Processes.kill(p);
+        }
+    }
+
+    private static char state(Process p) throws Exception {
+        String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+        // "pid (comm) S ...": the state follows the command name's closing parenthesis.
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
+    @Test
     void tailReturnsTheLastLinesEvenWithInvalidUtf8() throws Exception {
         Path log = dir.resolve("x.log");
         Files.write(log, new byte[] {'a', '\n', (byte) 0xff, '\n', 'c', '\n'});

@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A loopback TCP proxy between Ferry and one server, for network faults: {@link #resetAll()} ends
  * every connection with a RST, {@link #delay(long)} holds each chunk of data back,
  * {@link #refuse(boolean)} closes every new connection at once, as a server that is restarting
- * does. One thread per direction per connection; Ferry opens a handful of connections per server.
+ * does, and {@link #blackhole(boolean)} is a silent partition: connections stay open and new ones
+ * are accepted, but no byte gets through until it ends. One thread per direction per connection;
+ * Ferry opens a handful of connections per server.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -25,6 +27,9 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long delayMs;
     private volatile boolean refusing;
+    private volatile boolean blackholed;
+    /** Where pumps wait while {@link #blackholed}; notified when it ends and when sockets are closed. */
+    private final Object gate = new Object();
 
     private static final java.util.regex.Pattern LOOPBACK = java.util.regex.Pattern.compile("//127\\.0\\.0\\.1:(\\d+)");
 
@@ -66,6 +71,9 @@ public final class TcpProxy implements AutoCloseable {
             closeQuietly(s);
             n++;
         }
+        synchronized (gate) {
+            gate.notifyAll();
+        }
         return n;
     }
 
@@ -77,6 +85,24 @@ public final class TcpProxy implements AutoCloseable {
     /** While {@code on}, every new connection is closed as soon as it is accepted; open ones go on. */
     public void refuse(boolean on) {
         refusing = on;
+    }
+
+    /**
+     * While {@code on}, no byte is forwarded in either direction, on open connections and on new ones
+     * (which are still accepted): a silent partition, as when a network drops packets, where neither
+     * side sees a reset or an end of stream and only its own timeouts tell it something is wrong.
+     * What each side sent meanwhile is held, not dropped, and delivered in order when it ends, as TCP
+     * retransmission would after a partition heals. A side that closes its connection meanwhile is
+     * likewise not seen by the other side until it ends; {@link #resetAll()} and {@link #close()} still
+     * reset at once.
+     */
+    public void blackhole(boolean on) {
+        blackholed = on;
+        if (!on) {
+            synchronized (gate) {
+                gate.notifyAll();
+            }
+        }
     }
 
     /** {@code url} (a JDBC URL or an endpoint on 127.0.0.1) with its port replaced by this proxy's. */
@@ -113,19 +139,29 @@ public final class TcpProxy implements AutoCloseable {
     private void pump(Socket from, Socket to, String direction) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[64 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            // The streams are not closed here: that would close the sockets before a blackhole lets the end through.
+            try {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
                 // Ends at end of stream or when either socket is closed.
                 for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
                     long d = delayMs;
                     if (d > 0) {
                         Thread.sleep(d);
                     }
+                    awaitNoBlackhole(from, to);
                     out.write(buf, 0, n);
                     out.flush();
                 }
             } catch (IOException | InterruptedException e) {
                 // a reset, or the other side went away: close both below
             } finally {
+                try {
+                    // An end of stream must not cross a blackhole either.
+                    awaitNoBlackhole(from, to);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 closeQuietly(from);
                 closeQuietly(to);
                 open.remove(from);
@@ -134,6 +170,15 @@ public final class TcpProxy implements AutoCloseable {
         }, "faults-proxy-" + name + "-" + direction);
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Holds a pump (and with it the chunk it read) while blackholed; returns at once when it is not. */
+    private void awaitNoBlackhole(Socket from, Socket to) throws InterruptedException {
+        synchronized (gate) {
+            while (blackholed && !closed.get() && !from.isClosed() && !to.isClosed()) {
+                gate.wait();
+            }
+        }
     }
 
     @Override
