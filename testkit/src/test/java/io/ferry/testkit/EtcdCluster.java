@@ -149,7 +149,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         // Not the cluster's monitor: start() holds that while Awaitility's thread asks members for their status.
         synchronized (clientLock) {
             if (client == null) {
-                client = EtcdClients.client(endpoints());
+                client = EtcdProcesses.client(endpoints());
             }
             return client;
         }
@@ -160,7 +160,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
      * revisions fail at once) and returns the revision etcd reported when it finished.
      */
     public long compact(long revision) {
-        return EtcdClients.compact(client(), revision, endpoints());
+        return EtcdProcesses.compact(client(), revision, endpoints());
     }
 
     /** The members, in the order of {@link #member(int)}. */
@@ -225,7 +225,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
 
     private boolean allReachableHealthy() throws Exception {
         for (Member m : members) {
-            if (m.reachable() && !EtcdClients.healthy(http, m.endpoint())) {
+            if (m.reachable() && !EtcdProcesses.healthy(http, m.endpoint())) {
                 return false;
             }
         }
@@ -345,7 +345,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
          */
         public synchronized Client client() {
             if (memberClient == null) {
-                memberClient = EtcdClients.client(endpoint());
+                memberClient = EtcdProcesses.client(endpoint());
             }
             return memberClient;
         }
@@ -402,7 +402,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
             try {
                 Awaitility.await("etcd member " + name + (canBeHealthy ? " to be healthy" : " to answer")).atMost(START_LIMIT)
                         .pollInterval(Duration.ofMillis(100)).ignoreExceptions().failFast("etcd member " + name + " exited", this::crashed)
-                        .until(() -> canBeHealthy ? EtcdClients.healthy(http, endpoint()) : answers());
+                        .until(() -> canBeHealthy ? EtcdProcesses.healthy(http, endpoint()) : answers());
             } catch (RuntimeException | AssertionError e) {
                 throw new IllegalStateException("etcd member " + name + " did not " + (canBeHealthy ? "become healthy" : "answer")
                         + " within " + START_LIMIT.toSeconds() + " s. Its log:\n" + Processes.tail(log(), 40), e);
@@ -462,7 +462,7 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         private synchronized void launch() {
             memberDir.toFile().mkdirs();
             // With a data directory from an earlier run etcd ignores the --initial-cluster flags and rejoins as itself.
-            process = Processes.start(command, log(), EtcdClients.environment());
+            process = Processes.start(command, log(), EtcdProcesses.environment());
             paused = false;
             stopped = false;
         }

@@ -122,7 +122,7 @@ class EtcdClusterIT {
                         .get(2, TimeUnit.SECONDS).getLeader() == 0);
         assertThrows(Exception.class, () -> isolated.client().getKVClient().get(key(prefix + "before-0")).get(3, TimeUnit.SECONDS),
                 "a linearizable read on the isolated member must not succeed");
-        try (Client majority = EtcdClients.client(othersThan(isolated))) {
+        try (Client majority = EtcdProcesses.client(othersThan(isolated))) {
             written.putAll(put(majority, prefix + "while-", 10));
         }
         assertFalse(serializableRead(isolated, prefix).containsKey(prefix + "while-0"),
@@ -147,7 +147,7 @@ class EtcdClusterIT {
         EtcdCluster.Member elected = ETCD.leader();
         assertNotEquals(paused.name(), elected.name());
         Map<String, String> written;
-        try (Client majority = EtcdClients.client(othersThan(paused))) {
+        try (Client majority = EtcdProcesses.client(othersThan(paused))) {
             written = put(majority, "pause/while-", 10);
         }
 

@@ -112,7 +112,7 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
             peerPort = Ports.free();
             metricsPort = https ? Ports.free() : 0;
         }
-        process = Processes.start(command(), log(), EtcdClients.environment());
+        process = Processes.start(command(), log(), EtcdProcesses.environment());
         awaitHealthy(process);
         LOG.info("etcd (pid {}) answers at {} with data in {}", process.pid(), endpoint(), dataDir());
     }
@@ -151,7 +151,7 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
     /** A jetcd client for this etcd, created on first use and closed with the server. */
     public synchronized Client client() {
         if (client == null) {
-            client = clientSetup.apply(EtcdClients.builder(endpoint())).build();
+            client = clientSetup.apply(EtcdProcesses.builder(endpoint())).build();
         }
         return client;
     }
@@ -161,7 +161,7 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
      * revisions fail at once) and returns the revision etcd reported when it finished.
      */
     public long compact(long revision) {
-        return EtcdClients.compact(client(), revision, endpoint());
+        return EtcdProcesses.compact(client(), revision, endpoint());
     }
 
     /** The data directory of the etcd this testkit runs. */
@@ -210,7 +210,7 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
         try {
             Awaitility.await("etcd at " + url).atMost(START_LIMIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                     .failFast("etcd exited", () -> child != null && !child.isAlive())
-                    .until(() -> EtcdClients.healthy(http, base));
+                    .until(() -> EtcdProcesses.healthy(http, base));
         } catch (RuntimeException | AssertionError e) {
             String detail = child == null ? "It is the external etcd named by " + ENV_ENDPOINTS + "; check that it runs."
                     : "Its log:\n" + Processes.tail(log(), 40);

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** What {@link EtcdServer} and {@link EtcdCluster} do alike with an etcd they run: its environment, clients, health, compaction. */
-final class EtcdClients {
+final class EtcdProcesses {
 
-    private EtcdClients() {
+    private EtcdProcesses() {
     }
 
     /** The child's environment changes: ETCD_* variables on the developer's machine would conflict with the flags, which alone must decide. */
