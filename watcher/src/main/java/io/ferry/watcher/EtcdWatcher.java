@@ -151,6 +151,9 @@ public final class EtcdWatcher implements AutoCloseable {
                         + "{} ms: {}", attempt, backoffMs, e.toString(), e);
                 moveTo(WatcherState.RECOVERING);
                 awaitStop(backoffMs);
+                if (!stopping()) {
+                    engine.reconnectEtcd();
+                }
                 backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
             }
         }

@@ -5,9 +5,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.election.LeaderKey;
 import io.etcd.jetcd.election.NoLeaderException;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
-import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +28,9 @@ final class Leadership implements AutoCloseable {
     private final Client client;
     private final ByteSequence name;
     private final Duration ttl;
-    private final AtomicBoolean lost = new AtomicBoolean();
+    private final AtomicBoolean lostLogged = new AtomicBoolean();
     private long leaseId;
-    private CloseableClient keepAlive;
+    private LeaseKeeper keepAlive;
     private LeaderKey leaderKey;
 
     Leadership(Client client, String changeTopic, Duration ttl) {
@@ -59,31 +56,15 @@ final class Leadership implements AutoCloseable {
         if (fresh) {
             takeOverFromDeadPredecessor(identity, seconds);
         }
+        long grantedAt = System.nanoTime();
         leaseId = client.getLeaseClient().grant(seconds).get(seconds, TimeUnit.SECONDS).getID();
-        keepAlive = client.getLeaseClient().keepAlive(leaseId, new StreamObserver<>() {
-            @Override
-            public void onNext(LeaseKeepAliveResponse r) {
-                if (r.getTTL() <= 0) {
-                    lose("lease " + Long.toHexString(leaseId) + " expired");
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                lose("keeping lease " + Long.toHexString(leaseId) + " alive failed: " + t);
-            }
-
-            @Override
-            public void onCompleted() {
-                lose("lease keep-alive ended");
-            }
-        });
+        keepAlive = new LeaseKeeper(client, leaseId, Duration.ofSeconds(seconds), grantedAt);
         CompletableFuture<io.etcd.jetcd.election.CampaignResponse> campaign = client.getElectionClient()
                 .campaign(name, leaseId, ByteSequence.from(identity, StandardCharsets.UTF_8));
         LOG.info("Campaigning for leadership of {} as {} (lease {}, ttl {} s)", name, identity,
                 Long.toHexString(leaseId), seconds);
         while (!stopping.getAsBoolean()) {
-            if (lost.get()) {
+            if (lost()) {
                 throw new Failures.Transient("lost the election lease while standing by", null);
             }
             try {
@@ -154,14 +135,12 @@ final class Leadership implements AutoCloseable {
         return at < 0 ? "" : identity.substring(at + 1, hash < 0 ? identity.length() : hash);
     }
 
+    /** Whether the lease may have run out, so that another watcher may lead: then this one must stop producing. */
     boolean lost() {
-        return lost.get();
-    }
-
-    private void lose(String why) {
-        if (lost.compareAndSet(false, true)) {
-            LOG.warn("Leadership of {} is no longer certain: {}", name, why);
+        if (keepAlive != null && keepAlive.lost() && lostLogged.compareAndSet(false, true)) {
+            LOG.warn("Leadership of {} is no longer certain: {}", name, keepAlive.why());
         }
+        return keepAlive != null && keepAlive.lost();
     }
 
     @Override

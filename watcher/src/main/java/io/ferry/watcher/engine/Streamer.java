@@ -37,6 +37,8 @@ final class Streamer {
      * watch is then opened again, which gRPC's keep-alive lets reach another member.
      */
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Watch failures with nothing received in between after which the run ends, to go on with a new etcd client. */
+    private static final int FAILURES_BEFORE_NEW_CLIENT = 3;
 
     private final RunContext ctx;
     private final WatcherConfig config;
@@ -72,6 +74,7 @@ final class Streamer {
         long lastActivity = System.nanoTime();
         long backoffMs = 100;
         long unansweredSince = 0; // when the oldest progress request still without any answer was sent
+        int failuresInARow = 0;
         try {
             while (!ctx.stopping()) {
                 ctx.checkLeadership();
@@ -87,6 +90,12 @@ final class Streamer {
                         throw new Failures.RevisionCompacted("etcd compacted revision " + (tracker.delivered() + 1)
                                 + ", which the watch needed", failure);
                     }
+                    if (++failuresInARow >= FAILURES_BEFORE_NEW_CLIENT) {
+                        // The same member may answer every attempt the same way (cut off from its peers): the
+                        // watcher starts again from its checkpoint with a new client, which reaches every member.
+                        throw new Failures.Transient("the etcd watch failed " + failuresInARow + " times in a row, the "
+                                + "last time with: " + failure, failure);
+                    }
                     LOG.warn("etcd watch failed: {}; resuming at revision {} in {} ms", failure,
                             tracker.delivered() + 1, backoffMs);
                     stream.close();
@@ -98,6 +107,7 @@ final class Streamer {
                 StreamItem item = queue.poll(20, TimeUnit.MILLISECONDS);
                 if (item != null && item.session() == session) {
                     unansweredSince = 0;
+                    failuresInARow = 0;
                     handle(item);
                     if (item instanceof StreamItem.Events) {
                         lastActivity = System.nanoTime(); // progress replies do not count: they would halve the asking rate

@@ -78,6 +78,20 @@ public final class WatcherEngine implements AutoCloseable {
         return new ChangeTopic(change.name(), change.partitions(), Math.min(change.maxMessageBytes(), maxMessageBytes));
     }
 
+    /**
+     * Replaces the etcd client with a new one, between two leadership terms after a failure. gRPC keeps
+     * a member that answers every request with "no leader" (cut off from its peers) as a healthy
+     * connection, and waits up to two minutes to reconnect to members it lost (its back-off): a new
+     * client connects to every endpoint at once and spreads its requests over those that answer.
+     */
+    public void reconnectEtcd() {
+        Client old = etcd;
+        etcd = EtcdClients.build(config.etcd());
+        if (old != null) {
+            old.close();
+        }
+    }
+
     /** One leadership term: stand by, then snapshot or resume, then stream until stopping. */
     public void run(Consumer<WatcherState> states, BooleanSupplier stopping) throws Exception {
         Leadership leadership = config.watcher().haEnabled()
