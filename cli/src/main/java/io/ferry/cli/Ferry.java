@@ -53,6 +53,7 @@ public final class Ferry implements Runnable {
     }
 
     public static void main(String[] args) {
+        RedactingOutput.install();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ShutdownSignal.request();
             ShutdownSignal.awaitClosed(java.time.Duration.ofSeconds(30));

@@ -147,6 +147,33 @@ public final class ConfigDef {
         return prev[b.length()];
     }
 
+    /**
+     * Every secret value in {@code values}: of keys marked secret, of secret pass-through keys, and the passwords
+     * inside URLs of any other key; for {@link Secrets#remember}.
+     */
+    public List<String> secretValues(ConfigValues values) {
+        List<String> out = new ArrayList<>();
+        for (ConfigKey<?> key : keys.values()) {
+            Object v = values.get(key);
+            List<?> items = v instanceof List<?> list ? list : v == null ? List.of() : List.of(v);
+            for (Object item : items) {
+                if (key.secret()) {
+                    out.add(String.valueOf(item));
+                } else if (item instanceof String s) {
+                    out.addAll(ConnectionUrl.parse(s).secrets());
+                }
+            }
+        }
+        values.kafkaPassthrough().forEach((k, v) -> {
+            if (Secrets.isSecretPassthrough(k)) {
+                out.add(v);
+            } else {
+                out.addAll(ConnectionUrl.parse(v).secrets());
+            }
+        });
+        return out;
+    }
+
     /** Effective configuration, one {@code key = value} per line, secrets masked, for the start-up log. */
     public List<String> describe(ConfigValues values) {
         List<String> lines = new ArrayList<>();

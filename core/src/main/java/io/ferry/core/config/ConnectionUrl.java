@@ -2,6 +2,8 @@ package io.ferry.core.config;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -48,6 +50,36 @@ record ConnectionUrl(String head, Optional<String> userInfo, String rest, boolea
     /** The password, percent-decoded, if the URL has one. */
     Optional<String> password() {
         return userInfo.filter(i -> i.indexOf(':') >= 0).map(i -> decode(i.substring(i.indexOf(':') + 1)));
+    }
+
+    /**
+     * Every secret the URL holds, as written and percent-decoded: the password of its user information (or the
+     * whole authority when it cannot be told apart) and the values of password-like parameters.
+     */
+    List<String> secrets() {
+        List<String> out = new ArrayList<>();
+        if (!readable) {
+            userInfo.ifPresent(out::add);
+        } else {
+            userInfo.filter(i -> i.indexOf(':') >= 0).map(i -> i.substring(i.indexOf(':') + 1)).ifPresent(out::add);
+        }
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            String[] parts = rest.substring(q + 1).split("&", -1);
+            for (int i = 0; i < parts.length; i++) {
+                int eq = parts[i].indexOf('=');
+                if (eq >= 0 && isSecretParameter(parts[i].substring(0, eq))) {
+                    StringBuilder value = new StringBuilder(parts[i].substring(eq + 1));
+                    for (int j = i + 1; j < parts.length && parts[j].indexOf('=') < 0; j++) {
+                        value.append('&').append(parts[j]); // an unencoded '&' inside the value, as maskQuery reads it
+                    }
+                    out.add(value.toString());
+                }
+            }
+        }
+        List<String> decoded = out.stream().map(ConnectionUrl::decode).toList();
+        out.addAll(decoded);
+        return out;
     }
 
     /** The host list, such as {@code db:5432} or {@code h1:3306,h2:3306}; empty for a URL without authority. */

@@ -1,5 +1,9 @@
 package io.ferry.core.config;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
 
@@ -9,6 +13,11 @@ import java.util.ServiceLoader;
  * masked too. Which {@code kafka.*} pass-through values are secret is Kafka's to say: a
  * {@link PassthroughSecrets} found with {@link ServiceLoader} (the clients module provides one, from Kafka's own
  * definitions) decides; without one, every pass-through value is treated as secret.
+ *
+ * <p>Masking at the source cannot reach what other code prints: a JDBC driver that quotes the URL it cannot
+ * parse, an exception's message in a stack trace. So every secret value of a loaded configuration is also
+ * {@linkplain #remember remembered}, and {@link #redact} masks it wherever it appears; the {@code ferry}
+ * command passes everything it prints and logs through {@code redact}.
  */
 public final class Secrets {
 
@@ -18,7 +27,52 @@ public final class Secrets {
     private static final List<PassthroughSecrets> PASSTHROUGH = ServiceLoader.load(PassthroughSecrets.class,
             Secrets.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
 
+    /** Shorter values are not remembered: masking every "pw" in the log would hide more than it protects. */
+    static final int MIN_REMEMBERED = 4;
+
+    /** Remembered secrets, longest first, so that one that contains another is masked whole. */
+    private static volatile List<String> remembered = List.of();
+
     private Secrets() {
+    }
+
+    /**
+     * Remembers a secret value, and its percent-encoded forms, so that {@link #redact} masks it. Values shorter than
+     * four characters are ignored; each line of a multi-line value (a PEM key) is remembered on its own as well.
+     */
+    public static synchronized void remember(String secret) {
+        if (secret == null || secret.length() < MIN_REMEMBERED) {
+            return;
+        }
+        List<String> forms = new ArrayList<>(List.of(secret));
+        String encoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        forms.add(encoded);
+        forms.add(encoded.replace("+", "%20"));
+        if (secret.indexOf('\n') >= 0) {
+            for (String line : secret.split("\r?\n")) {
+                if (line.strip().length() >= 16) { // a PEM body line; never "-----END PRIVATE KEY-----" alone
+                    forms.add(line.strip());
+                }
+            }
+        }
+        List<String> all = new ArrayList<>(remembered);
+        forms.stream().filter(f -> f.length() >= MIN_REMEMBERED && !all.contains(f)).distinct().forEach(all::add);
+        all.sort(Comparator.comparingInt(String::length).reversed());
+        remembered = List.copyOf(all);
+    }
+
+    /** {@code text} with every {@linkplain #remember remembered} secret replaced by {@code ****}. */
+    public static String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (String secret : remembered) {
+            if (out.contains(secret)) {
+                out = out.replace(secret, MASK);
+            }
+        }
+        return out;
     }
 
     /**

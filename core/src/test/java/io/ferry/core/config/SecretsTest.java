@@ -111,4 +111,21 @@ class SecretsTest {
             assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         }
     }
+
+    @Test
+    void whatOthersPrintIsRedactedOnceTheConfigurationIsLoaded(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("pw"), "fromFile-hunter2\n");
+        FerryConfig.fromYaml("""
+                sink.jdbc: "jdbc:postgresql://h:5432/db?user=app&password=jdbc%%zz/ w-hunter2&ssl=true"
+                sink.password: ${file:%s/pw}
+                kafka.sasl.jaas.config: 'ScramLoginModule required username="u" password="jaas-hunter2";'
+                """.formatted(dir), java.util.Map.of());
+        String driver = "Unable to parse URL jdbc:postgresql://h:5432/db?user=app&password=jdbc%zz/ w-hunter2&ssl=true";
+        assertEquals("Unable to parse URL jdbc:postgresql://h:5432/db?user=app&password=****&ssl=true", Secrets.redact(driver));
+        assertEquals("login as **** failed", Secrets.redact("login as fromFile-hunter2 failed"));
+        assertEquals("encoded: ****", Secrets.redact("encoded: jdbc%25zz%2F%20w-hunter2"));
+        assertEquals("jaas: ****", Secrets.redact("jaas: ScramLoginModule required username=\"u\" password=\"jaas-hunter2\";"));
+        assertEquals("pw stays", Secrets.redact("pw stays"));
+    }
 }
