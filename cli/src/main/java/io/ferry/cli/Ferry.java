@@ -60,6 +60,8 @@ public final class Ferry implements Runnable {
         }, "ferry-shutdown"));
         int exit = execute(args);
         ShutdownSignal.closed();
+        System.out.flush(); // the redacting streams hold a last line without a newline until flushed
+        System.err.flush();
         System.exit(exit);
     }
 
