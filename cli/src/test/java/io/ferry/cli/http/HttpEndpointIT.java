@@ -159,8 +159,9 @@ class HttpEndpointIT {
 
     private static PrometheusMeterRegistry registry(long lag) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Gauge.builder("ferry.watcher.revision.lag", new AtomicLong(lag), AtomicLong::get).description("test gauge")
-                .register(registry);
+        // Strongly held: Micrometer holds a gauge's object weakly, and nothing else holds this one.
+        Gauge.builder("ferry.watcher.revision.lag", new AtomicLong(lag), AtomicLong::get).strongReference(true)
+                .description("test gauge").register(registry);
         return registry;
     }
 
