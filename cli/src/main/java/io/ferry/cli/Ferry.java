@@ -53,12 +53,15 @@ public final class Ferry implements Runnable {
     }
 
     public static void main(String[] args) {
+        RedactingOutput.install();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ShutdownSignal.request();
             ShutdownSignal.awaitClosed(java.time.Duration.ofSeconds(30));
         }, "ferry-shutdown"));
         int exit = execute(args);
         ShutdownSignal.closed();
+        System.out.flush(); // the redacting streams hold a last line without a newline until flushed
+        System.err.flush();
         System.exit(exit);
     }
 

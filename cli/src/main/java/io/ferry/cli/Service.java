@@ -12,7 +12,14 @@ import java.util.function.Supplier;
  * @param state its current state, for status
  * @param failure why it failed for good, if it did
  * @param caughtUp whether it is in its steady state (watcher streaming, sink running)
+ * @param notReady why it is not ready although it is in its steady state (a sink partition halted or lagging), if so
  */
 record Service(String name, AutoCloseable component, Supplier<String> state, Supplier<Optional<Throwable>> failure,
-               BooleanSupplier caughtUp) {
+               BooleanSupplier caughtUp, Supplier<Optional<String>> notReady) {
+
+    /** A component that is ready whenever it is caught up. */
+    Service(String name, AutoCloseable component, Supplier<String> state, Supplier<Optional<Throwable>> failure,
+            BooleanSupplier caughtUp) {
+        this(name, component, state, failure, caughtUp, Optional::empty);
+    }
 }

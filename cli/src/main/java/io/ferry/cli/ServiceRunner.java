@@ -91,7 +91,8 @@ final class ServiceRunner {
         HttpEndpoint http = null;
         try {
             if (config.http().enabled()) {
-                http = HttpEndpoint.start(config.http().bind(), config.http().port(), registry, this::health);
+                http = HttpEndpoint.start(config.http().bind(), config.http().port(), config.http().token(), registry,
+                        this::health);
             }
             LOG.info("Running {}; stop with Ctrl-C or SIGTERM", services.stream().map(Service::name).toList());
             while (!ShutdownSignal.await(POLL) && stopped.getCount() > 0) {
@@ -119,6 +120,12 @@ final class ServiceRunner {
         for (Service s : services) {
             if (!s.caughtUp().getAsBoolean()) {
                 return new Health(true, false, s.name() + " is " + s.state().get(), lag);
+            }
+        }
+        for (Service s : services) {
+            Optional<String> why = s.notReady().get();
+            if (why.isPresent()) {
+                return new Health(true, false, why.get(), lag);
             }
         }
         if (lag > config.http().readyLag()) {

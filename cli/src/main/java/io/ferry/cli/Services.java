@@ -74,10 +74,19 @@ final class Services {
         return JdbcTarget.of(config.sink()).kind() != JdbcTarget.Kind.SQLITE;
     }
 
+    /** Starts a sink, ready while no partition is halted or lags ({@link SinkReadiness}). */
     static Service sink(FerryConfig config, MeterRegistry registry) {
         JdbcSink s = JdbcSink.create(config, registry);
         s.start();
         return new Service("sink", s, () -> s.state().name().toLowerCase(java.util.Locale.ROOT),
-                () -> Optional.ofNullable(s.failure()), () -> s.state() == JdbcSink.State.RUNNING);
+                () -> Optional.ofNullable(s.failure()), () -> s.state() == JdbcSink.State.RUNNING,
+                () -> SinkReadiness.notReady(s.haltedPartitions(), s.watermarks(), etcdRevision(registry),
+                        config.http().readyLag()));
+    }
+
+    /** etcd's revision as a watcher on the same registry (ferry run) last saw it. */
+    private static java.util.OptionalLong etcdRevision(MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge g = registry.find("ferry.watcher.etcd.revision").gauge();
+        return g == null || !(g.value() > 0) ? java.util.OptionalLong.empty() : java.util.OptionalLong.of((long) g.value());
     }
 }

@@ -6,10 +6,10 @@ import java.sql.SQLRecoverableException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -51,7 +51,10 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private final Map<Integer, PartitionProgress> progress = new HashMap<>();
     /** Per assigned partition, where the next plan starts: ahead of {@code progress} by the write in flight. */
     private final Map<Integer, PartitionProgress> planned = new HashMap<>();
-    private final Set<Integer> halted = new HashSet<>();
+    /** Partitions halted on a bad record; read by other threads for readiness, like {@code applied}. */
+    private final Set<Integer> halted = ConcurrentHashMap.newKeySet();
+    /** Per assigned partition, the etcd revision through which SQL holds it. */
+    private final Map<Integer, Long> applied = new ConcurrentHashMap<>();
     private final WriteStage<Written> writes = new WriteStage<>("ferry-sink-writer");
     private volatile boolean running = true;
     private int partitionCount = 1;
@@ -145,6 +148,16 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             }
         }
         return false;
+    }
+
+    /** The partitions halted on a bad record; safe from any thread. */
+    Set<Integer> halted() {
+        return Set.copyOf(halted);
+    }
+
+    /** The etcd revision through which each assigned partition is applied; safe from any thread. */
+    Map<Integer, Long> watermarks() {
+        return Map.copyOf(applied);
     }
 
     /** Asks the loop to stop; safe from any thread. */
@@ -247,6 +260,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             progress.put(p.partition(), new PartitionProgress(p.nextOffset(), p.watermark(), p.snapshotEpoch(),
                     p.snapshotRevision(), candidates));
             parts.metrics().watermark(p.partition(), p.watermark());
+            applied.put(p.partition(), p.watermark());
             if (p.nextOffset() >= 0) {
                 commits.put(new TopicPartition(parts.topic(), p.partition()), new OffsetAndMetadata(p.nextOffset()));
             }
@@ -270,6 +284,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         consumer.seek(tp, bad.record().offset());
         if (halted.add(tp.partition())) {
             parts.metrics().failed();
+            parts.metrics().halted(halted.size());
         }
         LOG.error("{}. Partition {} is halted at offset {}; the other partitions go on. Fix the record (or set "
                 + "sink.dlq.topic to divert such records) and restart the sink, or skip it with ferry replay "
@@ -306,7 +321,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             progress.remove(tp.partition());
             planned.remove(tp.partition());
             halted.remove(tp.partition());
+            applied.remove(tp.partition());
         }
+        parts.metrics().halted(halted.size());
         if (!gone.isEmpty()) {
             LOG.info("Released partitions {} of {}", gone.stream().map(TopicPartition::partition).sorted().toList(),
                     parts.topic());
@@ -325,6 +342,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             progress.put(tp.partition(), p);
             planned.put(tp.partition(), p);
             parts.metrics().watermark(tp.partition(), p.watermark());
+            applied.put(tp.partition(), p.watermark());
             if (halted.contains(tp.partition())) {
                 continue;
             }

@@ -143,6 +143,19 @@ public final class JdbcSink implements AutoCloseable {
         return state.get();
     }
 
+    /**
+     * The partitions this sink holds that are halted on a bad record (always none with a dead-letter topic); safe
+     * from any thread. A halted partition applies nothing until the record is fixed or skipped.
+     */
+    public java.util.Set<Integer> haltedPartitions() {
+        return loop.halted();
+    }
+
+    /** The etcd revision through which each partition this sink holds is applied in SQL; safe from any thread. */
+    public java.util.Map<Integer, Long> watermarks() {
+        return loop.watermarks();
+    }
+
     /** Why the sink failed, or null. */
     public Throwable failure() {
         return failure.get();

@@ -32,6 +32,7 @@ final class SinkMetrics implements AutoCloseable {
     private final Timer commitTime;
     private final Timer age;
     private final AtomicLong lag = new AtomicLong();
+    private final AtomicLong halted = new AtomicLong();
     private final Map<Integer, AtomicLong> watermarks = new ConcurrentHashMap<>();
 
     SinkMetrics(MeterRegistry registry) {
@@ -52,6 +53,9 @@ final class SinkMetrics implements AutoCloseable {
                         + "approximately) to the SQL commit").register(registry));
         add(Gauge.builder("ferry.sink.consumer.lag", lag, AtomicLong::get)
                 .description("Records on the assigned partitions not yet consumed").baseUnit("records").register(registry));
+        add(Gauge.builder("ferry.sink.partitions.halted", halted, AtomicLong::get)
+                .description("Partitions of this sink halted on a bad record; /ready answers 503 while there are any")
+                .register(registry));
     }
 
     private Counter records(String result) {
@@ -89,6 +93,10 @@ final class SinkMetrics implements AutoCloseable {
 
     void failed() {
         failed.increment();
+    }
+
+    void halted(int partitions) {
+        halted.set(partitions);
     }
 
     void lag(long records) {

@@ -4,6 +4,9 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.encoder.EncoderBase;
+import io.ferry.core.config.Secrets;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +24,30 @@ public final class DemoLog {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
             return; // another SLF4J binding: leave its configuration alone
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+        pattern.setContext(ctx);
+        pattern.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
+        pattern.setCharset(StandardCharsets.UTF_8);
+        pattern.start();
+        // The file gets what the terminal would: every line with the configuration's secrets masked.
+        EncoderBase<ILoggingEvent> encoder = new EncoderBase<>() {
+            @Override
+            public byte[] headerBytes() {
+                return pattern.headerBytes();
+            }
+
+            @Override
+            public byte[] encode(ILoggingEvent event) {
+                return Secrets.redact(new String(pattern.encode(event), StandardCharsets.UTF_8))
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public byte[] footerBytes() {
+                return pattern.footerBytes();
+            }
+        };
         encoder.setContext(ctx);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
         encoder.start();
         FileAppender<ILoggingEvent> appender = new FileAppender<>();
         appender.setContext(ctx);

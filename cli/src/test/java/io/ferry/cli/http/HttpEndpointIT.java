@@ -1,6 +1,7 @@
 package io.ferry.cli.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Gauge;
@@ -10,13 +11,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,13 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class HttpEndpointIT {
 
+    private static final String TOKEN = "t0ken-" + java.util.UUID.randomUUID();
+    private static final List<String> PATHS = List.of("/", "/status.js", "/status.css", "/status.json", "/metrics",
+            "/health", "/ready", "/nope");
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void metricsHealthReadinessAndStatusPage(@TempDir Path dir) throws Exception {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        AtomicLong lag = new AtomicLong(5000);
-        Gauge.builder("ferry.watcher.revision.lag", lag, AtomicLong::get).description("test gauge").register(registry);
+        PrometheusMeterRegistry registry = registry(5000);
         AtomicReference<Health> health = new AtomicReference<>(new Health(true, false, "lag 5000 > 1000 revisions", 5000));
 
         try (HttpEndpoint endpoint = HttpEndpoint.start("127.0.0.1", 0, registry, health::get)) {
@@ -46,12 +54,10 @@ class HttpEndpointIT {
 
             health.set(new Health(true, true, null, 3));
             assertEquals(200, get(base + "/ready").statusCode());
-            Thread.sleep(2100); // two lag samples for the chart; the sampler runs once a second
+            awaitTwoLagSamples(base, Optional.empty());
 
             String dom = chromiumDom(dir, base + "/");
-            assertTrue(dom.contains("id=\"state\" class=\"state ready\">READY</div>"), dom);
-            String points = dom.replaceAll("(?s).*<polyline id=\"lag-line\"[^>]*points=\"([^\"]*)\".*", "$1");
-            assertTrue(points.split(" ").length >= 2, "the lag chart has a line: " + points);
+            assertStatusPageRendered(dom, "ready\">READY</div>");
 
             health.set(new Health(false, false, "watcher failed: etcd unreachable", 0));
             HttpResponse<String> dead = get(base + "/health");
@@ -61,8 +67,118 @@ class HttpEndpointIT {
         }
     }
 
+    @Test
+    void onlyGetAndHeadAreAnswered() throws Exception {
+        try (HttpEndpoint endpoint = HttpEndpoint.start("127.0.0.1", 0, registry(7), () -> new Health(true, true, null, 7))) {
+            String base = "http://127.0.0.1:" + endpoint.port();
+            for (String method : List.of("POST", "PUT", "DELETE", "PATCH", "OPTIONS")) {
+                for (String path : List.of("/", "/metrics", "/health", "/nope")) {
+                    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path))
+                            .method(method, HttpRequest.BodyPublishers.ofString("x")).build());
+                    assertEquals(405, r.statusCode(), method + " " + path);
+                    assertEquals(Optional.of("GET, HEAD"), r.headers().firstValue("Allow"), method + " " + path);
+                }
+            }
+            HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(200, head.statusCode());
+            assertEquals("", head.body());
+            assertTrue(head.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), head.headers().toString());
+            assertTrue(get(base + "/metrics").body().contains("ferry_watcher_revision_lag 7"));
+        }
+    }
+
+    @Test
+    void everyAnswerForbidsSniffingAndForeignContent() throws Exception {
+        try (HttpEndpoint endpoint = HttpEndpoint.start("127.0.0.1", 0, Optional.of(TOKEN), registry(1),
+                () -> new Health(true, true, null, 1))) {
+            String base = "http://127.0.0.1:" + endpoint.port();
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (String path : PATHS) {
+                answers.add(get(base + path)); // without the token: 401 for most
+                answers.add(send(authorized(base + path, "Bearer " + TOKEN).build()));
+            }
+            answers.add(send(HttpRequest.newBuilder(URI.create(base + "/")).POST(HttpRequest.BodyPublishers.noBody()).build()));
+            for (HttpResponse<String> r : answers) {
+                String what = r.request().method() + " " + r.uri().getPath() + " -> " + r.statusCode();
+                assertEquals(Optional.of("nosniff"), r.headers().firstValue("X-Content-Type-Options"), what);
+                assertEquals(Optional.of(HttpEndpoint.CONTENT_SECURITY_POLICY),
+                        r.headers().firstValue("Content-Security-Policy"), what);
+            }
+            assertTrue(HttpEndpoint.CONTENT_SECURITY_POLICY.contains("script-src 'self'"));
+            assertFalse(HttpEndpoint.CONTENT_SECURITY_POLICY.contains("unsafe"));
+        }
+    }
+
+    @Test
+    void aTokenGuardsAllButTheProbesAndTheStatusPageStillWorksInABrowser(@TempDir Path dir) throws Exception {
+        AtomicReference<Health> health = new AtomicReference<>(
+                new Health(true, false, "sink partition [2] is halted on a bad record", 0));
+        try (HttpEndpoint endpoint = HttpEndpoint.start("127.0.0.1", 0, Optional.of(TOKEN), registry(0), health::get)) {
+            String base = "http://127.0.0.1:" + endpoint.port();
+            for (String path : List.of("/", "/status.js", "/status.css", "/status.json", "/metrics")) {
+                HttpResponse<String> open = get(base + path);
+                assertEquals(401, open.statusCode(), path);
+                assertTrue(open.headers().allValues("WWW-Authenticate").contains("Bearer realm=\"ferry\""), path);
+                assertEquals(401, send(authorized(base + path, "Bearer wrong-" + TOKEN).build()).statusCode(), path);
+                assertEquals(401, send(authorized(base + path, "Bearer " + TOKEN.substring(1)).build()).statusCode(), path);
+                assertEquals(200, send(authorized(base + path, "Bearer " + TOKEN).build()).statusCode(), path);
+                assertEquals(200, send(authorized(base + path, basic("anyone", TOKEN)).build()).statusCode(), path);
+            }
+            // The probes stay open, but tell their reason only to whoever holds the token.
+            assertEquals(200, get(base + "/health").statusCode());
+            HttpResponse<String> ready = get(base + "/ready");
+            assertEquals(503, ready.statusCode());
+            assertEquals("not ready\n", ready.body());
+            HttpResponse<String> readyWithToken = send(authorized(base + "/ready", "Bearer " + TOKEN).build());
+            assertEquals(503, readyWithToken.statusCode());
+            assertTrue(readyWithToken.body().contains("halted on a bad record"), readyWithToken.body());
+
+            health.set(new Health(true, true, null, 0));
+            awaitTwoLagSamples(base, Optional.of("Bearer " + TOKEN));
+            // A browser asked for credentials sends them as HTTP Basic, for the page, its script and its fetches.
+            String dom = chromiumDom(dir, "http://ferry:" + TOKEN + "@127.0.0.1:" + endpoint.port() + "/");
+            assertStatusPageRendered(dom, "ready\">READY</div>");
+        }
+    }
+
+    private static void assertStatusPageRendered(String dom, String state) {
+        assertTrue(dom.contains("id=\"state\" class=\"state " + state), "the script ran under the CSP: " + dom);
+        String points = dom.replaceAll("(?s).*<polyline id=\"lag-line\"[^>]*points=\"([^\"]*)\".*", "$1");
+        assertTrue(points.split(" ").length >= 2, "the lag chart has a line: " + points);
+    }
+
+    /** The chart needs two samples; the sampler takes one a second. */
+    private void awaitTwoLagSamples(String base, Optional<String> authorization) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/status.json"));
+            authorization.ifPresent(a -> b.header("Authorization", a));
+            return send(b.build()).body().matches("(?s).*\"lag_history\":\\[\\[[^]]*],\\[.*");
+        });
+    }
+
+    private static PrometheusMeterRegistry registry(long lag) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Strongly held: Micrometer holds a gauge's object weakly, and nothing else holds this one.
+        Gauge.builder("ferry.watcher.revision.lag", new AtomicLong(lag), AtomicLong::get).strongReference(true)
+                .description("test gauge").register(registry);
+        return registry;
+    }
+
+    private static HttpRequest.Builder authorized(String url, String authorization) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", authorization);
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        return send(HttpRequest.newBuilder(URI.create(url)).build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static String chromiumDom(Path dir, String url) throws Exception {

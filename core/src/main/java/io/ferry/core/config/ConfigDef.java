@@ -57,7 +57,8 @@ public final class ConfigDef {
                 if (name.startsWith(KAFKA_PASSTHROUGH_PREFIX) && e.getValue() != null) {
                     passthrough.put(name.substring(KAFKA_PASSTHROUGH_PREFIX.length()), e.getValue().toString());
                 } else {
-                    problems.add(new ConfigProblem(name, display(null, e.getValue()), unknownKeyReason(name)));
+                    // An unknown key's value is never shown: a misspelled etcd.password is still a password.
+                    problems.add(new ConfigProblem(name, null, unknownKeyReason(name)));
                 }
                 continue;
             }
@@ -88,6 +89,9 @@ public final class ConfigDef {
             return;
         }
         String reason = key.validator().check(value);
+        if (reason != null && key.secret() && !raw.toString().isEmpty()) {
+            reason = reason.replace(raw.toString(), Secrets.MASK); // a validator that quotes its input must not show a secret
+        }
         if (reason != null) {
             problems.add(new ConfigProblem(key.name(), display(key, raw), reason));
             return;
@@ -109,9 +113,13 @@ public final class ConfigDef {
         return "unknown key." + hint;
     }
 
+    /** A value as given, for an error message: secrets masked, and any password in a URL (also in a list). */
     static String display(ConfigKey<?> key, Object raw) {
-        if (key != null && key.secret()) {
-            return "****";
+        if (key.secret()) {
+            return Secrets.MASK;
+        }
+        if (raw instanceof List<?> list) {
+            return list.stream().map(v -> v == null ? "null" : Secrets.maskUrl(v.toString())).toList().toString();
         }
         return raw == null ? null : Secrets.maskUrl(raw.toString());
     }
@@ -139,6 +147,33 @@ public final class ConfigDef {
         return prev[b.length()];
     }
 
+    /**
+     * Every secret value in {@code values}: of keys marked secret, of secret pass-through keys, and the passwords
+     * inside URLs of any other key; for {@link Secrets#remember}.
+     */
+    public List<String> secretValues(ConfigValues values) {
+        List<String> out = new ArrayList<>();
+        for (ConfigKey<?> key : keys.values()) {
+            Object v = values.get(key);
+            List<?> items = v instanceof List<?> list ? list : v == null ? List.of() : List.of(v);
+            for (Object item : items) {
+                if (key.secret()) {
+                    out.add(String.valueOf(item));
+                } else if (item instanceof String s) {
+                    out.addAll(ConnectionUrl.parse(s).secrets());
+                }
+            }
+        }
+        values.kafkaPassthrough().forEach((k, v) -> {
+            if (Secrets.isSecretPassthrough(k)) {
+                out.add(v);
+            } else {
+                out.addAll(ConnectionUrl.parse(v).secrets());
+            }
+        });
+        return out;
+    }
+
     /** Effective configuration, one {@code key = value} per line, secrets masked, for the start-up log. */
     public List<String> describe(ConfigValues values) {
         List<String> lines = new ArrayList<>();
@@ -146,7 +181,7 @@ public final class ConfigDef {
             lines.add(key.name() + " = " + render(key, values));
         }
         values.kafkaPassthrough().forEach((k, v) -> lines.add(KAFKA_PASSTHROUGH_PREFIX + k + " = "
-                + (Secrets.looksSecret(k) ? "****" : v)));
+                + (Secrets.isSecretPassthrough(k) ? Secrets.MASK : Secrets.maskUrl(v))));
         return lines;
     }
 
@@ -155,6 +190,13 @@ public final class ConfigDef {
         if (v == null) {
             return "(unset)";
         }
-        return key.secret() ? "****" : Secrets.maskUrl(key.type().render(v));
+        if (key.secret()) {
+            return Secrets.MASK;
+        }
+        if (key.type() == ConfigType.STRING_LIST) {
+            // One URL at a time: a list joined by commas is no URL, and would not be parsed as one.
+            return String.join(",", ((List<?>) v).stream().map(e -> Secrets.maskUrl(String.valueOf(e))).toList());
+        }
+        return Secrets.maskUrl(key.type().render(v));
     }
 }

@@ -16,14 +16,18 @@ import java.util.regex.Pattern;
 
 /**
  * Reads one YAML file into flat, dotted keys. Nested maps and dotted names may be mixed
- * ({@code etcd: {endpoints: ...}} and {@code etcd.endpoints: ...} mean the same), and
- * {@code ${NAME}} or {@code ${NAME:-default}} in any string is replaced from the environment,
- * which is how secrets get in without being written into the file.
+ * ({@code etcd: {endpoints: ...}} and {@code etcd.endpoints: ...} mean the same). In any string,
+ * {@code ${NAME}} or {@code ${NAME:-default}} is replaced from the environment and
+ * {@code ${file:/path}} by the content of a file without its trailing newline (the path may itself
+ * refer to the environment: {@code ${file:${CREDENTIALS_DIRECTORY}/pg}}). That is how secrets get in
+ * without being written into the file: from a Kubernetes Secret as an environment variable or a
+ * mounted file, or from systemd's {@code LoadCredential=}. Nothing substituted is substituted again.
  */
 public final class ConfigLoader {
 
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final String FILE = "(file)";
+    private static final String FILE_REF = "${file:";
 
     private final ConfigDef def;
     private final Map<String, String> env;
@@ -87,10 +91,13 @@ public final class ConfigLoader {
             }
             return (Map<String, Object>) root;
         } catch (JacksonException e) {
+            // Only where: the parser's own message quotes the offending text, which may be a password.
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr();
-            throw new ConfigException(source, List.of(new ConfigProblem(FILE, null,
-                    "is not valid YAML" + where + ": " + e.getOriginalMessage())));
+            throw new ConfigException(source, List.of(new ConfigProblem(FILE, null, "is not valid YAML" + where
+                    + " (the text is not shown, as it may hold a secret). Look there for an unclosed quote or bracket, "
+                    + "a tab used for indentation, a missing ': ', or a value starting with one of * & ! % @ ` { [ "
+                    + "that needs quotes.")));
         }
     }
 
@@ -130,7 +137,46 @@ public final class ConfigLoader {
         return value;
     }
 
+    /** Replaces {@code ${file:...}} and environment references, left to right; what they give is not read again. */
     private String substituteString(String key, String s, List<ConfigProblem> problems) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < s.length()) {
+            int start = s.indexOf("${", i);
+            if (start < 0) {
+                out.append(s, i, s.length());
+                break;
+            }
+            out.append(s, i, start);
+            int end = closingBrace(s, start);
+            if (end < 0) {
+                out.append(s, start, s.length());
+                break;
+            }
+            String ref = s.substring(start, end + 1);
+            out.append(ref.startsWith(FILE_REF)
+                    ? readFile(key, substituteEnv(key, ref.substring(FILE_REF.length(), ref.length() - 1), problems), problems)
+                    : substituteEnv(key, ref, problems));
+            i = end + 1;
+        }
+        return out.toString();
+    }
+
+    /** The index of the brace that closes the reference opened at {@code start}, counting nested references. */
+    private static int closingBrace(String s, int start) {
+        int depth = 0;
+        for (int i = start; i < s.length(); i++) {
+            if (s.startsWith("${", i)) {
+                depth++;
+                i++;
+            } else if (s.charAt(i) == '}' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private String substituteEnv(String key, String s, List<ConfigProblem> problems) {
         Matcher m = ENV_REF.matcher(s);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
@@ -147,5 +193,37 @@ public final class ConfigLoader {
         }
         m.appendTail(sb);
         return sb.toString();
+    }
+
+    /**
+     * The content of a secret file without one trailing newline (what {@code echo} and editors add). A file that
+     * cannot be read is a problem naming the key and the path, never the content.
+     */
+    private static String readFile(String key, String path, List<ConfigProblem> problems) {
+        if (path.isBlank()) {
+            problems.add(new ConfigProblem(key, null, "refers to ${file:...} without a path. Write ${file:/run/secrets/name}."));
+            return "";
+        }
+        String why;
+        try {
+            String text = Files.readString(Path.of(path));
+            if (text.endsWith("\r\n")) {
+                return text.substring(0, text.length() - 2);
+            }
+            return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        } catch (NoSuchFileException e) {
+            why = "which does not exist";
+        } catch (java.nio.file.AccessDeniedException e) {
+            why = "which this process may not read (permission denied; check the file's owner and mode)";
+        } catch (java.nio.charset.CharacterCodingException e) {
+            why = "which is not UTF-8 text";
+        } catch (java.nio.file.InvalidPathException e) {
+            why = "which is not a valid path";
+        } catch (IOException e) {
+            why = Files.isDirectory(Path.of(path)) ? "which is a directory, not a file"
+                    : "which cannot be read (" + e.getClass().getSimpleName() + ")";
+        }
+        problems.add(new ConfigProblem(key, null, "refers to file " + path + ", " + why + "."));
+        return "";
     }
 }

@@ -69,14 +69,18 @@ public record EtcdConfig(List<URI> endpoints, List<String> prefixes, Optional<St
             return "must list at least one endpoint";
         }
         for (String e : endpoints) {
+            if (ConnectionUrl.parse(e).userInfo().isPresent()) {
+                return "'" + Secrets.maskUrl(e) + "' holds a user or password, which etcd's clients ignore and logs would "
+                        + "show: use etcd.user and etcd.password";
+            }
             try {
                 URI uri = URI.create(e);
                 if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
                         || uri.getPort() < 0) {
-                    return "'" + e + "' is not an endpoint URL like http://127.0.0.1:2379";
+                    return "'" + Secrets.maskUrl(e) + "' is not an endpoint URL like http://127.0.0.1:2379";
                 }
             } catch (IllegalArgumentException ex) {
-                return "'" + e + "' is not a URL: " + ex.getMessage();
+                return "'" + Secrets.maskUrl(e) + "' is not a URL"; // URI's message would quote it unmasked
             }
         }
         return null;

@@ -37,6 +37,8 @@ public record FerryConfig(EtcdConfig etcd, KafkaConfig kafka, WatcherConfig watc
     }
 
     private static FerryConfig of(ConfigValues v) {
+        // Before anything can print them: whatever quotes a secret later (a driver's error, a stack trace) is masked.
+        definition().secretValues(v).forEach(Secrets::remember);
         KafkaConfig kafka = KafkaConfig.from(v);
         return new FerryConfig(EtcdConfig.from(v), kafka, WatcherConfig.from(v), SinkConfig.from(v, kafka.topic()),
                 HttpConfig.from(v), v);

@@ -2,6 +2,7 @@ package io.ferry.core.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The HTTP endpoint of a running ferry process: Prometheus metrics, liveness, readiness and a
@@ -12,8 +13,9 @@ import java.util.List;
  * @param port TCP port
  * @param readyLag the revision lag at or under which the process reports ready
  * @param readyAge the longest time since the last progress at which the process reports ready
+ * @param token the bearer token that every path but the probes requires; empty means none
  */
-public record HttpConfig(boolean enabled, String bind, int port, long readyLag, Duration readyAge) {
+public record HttpConfig(boolean enabled, String bind, int port, long readyLag, Duration readyAge, Optional<String> token) {
 
     public static final ConfigKey<Boolean> ENABLED = ConfigKey.builder("http.enabled", ConfigType.BOOLEAN)
             .defaultValue(true)
@@ -31,7 +33,10 @@ public record HttpConfig(boolean enabled, String bind, int port, long readyLag, 
             .build();
     public static final ConfigKey<Long> READY_LAG = ConfigKey.builder("http.ready.max.lag.revisions", ConfigType.LONG)
             .defaultValue(1000L)
-            .doc("/ready answers 200 only while the replication lag, in etcd revisions, is at most this.")
+            .doc("/ready answers 200 only while the replication lag, in etcd revisions, is at most this: the watcher's "
+                    + "(etcd's revision minus what is in Kafka) and every sink partition's (etcd's revision, or without a "
+                    + "watcher in the process the sink's newest partition, minus the partition's watermark). A partition "
+                    + "halted on a bad record also makes /ready answer 503.")
             .validator(Validator.atLeastLong(0))
             .build();
     public static final ConfigKey<Duration> READY_AGE = ConfigKey.builder("http.ready.max.age.ms", ConfigType.MILLIS)
@@ -40,9 +45,26 @@ public record HttpConfig(boolean enabled, String bind, int port, long readyLag, 
             .validator(Validator.positive())
             .build();
 
-    public static final List<ConfigKey<?>> KEYS = List.of(ENABLED, BIND, PORT, READY_LAG, READY_AGE);
+    public static final ConfigKey<String> TOKEN = ConfigKey.builder("http.token", ConfigType.STRING)
+            .secret()
+            .doc("Bearer token for the HTTP endpoint. When set, /metrics, /status.json and the status page answer 401 "
+                    + "without 'Authorization: Bearer <token>' (a browser may send it as the password of HTTP Basic "
+                    + "authentication, any user name); /health and /ready stay open for probes but give their reason "
+                    + "only with the token. Take it from a file: ${file:/run/secrets/ferry-http-token}.")
+            .validator(Validator.that(t -> t.length() >= 16 && t.chars().noneMatch(c -> c <= ' ' || c == 127),
+                    "must be at least 16 characters, without spaces or control characters"))
+            .build();
+
+    public static final List<ConfigKey<?>> KEYS = List.of(ENABLED, BIND, PORT, READY_LAG, READY_AGE, TOKEN);
 
     static HttpConfig from(ConfigValues v) {
-        return new HttpConfig(v.get(ENABLED), v.get(BIND), v.get(PORT), v.get(READY_LAG), v.get(READY_AGE));
+        return new HttpConfig(v.get(ENABLED), v.get(BIND), v.get(PORT), v.get(READY_LAG), v.get(READY_AGE),
+                Optional.ofNullable(v.get(TOKEN)));
+    }
+
+    @Override
+    public String toString() {
+        return "HttpConfig[enabled=" + enabled + ", bind=" + bind + ", port=" + port + ", token="
+                + (token.isPresent() ? Secrets.MASK : "-") + "]";
     }
 }

@@ -1,8 +1,5 @@
 package io.ferry.core.config;
 
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -51,28 +48,15 @@ public record JdbcTarget(Kind kind, String jdbcUrl, Optional<String> user, Optio
     }
 
     private static JdbcTarget fromConnectionString(Kind kind, String jdbcPrefix, String url) {
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + Secrets.maskUrl(url) + "' is not a valid connection string: "
-                    + e.getMessage(), e);
+        // Parsed by hand (ConnectionUrl), not with java.net.URI: URI rejects a password holding '%', '/' or a space,
+        // and its error quotes the whole string, password included.
+        ConnectionUrl u = ConnectionUrl.parse(url);
+        if (!u.readable() || u.hosts().isEmpty()) {
+            throw new IllegalArgumentException("'" + u.masked() + "' names no host. Write it as " + kind.name()
+                    .toLowerCase(Locale.ROOT) + "://user:password@host:port/database, with '@', '?' and '#' in the user "
+                    + "or password percent-encoded (%40, %3F, %23)");
         }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("'" + Secrets.maskUrl(url) + "' names no host");
-        }
-        Optional<String> user = Optional.empty();
-        Optional<String> password = Optional.empty();
-        String info = uri.getRawUserInfo();
-        if (info != null) {
-            int colon = info.indexOf(':');
-            user = Optional.of(decode(colon < 0 ? info : info.substring(0, colon)));
-            password = colon < 0 ? Optional.empty() : Optional.of(decode(info.substring(colon + 1)));
-        }
-        String hostPort = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-        return new JdbcTarget(kind, jdbcPrefix + hostPort + path + query, user, password);
+        return new JdbcTarget(kind, jdbcPrefix + u.rest(), u.user(), u.password());
     }
 
     /**
@@ -109,10 +93,6 @@ public record JdbcTarget(Kind kind, String jdbcUrl, Optional<String> user, Optio
             last = dot > 0 ? last.substring(0, dot) : last;
         }
         return last.isEmpty() ? kind.name().toLowerCase(Locale.ROOT) : last;
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -154,7 +154,12 @@ public record SinkConfig(String jdbc, String table, Optional<String> user, Optio
     private static String checkJdbc(String url) {
         for (String scheme : SCHEMES) {
             if (url.startsWith(scheme)) {
-                return null;
+                try {
+                    JdbcTarget.parse(url);
+                    return null;
+                } catch (IllegalArgumentException e) {
+                    return e.getMessage(); // JdbcTarget's messages mask the password
+                }
             }
         }
         return "must start with one of " + String.join(", ", SCHEMES);

@@ -72,7 +72,7 @@ class FerryConfigTest {
         assertTrue(msg.contains("7 problems"), msg);
         assertTrue(msg.contains("etcd.endpoints = localhost-without-scheme: 'localhost-without-scheme' is not an endpoint URL"), msg);
         assertTrue(msg.contains("kafka.topic.partitions = zero: is not a valid int: expected a whole number"), msg);
-        assertTrue(msg.contains("sink.tabel = x: unknown key. Did you mean 'sink.table'?"), msg);
+        assertTrue(msg.contains("sink.tabel: unknown key. Did you mean 'sink.table'?"), msg);
         assertTrue(msg.contains("watcher.commit.interval.ms = -5: must be greater than 0"), msg);
     }
 
