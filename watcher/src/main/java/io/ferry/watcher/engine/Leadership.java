@@ -7,9 +7,13 @@ import io.etcd.jetcd.election.LeaderKey;
 import io.etcd.jetcd.election.NoLeaderException;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.support.CloseableClient;
+import io.ferry.clients.EtcdRoles;
+import io.ferry.clients.EtcdPermissionDenied;
+import io.ferry.core.config.EtcdConfig;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +33,9 @@ final class Leadership implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
 
     private final Client client;
+    private final EtcdConfig etcdConfig;
+    private final String changeTopic;
+    private final String electionName;
     private final ByteSequence name;
     private final Duration ttl;
     private final AtomicBoolean lost = new AtomicBoolean();
@@ -36,15 +43,18 @@ final class Leadership implements AutoCloseable {
     private CloseableClient keepAlive;
     private LeaderKey leaderKey;
 
-    Leadership(Client client, String changeTopic, Duration ttl) {
+    Leadership(Client client, EtcdConfig etcdConfig, String changeTopic, Duration ttl) {
         this.client = client;
-        this.name = ByteSequence.from(electionName(changeTopic), StandardCharsets.UTF_8);
+        this.etcdConfig = etcdConfig;
+        this.changeTopic = changeTopic;
+        this.electionName = electionName(changeTopic);
+        this.name = ByteSequence.from(electionName, StandardCharsets.UTF_8);
         this.ttl = ttl;
     }
 
     /** Kept outside the usual '/'-rooted prefixes so that the election's own keys are not replicated. */
     static String electionName(String changeTopic) {
-        return "ferry-election/watcher/" + changeTopic;
+        return EtcdRoles.electionName(changeTopic);
     }
 
     /**
@@ -59,7 +69,11 @@ final class Leadership implements AutoCloseable {
         if (fresh) {
             takeOverFromDeadPredecessor(identity, seconds);
         }
-        leaseId = client.getLeaseClient().grant(seconds).get(seconds, TimeUnit.SECONDS).getID();
+        try {
+            leaseId = client.getLeaseClient().grant(seconds).get(seconds, TimeUnit.SECONDS).getID();
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), "granting the election lease");
+        }
         keepAlive = client.getLeaseClient().keepAlive(leaseId, new StreamObserver<>() {
             @Override
             public void onNext(LeaseKeepAliveResponse r) {
@@ -92,6 +106,8 @@ final class Leadership implements AutoCloseable {
                 return true;
             } catch (TimeoutException e) {
                 // still standing by
+            } catch (ExecutionException e) {
+                throw failure(e.getCause(), "campaigning in the watcher election " + electionName);
             }
         }
         campaign.cancel(true);
@@ -152,6 +168,18 @@ final class Leadership implements AutoCloseable {
         int at = identity.indexOf('@');
         int hash = identity.indexOf('#', at + 1);
         return at < 0 ? "" : identity.substring(at + 1, hash < 0 ? identity.length() : hash);
+    }
+
+    /**
+     * A refusal of the election's keys is fatal and says which permission is missing: the election
+     * lies outside the replicated prefixes, and a role granted only those would otherwise stand by
+     * and retry forever. Any other failure goes up as it is, to be resumed from.
+     */
+    private Exception failure(Throwable cause, String operation) {
+        if (EtcdPermissionDenied.isDenied(cause)) {
+            return EtcdPermissionDenied.of(etcdConfig, operation, List.of(EtcdRoles.election(changeTopic)), cause);
+        }
+        return new ExecutionException(operation + " failed: " + cause, cause);
     }
 
     boolean lost() {
