@@ -115,7 +115,7 @@ final class EtcdTlsDiagnosis {
                     + "one during the handshake and refused the connection without it (" + e.getMessage() + ")";
         }
         if (refused && tls.clientCertificate()) {
-            return "the server refused the client certificate " + describe(tls.chain().get(0)) + ", issued by "
+            return "the server refused the client certificate " + tls.chain().get(0).getSubjectX500Principal() + ", issued by "
                     + tls.chain().get(0).getIssuerX500Principal() + " (" + e.getMessage() + "): it is not signed by a CA "
                     + "in etcd's --trusted-ca-file, or it has expired";
         }
