@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The ferry command on an etcd that requires TLS, a client certificate and RBAC, each part as its own
  * user with exactly the permissions docs/security.md gives it ({@link EtcdRoles}): {@code ferry run}
- * replicates, {@code ferry reconcile} proves SQL equal, {@code ferry status} reports. A watcher whose
+ * replicates, {@code ferry reconcile} proves SQL equal, {@code ferry cutover} switches (SQLite: no
+ * rollback path), {@code ferry status} reports. A watcher whose
  * role lacks its election ends the process with exit code 2 and the grant it needs, and its
  * {@code /health} stops answering 200 the moment it fails.
  */
@@ -60,10 +61,12 @@ class SecuredEtcdCliIT {
         Path run = config("run.yaml", "cli-watcher", prefix, "cli.changes", sqlite, "watcher.ha.enabled: true");
         Path reconcile = config("reconcile.yaml", "cli-reconcile", prefix, "cli.changes", sqlite);
         Path status = config("status.yaml", "cli-status", prefix, "cli.changes", sqlite);
+        Path cutover = config("cutover.yaml", "cli-cutover", prefix, "cli.changes", sqlite);
         FerryConfig parsed = FerryConfig.load(run, System.getenv());
         grantExactly("cli-watcher", EtcdRoles.watcher(parsed));
         grantExactly("cli-reconcile", EtcdRoles.reconcile(parsed));
         grantExactly("cli-status", EtcdRoles.status(parsed));
+        grantExactly("cli-cutover", EtcdRoles.cutover(parsed));
         var kv = ETCD.rootClient().getKVClient();
         for (int i = 0; i < 20; i++) {
             kv.put(bytes(prefix + "k" + i), bytes("v" + i)).get(30, TimeUnit.SECONDS);
@@ -79,10 +82,16 @@ class SecuredEtcdCliIT {
             assertEquals(0, rec.exit(), rec + "\n" + Cli.tail(runDir));
             assertTrue(rec.out().contains("Reconciled 21 etcd keys against 21 SQL rows"), rec.out());
 
+            Cli.Result cut = Cli.run(dir, "cutover", "-c", cutover.toString());
+            assertEquals(0, cut.exit(), cut + "\n" + Cli.tail(runDir));
+            assertTrue(cut.out().contains("Cutover complete"), cut.out());
+
+            // After the switch, status also reads the rollback path's position.
             Cli.Result st = Cli.run(dir, "status", "--json", "-c", status.toString());
             assertEquals(0, st.exit(), st.toString());
             JsonNode json = new ObjectMapper().readTree(st.out());
             assertTrue(json.path("etcd").path("revision").asLong() >= last, st.out());
+            assertEquals("switched", json.path("cutover").path("phase").asText(), st.out());
             assertTrue(ferryRun.isAlive(), Cli.tail(runDir));
         } finally {
             Cli.stop(ferryRun);
