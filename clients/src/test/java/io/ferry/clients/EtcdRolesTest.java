@@ -41,6 +41,25 @@ class EtcdRolesTest {
                 EtcdRoles.reverse(ONE_PREFIX).stream().map(g -> g.etcdctl("r")).toList());
     }
 
+    /** docs/security.md shows each part's grants for {@code etcd.prefix: /app/}; they must be what the code needs. */
+    @Test
+    void docsSecurityMdGrantsWhatEachPartNeeds() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "security.md"));
+        FerryConfig example = FerryConfig.fromMap(Map.of("etcd.prefix", "/app/"));
+        Map<String, List<EtcdGrant>> parts = Map.of("ferry-watcher", EtcdRoles.watcher(example),
+                "ferry-reconcile", EtcdRoles.reconcile(example), "ferry-status", EtcdRoles.status(example),
+                "ferry-reverse", EtcdRoles.reverse(example), "ferry-cutover", EtcdRoles.cutover(example),
+                "ferry-rollback", EtcdRoles.rollback(example));
+        parts.forEach((role, grants) -> {
+            for (EtcdGrant g : grants) {
+                org.junit.jupiter.api.Assertions.assertTrue(doc.contains(g.etcdctl(role) + "\n"),
+                        "docs/security.md lacks: " + g.etcdctl(role));
+            }
+            long inDoc = doc.lines().filter(l -> l.startsWith("etcdctl role grant-permission " + role + " ")).count();
+            assertEquals(grants.size(), inDoc, "docs/security.md grants " + role + " exactly what the code needs");
+        });
+    }
+
     @Test
     void keysThatNeedQuotingAreQuoted() {
         assertEquals("etcdctl role grant-permission r read 'a key'\\''s'",
