@@ -139,6 +139,21 @@ class SecuredEtcdCliIT {
         }
     }
 
+    /** A permission the reverse writer lacks is not retried for ever: the process ends, naming it. */
+    @Test
+    void aReverseWriterDeniedTheVersionKeyExitsTwoNamingIt() throws Exception {
+        grantExactly("cli-reverse-partial", List.of(EtcdGrant.prefix("/cli/", Permission.Type.WRITE)));
+        Path config = config("reverse.yaml", "cli-reverse-partial", "/cli/", "cli.changes",
+                "jdbc:postgresql://127.0.0.1:" + Ports.free() + "/nothing-listens-here");
+
+        Cli.Result r = Cli.run(dir, "reverse", "-c", config.toString());
+
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("etcd refused a reverse writer's etcd request: permission denied for etcd user "
+                + "'cli-reverse-partial'"), r.err());
+        assertTrue(r.err().contains("etcdctl role grant-permission <role> read /cli/ferry.cutover.migrated"), r.err());
+    }
+
     /** The HTTP status of /health, or -1 when nothing answers. */
     private static int health(int port) throws Exception {
         try {
