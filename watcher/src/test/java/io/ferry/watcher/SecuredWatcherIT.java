@@ -98,6 +98,22 @@ class SecuredWatcherIT {
         }
     }
 
+    @Test
+    void withoutReadOnASecondPrefixTheSnapshotFailsNamingThePrefixes() throws Exception {
+        Map<String, Object> settings = settings("one-prefix", "sec.second");
+        settings.put("etcd.prefix", List.of(PREFIX, "/sec2/"));
+        settings.put("watcher.ha.enabled", false);
+        grantExactly("one-prefix", List.of(EtcdGrant.prefix(PREFIX, io.etcd.jetcd.auth.Permission.Type.READ)));
+        try (EtcdWatcher watcher = EtcdWatcher.create(FerryConfig.fromMap(settings), new SimpleMeterRegistry())) {
+            watcher.start();
+            WatcherException e = assertThrows(WatcherException.class, () -> watcher.awaitStreaming(Duration.ofSeconds(60)));
+            String why = e.getMessage();
+            assertTrue(why.contains("etcd refused the snapshot's range read"), why);
+            assertTrue(why.contains("read on the prefix '/sec2/'"), why);
+            assertTrue(why.contains("etcdctl role grant-permission <role> read --prefix=true /sec2/"), why);
+        }
+    }
+
     /** A role with the grants and a user of the same name, authenticated by its client certificate. */
     static void grantExactly(String role, List<EtcdGrant> grants) {
         ETCD.addRole(role);
@@ -114,6 +130,10 @@ class SecuredWatcherIT {
     }
 
     private static FerryConfig config(String user, String topic) {
+        return FerryConfig.fromMap(settings(user, topic));
+    }
+
+    private static Map<String, Object> settings(String user, String topic) {
         TestCertificates.Identity id = CERTS.client(user);
         Map<String, Object> s = new HashMap<>();
         s.put("etcd.endpoints", ETCD.endpoint());
@@ -126,7 +146,7 @@ class SecuredWatcherIT {
         s.put("kafka.topic.partitions", 3);
         s.put("watcher.ha.enabled", true);
         s.put("watcher.watermark.interval.ms", 300);
-        return FerryConfig.fromMap(s);
+        return s;
     }
 
     private static byte[] bytes(String s) {
