@@ -13,7 +13,6 @@ import io.ferry.core.config.EtcdConfig;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.testkit.EtcdServer;
 import io.ferry.testkit.SecuredEtcd;
-import io.ferry.testkit.TcpProxy;
 import io.ferry.testkit.TestCertificates;
 import java.util.HashMap;
 import java.util.Map;
@@ -59,8 +58,7 @@ class EtcdClientsIT {
     @Test
     void httpsWithoutACaFileTalksTlsSoNoPasswordLeavesInClear() throws Exception {
         String password = "never-in-clear-" + UUID.randomUUID();
-        try (TcpProxy relay = TcpProxy.to("plaintext-etcd", PLAIN.endpoint())) {
-            relay.record(true);
+        try (RecordingRelay relay = new RecordingRelay(java.net.URI.create(PLAIN.endpoint()).getPort())) {
             EtcdConfig config = config(Map.of("etcd.endpoints", "https://127.0.0.1:" + relay.port(),
                     "etcd.user", "ferry", "etcd.password", password, "etcd.connect.timeout.ms", 3000));
 

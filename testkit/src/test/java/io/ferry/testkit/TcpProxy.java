@@ -15,9 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * every connection with a RST, {@link #delay(long)} holds each chunk of data back,
  * {@link #refuse(boolean)} closes every new connection at once, as a server that is restarting
  * does. One thread per direction per connection; Ferry opens a handful of connections per server.
- *
- * <p>For tests of what crosses the wire, {@link #record(boolean)} keeps every byte clients send to
- * the server, for {@link #sentToServer()}.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -28,8 +25,6 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long delayMs;
     private volatile boolean refusing;
-    private volatile boolean recording;
-    private final java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
 
     private static final java.util.regex.Pattern LOOPBACK = java.util.regex.Pattern.compile("//127\\.0\\.0\\.1:(\\d+)");
 
@@ -84,18 +79,6 @@ public final class TcpProxy implements AutoCloseable {
         refusing = on;
     }
 
-    /** While {@code on}, keeps what clients send to the server (off by default: fault tests move a lot of data). */
-    public void record(boolean on) {
-        recording = on;
-    }
-
-    /** Every byte clients sent to the server while recording, in arrival order (connections interleaved). */
-    public byte[] sentToServer() {
-        synchronized (sent) {
-            return sent.toByteArray();
-        }
-    }
-
     /** {@code url} (a JDBC URL or an endpoint on 127.0.0.1) with its port replaced by this proxy's. */
     public String through(String url) {
         return LOOPBACK.matcher(url).replaceFirst("//127.0.0.1:" + port());
@@ -136,11 +119,6 @@ public final class TcpProxy implements AutoCloseable {
                     long d = delayMs;
                     if (d > 0) {
                         Thread.sleep(d);
-                    }
-                    if (recording && direction.equals("up")) {
-                        synchronized (sent) {
-                            sent.write(buf, 0, n);
-                        }
                     }
                     out.write(buf, 0, n);
                     out.flush();
