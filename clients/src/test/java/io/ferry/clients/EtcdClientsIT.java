@@ -69,9 +69,9 @@ class EtcdClientsIT {
 
             byte[] wire = relay.sentToServer();
             assertTrue(wire.length > 0, "the client reached the relay");
-            assertEquals(0x16, wire[0], "the first byte on the wire opens a TLS handshake record");
             assertFalse(new String(wire, java.nio.charset.StandardCharsets.ISO_8859_1).contains(password),
                     "the password never crossed the wire in clear");
+            assertEquals(0x16, wire[0], "the first byte on the wire opens a TLS handshake record");
             assertTrue(e.getMessage().contains("no TLS at 127.0.0.1:" + relay.port()), e.getMessage());
             assertFalse(e.getMessage().contains(password), e.getMessage());
         }
