@@ -1,6 +1,7 @@
 package io.ferry.bench;
 
 import io.etcd.jetcd.Client;
+import io.ferry.clients.EtcdClients;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.reconciler.ReconcileOptions;
@@ -43,7 +44,7 @@ public final class ReconcileChild {
         }
         FerryConfig config = FerryConfig.fromMap(flat);
         Map<String, Object> out = new LinkedHashMap<>();
-        try (Client etcd = Client.builder().endpoints(endpoint).maxInboundMessageSize(Integer.MAX_VALUE).build();
+        try (Client etcd = EtcdClients.build(config.etcd());
              SqlTable sql = SqlTables.open(JdbcTarget.of(config.sink()), config.sink().table())) {
             RawRangeRead.Result before = RawRangeRead.read(etcd.getKVClient(), prefix, revision);
             MemoryWatch.reset();

@@ -1,5 +1,6 @@
 package io.ferry.cli;
 
+import io.ferry.clients.EtcdClients;
 import io.ferry.core.config.FerryConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -7,7 +8,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Validates a configuration and prints it as Ferry will use it, secrets masked. */
+/**
+ * Validates a configuration and prints it as Ferry will use it, secrets masked. Files it names are
+ * read too: the etcd CA, certificate and key must parse, and the key must belong to the certificate.
+ */
 @Command(name = "check", description = "Validate a configuration file and print the effective settings (secrets masked).")
 final class CheckCommand implements Callable<Integer> {
 
@@ -20,9 +24,11 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FerryConfig c = config.load();
+        String etcdTls = EtcdClients.checkTls(c.etcd());
         var out = spec.commandLine().getOut();
         out.println("Configuration from " + config.describeSource() + " is valid. Effective settings:");
         c.describe().forEach(line -> out.println("  " + line));
+        out.println("etcd connection: " + etcdTls);
         return Ferry.EXIT_OK;
     }
 }

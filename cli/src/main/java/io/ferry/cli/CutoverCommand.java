@@ -11,7 +11,9 @@ import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reconciler.sql.SqlTables;
 import io.ferry.reverse.ReverseCapture;
 import io.ferry.reverse.ReverseTarget;
-import io.ferry.watcher.engine.EtcdClients;
+import io.ferry.clients.EtcdClients;
+import io.ferry.clients.EtcdPermissionDenied;
+import io.ferry.clients.EtcdRoles;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,7 +48,7 @@ final class CutoverCommand implements Callable<Integer> {
         JdbcTarget target = JdbcTarget.of(c.sink());
         CutoverRecord record = CutoverRecord.of(c);
         try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table())) {
-            EtcdClients.probe(etcd, c.etcd(), new byte[] {0});
+            EtcdClients.probe(etcd, c.etcd());
             if (abort) {
                 etcd.getKVClient().delete(io.etcd.jetcd.ByteSequence.from(cc.markerKey(), StandardCharsets.UTF_8))
                         .get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -59,6 +61,8 @@ final class CutoverCommand implements Callable<Integer> {
                     cc.maxLag(), cc.quiet(), cc.timeout(), rollbackPath(target, c, cc), bytes(cc.reversePositionKey()));
             new Cutover(etcd, sql, record, System.out).run(plan);
             return Ferry.EXIT_OK;
+        } catch (RuntimeException e) {
+            throw EtcdPermissionDenied.explain(e, c.etcd(), "ferry cutover", EtcdRoles.cutover(c));
         }
     }
 

@@ -5,6 +5,7 @@ import io.etcd.jetcd.Client;
 import io.ferry.cli.demo.DemoLog;
 import io.ferry.cli.demo.DiegoWorkload;
 import io.ferry.cli.demo.LocalEtcd;
+import io.ferry.clients.EtcdClients;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
@@ -57,10 +58,11 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("Ferry demo: etcd -> Kafka -> SQLite, online, then a cutover. Work files and the log (ferry.log)"
                 + " in %s%n", dir);
         section(1, "Start a local etcd");
+        // The demo's writers and checks reach etcd as every ferry command does: through the configuration.
         try (LocalEtcd etcd = LocalEtcd.start(dir.resolve("etcd"));
-             Client client = Client.builder().endpoints(etcd.endpoint()).build()) {
+             Client client = EtcdClients.build(FerryConfig.load(writeConfig(etcd.endpoint()), System.getenv()).etcd())) {
             System.out.printf("      etcd at %s (pid %d)%n", etcd.endpoint(), etcd.pid());
-            Path config = writeConfig(etcd.endpoint());
+            Path config = configFile();
             FerryConfig c = FerryConfig.load(config, System.getenv());
 
             section(2, "Load a Diego-style keyspace under " + DiegoWorkload.ROOT);
@@ -182,8 +184,12 @@ final class DemoCommand implements Callable<Integer> {
         return Long.parseLong(m.group(1));
     }
 
+    private Path configFile() {
+        return dir.resolve("ferry.yaml");
+    }
+
     private Path writeConfig(String etcdEndpoint) throws IOException {
-        Path config = dir.resolve("ferry.yaml");
+        Path config = configFile();
         Files.writeString(config, String.join("\n",
                 "# Written by ferry demo. Every ferry command takes it: bin/ferry status -c " + config,
                 "etcd.endpoints: " + etcdEndpoint,

@@ -17,7 +17,9 @@ import io.ferry.reconciler.report.ProgressBar;
 import io.ferry.reconciler.report.TerminalSummary;
 import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reconciler.sql.SqlTables;
-import io.ferry.watcher.engine.EtcdClients;
+import io.ferry.clients.EtcdClients;
+import io.ferry.clients.EtcdPermissionDenied;
+import io.ferry.clients.EtcdRoles;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -87,11 +89,11 @@ final class ReconcileCommand implements Callable<Integer> {
         }
         try (Client etcd = EtcdClients.build(c.etcd());
              SqlTable sql = SqlTables.open(JdbcTarget.of(c.sink()), c.sink().table())) {
-            EtcdClients.probe(etcd, c.etcd(), new byte[] {0});
+            EtcdClients.probe(etcd, c.etcd());
             Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql,
                     new ProgressBar(System.err, System.console() != null));
             ReconcileReport report = reconciler.reconcile(c.etcd().prefixes(), options);
-            List<LateWrite> late = since == null ? null : lateWrites(c, sql, reconciler.currentRevision());
+            List<LateWrite> late = since == null ? null : lateWrites(c, sql, reconciler.currentRevision(c.etcd().prefixes()));
             writeReports(report, late);
             TerminalSummary.print(report, late, System.out);
             if (repair && report.differences().total() > 0) {
@@ -99,6 +101,8 @@ final class ReconcileCommand implements Callable<Integer> {
             }
             boolean clean = report.verdict() == ReconcileReport.Verdict.CLEAN && (late == null || late.isEmpty());
             return clean ? Ferry.EXIT_OK : Ferry.EXIT_DIFFERENCES;
+        } catch (RuntimeException e) {
+            throw EtcdPermissionDenied.explain(e, c.etcd(), "ferry reconcile", EtcdRoles.reconcile(c));
         }
     }
 

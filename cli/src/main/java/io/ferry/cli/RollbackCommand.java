@@ -15,7 +15,9 @@ import io.ferry.reverse.Authority;
 import io.ferry.reverse.ReverseCapture;
 import io.ferry.reverse.ReverseTarget;
 import io.ferry.sink.dialect.SqlDialects;
-import io.ferry.watcher.engine.EtcdClients;
+import io.ferry.clients.EtcdClients;
+import io.ferry.clients.EtcdPermissionDenied;
+import io.ferry.clients.EtcdRoles;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,7 +50,7 @@ final class RollbackCommand implements Callable<Integer> {
         JdbcTarget target = JdbcTarget.of(c.sink());
         ReverseCapture capture = new ReverseCapture(ReverseTarget.of(target, c.sink().table()), cc.reverseSlot());
         try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table())) {
-            EtcdClients.probe(etcd, c.etcd(), new byte[] {0});
+            EtcdClients.probe(etcd, c.etcd());
             if (abort) {
                 return abort(CutoverRecord.of(c), etcd, cc);
             }
@@ -57,6 +59,8 @@ final class RollbackCommand implements Callable<Integer> {
             new Rollback(etcd, sql, new SqlFence(target, c.sink().table(), SqlDialects.forKind(target.kind())),
                     CutoverRecord.of(c), capture, report -> RepairRecords.emit(c, etcd, report), System.out).run(plan);
             return Ferry.EXIT_OK;
+        } catch (RuntimeException e) {
+            throw EtcdPermissionDenied.explain(e, c.etcd(), "ferry rollback", EtcdRoles.rollback(c));
         }
     }
 

@@ -1,19 +1,22 @@
 package io.ferry.cli;
 
 import io.etcd.jetcd.Client;
+import io.ferry.clients.EtcdClients;
+import io.ferry.clients.EtcdPermissionDenied;
+import io.ferry.clients.EtcdRoles;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.reverse.ReverseTarget;
 import io.ferry.reverse.ReverseWriter;
-import io.ferry.watcher.engine.EtcdClients;
 import io.ferry.sink.JdbcSink;
 import io.ferry.watcher.EtcdWatcher;
 import io.ferry.watcher.WatcherState;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Creates and starts the watcher and the sink as {@link Service}s. */
 final class Services {
@@ -50,7 +53,9 @@ final class Services {
 
     /**
      * The rollback path's reverse writer; idle until a cutover switches. Started only where the
-     * database has a change stream: {@code ferry run} against SQLite runs without it.
+     * database has a change stream: {@code ferry run} against SQLite runs without it. It retries its
+     * failures, except one: a permission etcd denies ends the process, naming what the writer needs,
+     * since retrying cannot grant it.
      */
     static Service reverse(FerryConfig config, MeterRegistry registry) {
         Client etcd = EtcdClients.build(config.etcd());
@@ -64,8 +69,11 @@ final class Services {
                 etcd.close();
             }
         };
+        Supplier<Optional<Throwable>> denied = () -> w.lastFailure().filter(EtcdPermissionDenied::isDenied)
+                .map(f -> EtcdPermissionDenied.of(config.etcd(), "a reverse writer's etcd request",
+                        EtcdRoles.reverse(config), f));
         return new Service("reverse", close, () -> w.state().name().toLowerCase(java.util.Locale.ROOT)
-                + w.lastFailure().map(f -> " (last failure: " + f.getMessage() + ")").orElse(""), Optional::empty,
+                + w.lastFailure().map(f -> " (last failure: " + f.getMessage() + ")").orElse(""), denied,
                 () -> w.state() != ReverseWriter.State.RETRYING);
     }
 

@@ -21,7 +21,7 @@ import io.ferry.reverse.ReverseTarget;
 import io.ferry.core.event.Checkpoint;
 import io.ferry.sink.SinkState;
 import io.ferry.watcher.engine.Checkpoints;
-import io.ferry.watcher.engine.EtcdClients;
+import io.ferry.clients.EtcdClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,9 +69,9 @@ final class StatusCommand implements Callable<Integer> {
         long etcdRevision;
         long compacted;
         try (Client etcd = EtcdClients.build(c.etcd())) {
-            var header = EtcdClients.probe(etcd, c.etcd(), new byte[] {0});
+            var header = EtcdClients.probe(etcd, c.etcd());
             etcdRevision = header.getRevision();
-            compacted = compactedRevision(etcd);
+            compacted = compactedRevision(etcd, c.etcd().prefixes().get(0));
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("cluster_id", EtcdClients.clusterId(header));
             e.put("revision", etcdRevision);
@@ -232,11 +232,14 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    /** etcd 3.4 does not report its compacted revision; a watch from revision 1 is refused with it. */
-    private static long compactedRevision(Client etcd) throws Exception {
+    /**
+     * etcd 3.4 does not report its compacted revision; a watch from revision 1 is refused with it. The
+     * watch is on the first prefix's own key, which a user limited to the prefixes may watch.
+     */
+    private static long compactedRevision(Client etcd, String prefix) throws Exception {
         CompletableFuture<Long> f = new CompletableFuture<>();
         WatchOption from1 = WatchOption.builder().withRevision(1).build();
-        try (Watch.Watcher ignored = etcd.getWatchClient().watch(ByteSequence.from(new byte[] {0, 'f', 'e', 'r', 'r', 'y'}),
+        try (Watch.Watcher ignored = etcd.getWatchClient().watch(ByteSequence.from(prefix, java.nio.charset.StandardCharsets.UTF_8),
                 from1, Watch.listener(r -> { }, t -> {
                     if (t instanceof CompactedException ce) {
                         f.complete(ce.getCompactedRevision());

@@ -69,6 +69,26 @@ class FerryCliIT {
     }
 
     @Test
+    void checkFailsOnEtcdTlsFilesThatAreMissingOrNotWhatTheySay() throws Exception {
+        Path missing = Files.writeString(dir.resolve("missing-ca.yaml"), """
+                etcd.endpoints: https://127.0.0.1:2379
+                etcd.tls.ca.file: /nonexistent/ca.pem
+                """);
+        Cli.Result r = run("check", "-c", missing.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("etcd.tls.ca.file = /nonexistent/ca.pem: no such file"), r.err());
+
+        Path notPem = Files.writeString(dir.resolve("ca.txt"), "not a certificate\n");
+        Path wrong = Files.writeString(dir.resolve("wrong-ca.yaml"), """
+                etcd.endpoints: https://127.0.0.1:2379
+                etcd.tls.ca.file: %s
+                """.formatted(notPem));
+        Cli.Result w = run("check", "-c", wrong.toString());
+        assertEquals(2, w.exit(), w.toString());
+        assertTrue(w.err().contains("etcd.tls.ca.file = " + notPem + ": is not a PEM file"), w.err());
+    }
+
+    @Test
     void missingFileAndUnknownCommandExitTwoWithAHint() throws Exception {
         Cli.Result missing = run("check", "-c", dir.resolve("absent.yaml").toString());
         assertEquals(2, missing.exit(), missing.toString());

@@ -43,7 +43,7 @@ public final class Reconciler {
 
     public ReconcileReport reconcile(List<String> prefixes, ReconcileOptions options) {
         Instant started = Instant.now();
-        long revision = options.revision().orElseGet(this::currentRevision);
+        long revision = options.revision().orElseGet(() -> currentRevision(prefixes));
         try {
             Map<Integer, Long> marks = options.watermarkTimeout().isZero() ? sql.watermarks()
                     : WatermarkGate.await(sql, revision, options.watermarkTimeout());
@@ -87,10 +87,13 @@ public final class Reconciler {
         tally[1] += sql.hash(from, KeyRanges.prefixEnd(from)).rows();
     }
 
-    /** etcd's current revision, from a response header. */
-    public long currentRevision() {
-        return get(ByteSequence.from(new byte[] {0}), GetOption.builder().withCountOnly(true).build())
-                .getHeader().getRevision();
+    /**
+     * etcd's current revision, from the header of a count-only read of the first prefix's own key: a
+     * key a user limited to the prefixes may read (any key would do for the revision).
+     */
+    public long currentRevision(List<String> prefixes) {
+        return get(ByteSequence.from(prefixes.get(0).getBytes(StandardCharsets.UTF_8)),
+                GetOption.builder().withCountOnly(true).build()).getHeader().getRevision();
     }
 
     private long count(String prefix, long revision) {

@@ -131,7 +131,7 @@ abstract class AbstractReconcilerIT {
 
         try (SqlTable sql = openSql()) {
             List<LateWrite> late = new LateWriteScanner(etcd().getKVClient(), etcd().getWatchClient(), sql).scan(List.of("/late/"), f,
-                    new Reconciler(etcd().getKVClient(), sql, ProgressListener.NONE).currentRevision(), Duration.ofSeconds(30));
+                    new Reconciler(etcd().getKVClient(), sql, ProgressListener.NONE).currentRevision(List.of("/late/")), Duration.ofSeconds(30));
 
             assertEquals(List.of(put, del, upd), late.stream().map(LateWrite::revision).toList());
             assertEquals(List.of("/late/new-key", "/late/key-00001", "/late/key-00002"),
@@ -172,7 +172,7 @@ abstract class AbstractReconcilerIT {
         }
         EtcdFixture.putAll(etcd(), kvs);
         SqlFixture.insert(db(), EtcdFixture.readPrefix(etcd(), prefix));
-        return new Reconciler(etcd().getKVClient(), null, ProgressListener.NONE).currentRevision();
+        return new Reconciler(etcd().getKVClient(), null, ProgressListener.NONE).currentRevision(List.of(prefix));
     }
 
     static byte[] binaryKey(String prefix, int i) {

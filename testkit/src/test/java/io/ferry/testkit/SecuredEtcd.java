@@ -185,6 +185,12 @@ public final class SecuredEtcd implements BeforeAllCallback, AfterAllCallback, A
                 rootClient().getAuthClient().roleGrantPermission(bytes(role), bytes(key), ByteSequence.EMPTY, permission));
     }
 
+    /** Grants {@code role} the permission on the keys from {@code from} up to, not including, {@code end}. */
+    public void grantRange(String role, String from, String end, Permission.Type permission) {
+        call("grant " + permission + " on [" + from + ", " + end + ") to " + role,
+                rootClient().getAuthClient().roleGrantPermission(bytes(role), bytes(from), bytes(end), permission));
+    }
+
     /** Kills etcd if it runs and deletes its data; a later {@link #start()} sets up a fresh one. Safe to call twice. */
     @Override
     public synchronized void close() {

@@ -64,6 +64,7 @@ class EtcdAuthIT {
             Map<String, Object> s = Fixture.settings(ETCD, KAFKA, "auth.changes", PREFIX);
             s.put("etcd.user", USER);
             s.put("etcd.password", PASSWORD);
+            s.put("etcd.allow.plaintext.password", true); // a test etcd on loopback; SecuredWatcherIT runs over TLS
             try (EtcdWatcher watcher = EtcdWatcher.create(Fixture.config(s), new SimpleMeterRegistry())) {
                 watcher.start();
                 assertTrue(watcher.awaitStreaming(Duration.ofMinutes(2)));
@@ -76,6 +77,7 @@ class EtcdAuthIT {
             Map<String, Object> wrong = Fixture.settings(ETCD, KAFKA, "auth.denied", PREFIX);
             wrong.put("etcd.user", USER);
             wrong.put("etcd.password", "not-the-password");
+            wrong.put("etcd.allow.plaintext.password", true);
             wrong.put("etcd.connect.timeout.ms", 3000);
             try (EtcdWatcher watcher = EtcdWatcher.create(Fixture.config(wrong), new SimpleMeterRegistry())) {
                 watcher.start();

@@ -81,7 +81,7 @@ public final class Cutover {
         Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql, ProgressListener.NONE);
         long id = System.currentTimeMillis();
         steps.run("pre-check: etcd, sink lag, compaction", () -> precheck(reconciler, plan));
-        long r0 = reconciler.currentRevision();
+        long r0 = reconciler.currentRevision(plan.prefixes());
         record.begin(id, r0);
         Freeze freeze = new Freeze(etcd, plan.markerKey());
         long freezeStart = 0;
@@ -141,7 +141,7 @@ public final class Cutover {
     private String precheck(Reconciler reconciler, Plan plan) throws Exception {
         // Watermarks first, then etcd: with writes going on, the lag can then only look larger, never negative.
         Map<Integer, Long> marks = sql.watermarks();
-        long rev = reconciler.currentRevision();
+        long rev = reconciler.currentRevision(plan.prefixes());
         if (marks.isEmpty()) {
             throw new FerryException("the sink has stored no watermark: start it (ferry run or ferry sink) before a cutover");
         }

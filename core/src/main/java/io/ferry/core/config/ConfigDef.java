@@ -18,6 +18,16 @@ public final class ConfigDef {
     public static final String KAFKA_PASSTHROUGH_PREFIX = "kafka.";
 
     private final Map<String, ConfigKey<?>> keys = new LinkedHashMap<>();
+    private final List<Map.Entry<List<ConfigKey<?>>, CrossCheck>> crossChecks = new ArrayList<>();
+
+    /**
+     * A rule over several keys (a password that needs TLS, a key file that needs its certificate),
+     * run once every key has parsed on its own; returns the problems it finds, each naming its key.
+     */
+    @FunctionalInterface
+    public interface CrossCheck {
+        List<ConfigProblem> check(ConfigValues values);
+    }
 
     public ConfigDef define(ConfigKey<?> key) {
         if (keys.putIfAbsent(key.name(), key) != null) {
@@ -28,6 +38,15 @@ public final class ConfigDef {
 
     public ConfigDef defineAll(Collection<? extends ConfigKey<?>> all) {
         all.forEach(this::define);
+        return this;
+    }
+
+    /**
+     * Adds a rule over the keys it {@code reads}. It runs only when each of them passed its own
+     * validator, so that it never judges a default standing in for a value that was rejected.
+     */
+    public ConfigDef crossCheck(List<ConfigKey<?>> reads, CrossCheck check) {
+        crossChecks.add(Map.entry(List.copyOf(reads), check));
         return this;
     }
 
@@ -72,10 +91,16 @@ public final class ConfigDef {
                 problems.add(new ConfigProblem(key.name(), null, "is required: " + key.doc()));
             }
         }
+        ConfigValues values = new ConfigValues(parsed, passthrough);
+        for (Map.Entry<List<ConfigKey<?>>, CrossCheck> check : crossChecks) {
+            if (check.getKey().stream().noneMatch(k -> hasProblem(problems, k.name()))) {
+                problems.addAll(check.getValue().check(values));
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new ConfigValues(parsed, passthrough);
+        return values;
     }
 
     private static <T> void parseOne(ConfigKey<T> key, Object raw, Map<String, Object> parsed,

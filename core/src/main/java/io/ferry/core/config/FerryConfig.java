@@ -20,7 +20,8 @@ public record FerryConfig(EtcdConfig etcd, KafkaConfig kafka, WatcherConfig watc
                 .defineAll(WatcherConfig.KEYS)
                 .defineAll(SinkConfig.KEYS)
                 .defineAll(HttpConfig.KEYS)
-                .defineAll(CutoverConfig.KEYS);
+                .defineAll(CutoverConfig.KEYS)
+                .crossCheck(EtcdConfig.CROSS_CHECKED, EtcdConfig::crossCheck);
     }
 
     public static FerryConfig load(Path file, Map<String, String> env) {

@@ -41,6 +41,28 @@ public interface Validator<T> {
         return that(v -> !v.isEmpty(), "must list at least one value");
     }
 
+    /**
+     * A path to a file this process can read now: a certificate or key that is missing or unreadable
+     * is reported with the configuration, not as a TLS failure at the first connection.
+     */
+    static Validator<String> readableFile() {
+        return v -> {
+            java.nio.file.Path p;
+            try {
+                p = java.nio.file.Path.of(v);
+            } catch (java.nio.file.InvalidPathException e) {
+                return "is not a file path: " + e.getReason();
+            }
+            if (!java.nio.file.Files.exists(p)) {
+                return "no such file";
+            }
+            if (java.nio.file.Files.isDirectory(p)) {
+                return "is a directory, not a file";
+            }
+            return java.nio.file.Files.isReadable(p) ? null : "cannot be read by this process (check its permissions)";
+        };
+    }
+
     /** A plain SQL identifier, optionally schema-qualified: letters, digits and underscores. */
     static Validator<String> sqlIdentifier() {
         return that(v -> v.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?"),

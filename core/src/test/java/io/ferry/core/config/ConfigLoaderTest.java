@@ -22,6 +22,7 @@ class ConfigLoaderTest {
         Files.writeString(dir.resolve("two-lines"), "line1\nline2\n\n");
         FerryConfig c = FerryConfig.fromYaml("""
                 etcd.password: ${file:%s/etcd}
+                etcd.allow.plaintext.password: true
                 sink.jdbc: postgresql://ferry:${file:${CREDENTIALS_DIRECTORY}/pg}@db:5432/app
                 sink.password: ${file:%s/two-lines}
                 """.formatted(dir, dir), Map.of("CREDENTIALS_DIRECTORY", dir.toString()));
@@ -35,7 +36,8 @@ class ConfigLoaderTest {
     @Test
     void whatAReferenceGivesIsNotSubstitutedAgain(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("pw"), "${HOME}${file:/etc/hostname}");
-        FerryConfig c = FerryConfig.fromYaml("etcd.password: ${file:" + dir.resolve("pw") + "}\netcd.user: ${U}\n",
+        FerryConfig c = FerryConfig.fromYaml("etcd.password: ${file:" + dir.resolve("pw") + "}\netcd.user: ${U}\n"
+                + "etcd.allow.plaintext.password: true\n",
                 Map.of("U", "${file:/etc/hostname}"));
         assertEquals("${HOME}${file:/etc/hostname}", c.etcd().password().orElseThrow());
         assertEquals("${file:/etc/hostname}", c.etcd().user().orElseThrow());

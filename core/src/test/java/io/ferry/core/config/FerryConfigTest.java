@@ -81,6 +81,7 @@ class FerryConfigTest {
         FerryConfig c = FerryConfig.fromYaml("""
                 sink.jdbc: postgresql://ferry:${PGPASSWORD}@db:5432/app
                 etcd.password: ${ETCD_PASSWORD}
+                etcd.allow.plaintext.password: true
                 sink.table: ${TABLE:-etcd_kv}
                 """, Map.of("PGPASSWORD", "s3cret", "ETCD_PASSWORD", "e-pass"));
         assertEquals("postgresql://ferry:s3cret@db:5432/app", c.sink().jdbc());
@@ -97,6 +98,7 @@ class FerryConfigTest {
         FerryConfig c = FerryConfig.fromYaml("""
                 sink.jdbc: postgresql://ferry:hunter2@db/app
                 etcd.password: hunter2
+                etcd.allow.plaintext.password: true
                 kafka.sasl.jaas.config: org.apache.kafka.common.security.plain.PlainLoginModule required password="hunter2";
                 """, Map.of());
         String described = String.join("\n", c.describe());

@@ -1,6 +1,7 @@
 package io.ferry.watcher.engine;
 
 import io.etcd.jetcd.common.exception.CompactedException;
+import io.ferry.clients.EtcdPermissionDenied;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -48,8 +49,11 @@ final class Failures {
         return false;
     }
 
-    /** Retrying will not help: credentials or permissions are wrong. */
+    /** Retrying will not help: credentials or permissions are wrong, in Kafka or in etcd. */
     static boolean isFatal(Throwable t) {
+        if (EtcdPermissionDenied.isDenied(t)) {
+            return true;
+        }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof AuthenticationException || c instanceof AuthorizationException
                     || c instanceof TransactionalIdAuthorizationException) {

@@ -5,8 +5,12 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.election.LeaderKey;
 import io.etcd.jetcd.election.NoLeaderException;
+import io.ferry.clients.EtcdPermissionDenied;
+import io.ferry.clients.EtcdRoles;
+import io.ferry.core.config.EtcdConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +30,9 @@ final class Leadership implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
 
     private final Client client;
+    private final EtcdConfig etcdConfig;
+    private final String changeTopic;
+    private final String electionName;
     private final ByteSequence name;
     private final Duration ttl;
     private final AtomicBoolean lostLogged = new AtomicBoolean();
@@ -33,15 +40,18 @@ final class Leadership implements AutoCloseable {
     private LeaseKeeper keepAlive;
     private LeaderKey leaderKey;
 
-    Leadership(Client client, String changeTopic, Duration ttl) {
+    Leadership(Client client, EtcdConfig etcdConfig, String changeTopic, Duration ttl) {
         this.client = client;
-        this.name = ByteSequence.from(electionName(changeTopic), StandardCharsets.UTF_8);
+        this.etcdConfig = etcdConfig;
+        this.changeTopic = changeTopic;
+        this.electionName = electionName(changeTopic);
+        this.name = ByteSequence.from(electionName, StandardCharsets.UTF_8);
         this.ttl = ttl;
     }
 
     /** Kept outside the usual '/'-rooted prefixes so that the election's own keys are not replicated. */
     static String electionName(String changeTopic) {
-        return "ferry-election/watcher/" + changeTopic;
+        return EtcdRoles.electionName(changeTopic);
     }
 
     /**
@@ -57,7 +67,11 @@ final class Leadership implements AutoCloseable {
             takeOverFromDeadPredecessor(identity, seconds);
         }
         long grantedAt = System.nanoTime();
-        leaseId = client.getLeaseClient().grant(seconds).get(seconds, TimeUnit.SECONDS).getID();
+        try {
+            leaseId = client.getLeaseClient().grant(seconds).get(seconds, TimeUnit.SECONDS).getID();
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), "granting the election lease");
+        }
         keepAlive = new LeaseKeeper(client, leaseId, Duration.ofSeconds(seconds), grantedAt);
         CompletableFuture<io.etcd.jetcd.election.CampaignResponse> campaign = client.getElectionClient()
                 .campaign(name, leaseId, ByteSequence.from(identity, StandardCharsets.UTF_8));
@@ -73,6 +87,8 @@ final class Leadership implements AutoCloseable {
                 return true;
             } catch (TimeoutException e) {
                 // still standing by
+            } catch (ExecutionException e) {
+                throw failure(e.getCause(), "campaigning in the watcher election " + electionName);
             }
         }
         campaign.cancel(true);
@@ -133,6 +149,18 @@ final class Leadership implements AutoCloseable {
         int at = identity.indexOf('@');
         int hash = identity.indexOf('#', at + 1);
         return at < 0 ? "" : identity.substring(at + 1, hash < 0 ? identity.length() : hash);
+    }
+
+    /**
+     * A refusal of the election's keys is fatal and says which permission is missing: the election
+     * lies outside the replicated prefixes, and a role granted only those would otherwise stand by
+     * and retry forever. Any other failure goes up as it is, to be resumed from.
+     */
+    private Exception failure(Throwable cause, String operation) {
+        if (EtcdPermissionDenied.isDenied(cause)) {
+            return EtcdPermissionDenied.of(etcdConfig, operation, List.of(EtcdRoles.election(changeTopic)), cause);
+        }
+        return new ExecutionException(operation + " failed: " + cause, cause);
     }
 
     /** Whether the lease may have run out, so that another watcher may lead: then this one must stop producing. */

@@ -1,5 +1,7 @@
 package io.ferry.watcher.engine;
 
+import io.etcd.jetcd.auth.Permission;
+import io.ferry.clients.EtcdGrant;
 import io.ferry.core.KeyRanges;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -53,6 +55,28 @@ final class PrefixSet {
             }
         }
         return false;
+    }
+
+    /** Read on each prefix: what the snapshot needs. */
+    List<EtcdGrant> readGrants() {
+        return ranges.stream().map(r -> EtcdGrant.prefix(text(r.start()), Permission.Type.READ)).toList();
+    }
+
+    /**
+     * Read on what the one watch covers: the prefix itself, or with several prefixes the whole span
+     * from the first to the end of the last, keys between them included (etcd checks a watch's range
+     * as a whole).
+     */
+    EtcdGrant watchGrant() {
+        if (ranges.size() == 1) {
+            return EtcdGrant.prefix(text(ranges.get(0).start()), Permission.Type.READ);
+        }
+        Range span = watchSpan();
+        return EtcdGrant.range(text(span.start()), text(span.end()), Permission.Type.READ);
+    }
+
+    private static String text(byte[] key) {
+        return new String(key, StandardCharsets.UTF_8);
     }
 
     /** The single range the watch covers: every prefix, and possibly keys between them that get filtered. */

@@ -5,7 +5,9 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
+import io.ferry.clients.EtcdPermissionDenied;
 import io.ferry.core.KeyRanges;
+import io.ferry.core.config.EtcdConfig;
 import io.ferry.core.PageSizing;
 import java.time.Duration;
 import java.util.List;
@@ -28,12 +30,15 @@ final class SnapshotReader {
     }
 
     private final Client client;
+    private final EtcdConfig etcdConfig;
+    private PrefixSet prefixes;
     private final int pageKeys;
     private final long pageBytes;
     private final Duration timeout;
 
-    SnapshotReader(Client client, int pageKeys, long pageBytes, Duration timeout) {
+    SnapshotReader(Client client, EtcdConfig etcdConfig, int pageKeys, long pageBytes, Duration timeout) {
         this.client = client;
+        this.etcdConfig = etcdConfig;
         this.pageKeys = pageKeys;
         this.pageBytes = pageBytes;
         this.timeout = timeout;
@@ -41,6 +46,7 @@ final class SnapshotReader {
 
     /** How many keys the prefixes hold at {@code revision}, for progress and ETA. */
     long count(PrefixSet prefixes, long revision) {
+        this.prefixes = prefixes;
         long total = 0;
         for (PrefixSet.Range r : prefixes.ranges()) {
             total += get(r.start(), GetOption.builder().withRange(ByteSequence.from(r.end())).withRevision(revision)
@@ -50,6 +56,7 @@ final class SnapshotReader {
     }
 
     void read(PrefixSet prefixes, long revision, PageConsumer consumer) {
+        this.prefixes = prefixes;
         List<PrefixSet.Range> ranges = prefixes.ranges();
         Request request = new Request(0, ranges.get(0).start(), PageSizing.first(pageKeys));
         CompletableFuture<GetResponse> pending = fetch(ranges, request, revision);
@@ -115,6 +122,10 @@ final class SnapshotReader {
             if (Failures.isCompaction(cause)) {
                 throw new Failures.RevisionCompacted("etcd compacted snapshot revision " + revision
                         + " while the snapshot was reading it", cause);
+            }
+            if (EtcdPermissionDenied.isDenied(cause)) {
+                throw EtcdPermissionDenied.of(etcdConfig, "the snapshot's range read at revision " + revision,
+                        prefixes.readGrants(), cause);
             }
             // Reads are safe to repeat: the run resumes and takes a fresh snapshot under the next epoch.
             throw new Failures.Transient("snapshot range read at revision " + revision + " failed: " + cause, cause);

@@ -1,5 +1,6 @@
 package io.ferry.watcher.engine;
 
+import io.ferry.clients.EtcdClients;
 import io.ferry.core.config.WatcherConfig;
 import io.ferry.core.event.ControlRecord;
 import io.ferry.watcher.WatcherState;
@@ -45,7 +46,8 @@ final class Snapshotter {
         EventPublisher out = ctx.publisher();
         long revision = EtcdClients.probe(ctx.etcd(), ctx.config().etcd(), ctx.prefixes().ranges().get(0).start())
                 .getRevision();
-        SnapshotReader reader = new SnapshotReader(ctx.etcd(), config.snapshotPageKeys(), config.snapshotPageBytes(),
+        SnapshotReader reader = new SnapshotReader(ctx.etcd(), ctx.config().etcd(), config.snapshotPageKeys(),
+                config.snapshotPageBytes(),
                 Duration.ofSeconds(Math.max(30, ctx.config().etcd().connectTimeout().toSeconds())));
         long total = reader.count(ctx.prefixes(), revision);
         ctx.metrics().epoch(epoch);

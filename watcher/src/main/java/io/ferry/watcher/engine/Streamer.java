@@ -3,6 +3,7 @@ package io.ferry.watcher.engine;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.watch.WatchEvent;
+import io.ferry.clients.EtcdPermissionDenied;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.WatcherConfig;
 import io.ferry.core.event.ControlRecord;
@@ -89,6 +90,10 @@ final class Streamer {
                     if (Failures.isCompaction(failure)) {
                         throw new Failures.RevisionCompacted("etcd compacted revision " + (tracker.delivered() + 1)
                                 + ", which the watch needed", failure);
+                    }
+                    if (EtcdPermissionDenied.isDenied(failure)) {
+                        throw EtcdPermissionDenied.of(ctx.config().etcd(), "the watch of " + ctx.config().etcd().prefixes(),
+                                java.util.List.of(ctx.prefixes().watchGrant()), failure);
                     }
                     if (++failuresInARow >= FAILURES_BEFORE_NEW_CLIENT) {
                         // The same member may answer every attempt the same way (cut off from its peers): the

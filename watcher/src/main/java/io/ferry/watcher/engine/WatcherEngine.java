@@ -2,6 +2,8 @@ package io.ferry.watcher.engine;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Response;
+import io.ferry.clients.EtcdClients;
+import io.ferry.clients.EtcdUnavailableException;
 import io.ferry.clients.TopicCheck;
 import io.ferry.clients.TopicSpec;
 import io.ferry.clients.Topics;
@@ -53,7 +55,7 @@ public final class WatcherEngine implements AutoCloseable {
         Response.Header header;
         try {
             header = EtcdClients.probe(etcd, config.etcd(), prefixes.ranges().get(0).start());
-        } catch (Failures.Transient e) {
+        } catch (EtcdUnavailableException e) {
             throw new WatcherException(e.getMessage(), e.getCause());
         }
         mapper = new EventMapper(EtcdClients.clusterId(header));
@@ -95,7 +97,7 @@ public final class WatcherEngine implements AutoCloseable {
     /** One leadership term: stand by, then snapshot or resume, then stream until stopping. */
     public void run(Consumer<WatcherState> states, BooleanSupplier stopping) throws Exception {
         Leadership leadership = config.watcher().haEnabled()
-                ? new Leadership(etcd, topic.name(), config.watcher().haLeaseTtl()) : null;
+                ? new Leadership(etcd, config.etcd(), topic.name(), config.watcher().haLeaseTtl()) : null;
         try (Leadership ignored = leadership) {
             if (leadership != null) {
                 states.accept(WatcherState.STANDBY);
@@ -155,7 +157,7 @@ public final class WatcherEngine implements AutoCloseable {
 
     /**
      * Whether resuming from the checkpoint cannot get past {@code failure}: a configuration or
-     * data problem, bad credentials, or, without an election, another watcher on the same topic
+     * data problem, bad credentials, a permission etcd or Kafka denies, or, without an election, another watcher on the same topic
      * (fenced through the transactional id; with an election, the fenced one just stands by).
      */
     public boolean isFatal(Throwable failure) {
