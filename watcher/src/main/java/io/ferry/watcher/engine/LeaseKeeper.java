@@ -31,6 +31,7 @@ final class LeaseKeeper implements AutoCloseable {
     private final AtomicBoolean expired = new AtomicBoolean();
     private final AtomicBoolean failing = new AtomicBoolean();
     private final ScheduledExecutorService timer;
+    private final long attemptMillis;
 
     /**
      * @param grantedAtNanos when the grant request was sent: the lease surely lives for its TTL from then
@@ -47,8 +48,10 @@ final class LeaseKeeper implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long period = Math.max(200, TimeUnit.NANOSECONDS.toMillis(ttlNanos) / 4);
-        timer.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.MILLISECONDS);
+        // Several tries a TTL, each cut short: a request stuck on a dead or silent member must not use up the
+        // lease, while the next one, sent on the next connection, reaches a member that answers.
+        this.attemptMillis = Math.max(200, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(ttlNanos) / 5));
+        timer.scheduleWithFixedDelay(this::renew, attemptMillis, attemptMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Whether the lease may have run out: etcd said so, or no renewal succeeded within its TTL. */
@@ -68,8 +71,7 @@ final class LeaseKeeper implements AutoCloseable {
         }
         long sent = System.nanoTime();
         try {
-            LeaseKeepAliveResponse r = client.getLeaseClient().keepAliveOnce(leaseId)
-                    .get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos) / 2), TimeUnit.MILLISECONDS);
+            LeaseKeepAliveResponse r = client.getLeaseClient().keepAliveOnce(leaseId).get(attemptMillis, TimeUnit.MILLISECONDS);
             if (r.getTTL() <= 0) {
                 expired.set(true);
                 return;
