@@ -20,7 +20,9 @@ public record FerryConfig(EtcdConfig etcd, KafkaConfig kafka, WatcherConfig watc
                 .defineAll(WatcherConfig.KEYS)
                 .defineAll(SinkConfig.KEYS)
                 .defineAll(HttpConfig.KEYS)
-                .defineAll(CutoverConfig.KEYS);
+                .defineAll(CutoverConfig.KEYS)
+                .defineAll(SigningConfig.KEYS)
+                .defineAll(TopicWritersConfig.KEYS);
     }
 
     public static FerryConfig load(Path file, Map<String, String> env) {
