@@ -177,6 +177,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             parts.deadLetters().send(plan.deadLetters());
             for (BadRecord bad : plan.deadLetters()) {
                 parts.metrics().failed();
+                if (bad.signatureProblem() != null) {
+                    parts.metrics().refusedSignature(bad.signatureProblem());
+                }
                 LOG.error("{}. Sent to dead-letter topic {}.", bad.describe(), parts.dlqTopic());
             }
         }
@@ -270,6 +273,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         consumer.seek(tp, bad.record().offset());
         if (halted.add(tp.partition())) {
             parts.metrics().failed();
+            if (bad.signatureProblem() != null) {
+                parts.metrics().refusedSignature(bad.signatureProblem());
+            }
         }
         LOG.error("{}. Partition {} is halted at offset {}; the other partitions go on. Fix the record (or set "
                 + "sink.dlq.topic to divert such records) and restart the sink, or skip it with ferry replay "
