@@ -1,6 +1,7 @@
 package io.ferry.cli;
 
 import io.ferry.core.config.FerryConfig;
+import io.ferry.core.config.SigningConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Validates a configuration and prints it as Ferry will use it, secrets masked. */
-@Command(name = "check", description = "Validate a configuration file and print the effective settings (secrets masked).")
+@Command(name = "check", description = {"Validate a configuration file and print the effective settings (secrets masked).",
+    "With a Kafka cluster configured, also warn about any principal but the watcher's that may write the change topic."})
 final class CheckCommand implements Callable<Integer> {
 
     @Mixin
@@ -20,9 +22,11 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FerryConfig c = config.load();
+        SigningConfig.of(c); // reads signing.key.file: a missing file or a short key is a problem now, not at start
         var out = spec.commandLine().getOut();
         out.println("Configuration from " + config.describeSource() + " is valid. Effective settings:");
         c.describe().forEach(line -> out.println("  " + line));
+        TopicWriterCheck.print(c, out);
         return Ferry.EXIT_OK;
     }
 }
