@@ -73,7 +73,12 @@ final class RecordDecoder {
         var kv = e.after();
         long progress = e.op() == Op.READ || repair ? -1 : e.source().revision();
         // A repair read etcd at source.revision and found the key at its mod_revision.
-        Unpin unpin = repair ? new Unpin(kv.modRevision(), Math.max(kv.modRevision(), e.source().revision()), replaces(r)) : null;
+        Unpin unpin = null;
+        if (repair) {
+            long through = Math.max(kv.modRevision(), e.source().revision());
+            long replaces = replaces(r);
+            unpin = through > kv.modRevision() || replaces > 0 ? new Unpin(kv.modRevision(), through, replaces) : null;
+        }
         return new RowChange(r.partition(), r.offset(), e.key(), kv.value(), kv.createRevision(), kv.modRevision(),
                 kv.version(), kv.lease(), repair, inSnapshot, e.tsMs(), mapper.map(e.key(), kv.value()), progress,
                 e.source().reverse(), unpin);
