@@ -269,13 +269,13 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     private void halt(BadRecord bad) {
         TopicPartition tp = new TopicPartition(bad.record().topic(), bad.record().partition());
+        if (bad.signatureProblem() != null && !halted.contains(tp.partition())) {
+            parts.metrics().refusedSignature(bad.signatureProblem()); // once per halt, like failed
+        }
         consumer.pause(List.of(tp));
         consumer.seek(tp, bad.record().offset());
         if (halted.add(tp.partition())) {
             parts.metrics().failed();
-            if (bad.signatureProblem() != null) {
-                parts.metrics().refusedSignature(bad.signatureProblem());
-            }
         }
         LOG.error("{}. Partition {} is halted at offset {}; the other partitions go on. Fix the record (or set "
                 + "sink.dlq.topic to divert such records) and restart the sink, or skip it with ferry replay "

@@ -88,16 +88,16 @@ final class SinkMetrics implements AutoCloseable {
         }
     }
 
-    void failed() {
-        failed.increment();
-    }
-
     /** A record refused for its signature ({@code unsigned}, {@code unknown_key}, {@code invalid}), halted on or dead-lettered. */
     void refusedSignature(String problem) {
         refusedSignatures.computeIfAbsent(problem, p -> add(Counter.builder("ferry.sink.signature.refused").tag("reason", p)
                 .description("Records never applied because of their signature, with signing.key set: unsigned, "
                         + "unknown_key (signed with a key the sink does not hold) or invalid (forged or altered); each "
                         + "halts its partition or goes to the dead-letter topic").register(registry))).increment();
+    }
+
+    void failed() {
+        failed.increment();
     }
 
     void lag(long records) {
