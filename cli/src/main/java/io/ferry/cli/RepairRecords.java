@@ -5,6 +5,8 @@ import io.ferry.core.config.FerryConfig;
 import io.ferry.reconciler.ReconcileReport;
 import io.ferry.reconciler.Repairer;
 import io.ferry.clients.KafkaSettings;
+import io.ferry.clients.RecordSigner;
+import io.ferry.core.config.SigningConfig;
 import io.ferry.clients.Topics;
 import io.ferry.core.FerryException;
 import java.util.Map;
@@ -13,7 +15,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Sends the reconciler's repairs to the change topic, where the sink applies them: SQL is never written directly. */
+/**
+ * Sends the reconciler's repairs to the change topic, where the sink applies them: SQL is never written directly.
+ * It writes the change topic, so it runs with the watcher's Kafka principal (the only one that may write it) and,
+ * with {@code signing.key} set, signs like the watcher.
+ */
 final class RepairRecords {
 
     private RepairRecords() {
@@ -37,7 +43,8 @@ final class RepairRecords {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             // Repair records belong to no snapshot, so they carry epoch 0.
-            return new Repairer(etcd.getKVClient(), producer, resolved.kafka().topic(), 0).repair(report.differences());
+            return new Repairer(etcd.getKVClient(), producer, resolved.kafka().topic(), 0,
+                    RecordSigner.of(SigningConfig.of(resolved))).repair(report.differences());
         }
     }
 }

@@ -240,8 +240,16 @@ class ClusterIT {
          */
         void assertComplete(long lastRevision) throws Exception {
             Set<String> expected = etcdHistory(prefix, fromRevision + 1, lastRevision);
-            Awaitility.await("every change of etcd's history in " + topic).atMost(Duration.ofSeconds(180))
-                    .pollInterval(Duration.ofSeconds(2)).until(() -> topicChanges(topic, lastRevision).keySet().containsAll(expected));
+            try {
+                Awaitility.await("every change of etcd's history in " + topic).atMost(Duration.ofSeconds(180))
+                        .pollInterval(Duration.ofSeconds(2)).until(() -> topicChanges(topic, lastRevision).keySet().containsAll(expected));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                Set<String> missing = new TreeSet<>(expected);
+                missing.removeAll(topicChanges(topic, lastRevision).keySet());
+                throw new AssertionError(missing.size() + " of etcd's " + expected.size() + " changes since revision "
+                        + fromRevision + " are not in " + topic + ", e.g. " + missing.stream().limit(30).toList()
+                        + "\nlogs in " + dir, e);
+            }
             Map<String, Integer> produced = topicChanges(topic, lastRevision);
             List<String> twice = produced.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
             assertEquals(List.of(), twice, "changes produced more than once");

@@ -17,7 +17,9 @@ import java.util.OptionalLong;
  * difference, when it equals etcd's state of that key at the row's own revision (the key simply
  * changed after R, and may have changed again since). A deleted row is in flight when etcd has
  * no such key at the revision of its tombstone. Anything else is a difference of kind
- * {@link DifferenceKind#AHEAD}: SQL holds a state etcd never had.
+ * {@link DifferenceKind#AHEAD}: SQL holds a state etcd never had. Its SQL revision is the row's
+ * {@code mod_revision}, or for a key SQL deleted, its tombstone's revision: the repair names it as the
+ * revision it replaces.
  */
 final class AheadCheck {
 
@@ -41,8 +43,10 @@ final class AheadCheck {
             if (isEtcdState(candidate.key(), sqlNow, now.getHeader().getRevision())) {
                 inFlight++;
             } else {
+                long sqlRevision = sqlNow.isPresent() ? sqlNow.get().modRevision()
+                        : sql.tombstoneRevision(candidate.key()).orElse(0L);
                 log.add(new Difference(DifferenceKind.AHEAD, candidate.key(), etcdNow.map(Row::modRevision).orElse(0L),
-                        sqlNow.map(Row::modRevision).orElse(0L)), -1);
+                        sqlRevision), -1);
             }
         }
         return inFlight;

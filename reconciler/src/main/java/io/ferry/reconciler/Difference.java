@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param kind how it differs
  * @param key the key bytes
  * @param etcdRevision the key's mod_revision in etcd at R, 0 when absent there
- * @param sqlRevision the row's mod_revision in SQL, 0 when absent there
+ * @param sqlRevision the row's mod_revision in SQL, 0 when absent there; for a key ahead of R that SQL
+ *     deleted ({@link DifferenceKind#AHEAD}), its tombstone's revision
  */
 public record Difference(DifferenceKind kind, byte[] key, long etcdRevision, long sqlRevision) {
 

@@ -3,6 +3,8 @@ package io.ferry.reconciler;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
+import io.ferry.clients.KeyPartitions;
+import io.ferry.clients.RecordSigner;
 import io.ferry.core.event.ChangeEvent;
 import io.ferry.core.event.EventCodec;
 import io.ferry.core.event.KeyValue;
@@ -10,6 +12,7 @@ import io.ferry.core.event.RecordConventions;
 import io.ferry.core.event.Source;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
@@ -24,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * a delete plus tombstone when it does not. Records carry {@link RecordConventions#REPAIR_HEADER},
  * so a sink also overwrites a row at the same revision (corruption), which the revision guard
  * would otherwise refuse. SQL is never written directly.
+ *
+ * <p>Where SQL holds the key at a revision above etcd's state of it (a row or tombstone at a revision
+ * etcd never gave the key, as a record forged with a high {@code mod_revision} leaves), the guard would
+ * refuse the repair too, so the record states that revision in {@link RecordConventions#REPLACES_HEADER}
+ * and the sink removes that row or tombstone first, if it still holds exactly that revision. With
+ * {@code signing.key} set, every record is signed like the watcher's.
  */
 public final class Repairer {
 
@@ -33,36 +42,47 @@ public final class Repairer {
     private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final long epoch;
+    private final Optional<RecordSigner> signer;
     private final EventCodec codec = new EventCodec();
 
-    public Repairer(KV kv, Producer<byte[], byte[]> producer, String topic, long epoch) {
+    /**
+     * @param signer signs every record, as the sinks expect when {@code signing.key} is set; empty when it is not
+     */
+    public Repairer(KV kv, Producer<byte[], byte[]> producer, String topic, long epoch, Optional<RecordSigner> signer) {
         this.kv = kv;
         this.producer = producer;
         this.topic = topic;
         this.epoch = epoch;
+        this.signer = signer;
     }
 
     /** Re-emits every differing key; returns how many records were written. */
     public long repair(DifferenceLog differences) {
         List<Future<?>> sends = new ArrayList<>();
         long[] written = {0};
+        int partitions = producer.partitionsFor(topic).size();
         differences.forEach(located -> {
             byte[] key = located.difference().key();
+            long sqlRevision = located.difference().sqlRevision();
             GetResponse now = get(key);
             String cluster = Long.toHexString(now.getHeader().getClusterId());
             long ts = System.currentTimeMillis();
+            int partition = KeyPartitions.of(key, partitions);
             if (now.getKvs().isEmpty()) {
                 long rev = now.getHeader().getRevision();
+                long replaces = sqlRevision > rev ? sqlRevision : 0;
                 ChangeEvent delete = ChangeEvent.delete(key, null, new Source(cluster, rev, epoch, true), ts);
-                sends.add(producer.send(record(key, codec.encode(delete), RecordConventions.KIND_CHANGE, rev)));
-                sends.add(producer.send(record(key, null, RecordConventions.KIND_TOMBSTONE, rev)));
+                sends.add(producer.send(record(partition, key, codec.encode(delete), RecordConventions.KIND_CHANGE, rev, replaces)));
+                sends.add(producer.send(record(partition, key, null, RecordConventions.KIND_TOMBSTONE, rev, replaces)));
                 written[0] += 2;
             } else {
                 io.etcd.jetcd.KeyValue e = now.getKvs().get(0);
                 KeyValue current = new KeyValue(key, e.getValue().getBytes(), e.getCreateRevision(), e.getModRevision(),
                         e.getVersion(), e.getLease());
+                long replaces = sqlRevision > e.getModRevision() ? sqlRevision : 0;
                 ChangeEvent read = ChangeEvent.read(current, new Source(cluster, now.getHeader().getRevision(), epoch, true), ts);
-                sends.add(producer.send(record(key, codec.encode(read), RecordConventions.KIND_CHANGE, e.getModRevision())));
+                sends.add(producer.send(record(partition, key, codec.encode(read), RecordConventions.KIND_CHANGE,
+                        e.getModRevision(), replaces)));
                 written[0]++;
             }
         });
@@ -79,16 +99,21 @@ public final class Repairer {
         return written[0];
     }
 
-    private ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, String kind, long revision) {
+    private ProducerRecord<byte[], byte[]> record(int partition, byte[] key, byte[] value, String kind, long revision,
+                                                  long replaces) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(RecordConventions.KIND_HEADER, RecordConventions.header(kind));
         headers.add(RecordConventions.REVISION_HEADER, RecordConventions.header(revision));
         headers.add(RecordConventions.EPOCH_HEADER, RecordConventions.header(epoch));
         headers.add(RecordConventions.REPAIR_HEADER, RecordConventions.header("true"));
+        if (replaces > 0) {
+            headers.add(RecordConventions.REPLACES_HEADER, RecordConventions.header(replaces));
+        }
         if (value != null) {
             headers.add(RecordConventions.FORMAT_HEADER, RecordConventions.header(RecordConventions.FORMAT_V1));
         }
-        return new ProducerRecord<>(topic, null, key, value, headers);
+        signer.ifPresent(s -> s.sign(topic, partition, key, value, headers));
+        return new ProducerRecord<>(topic, partition, key, value, headers);
     }
 
     private GetResponse get(byte[] key) {

@@ -9,8 +9,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * @param record the record as consumed
  * @param reason why it cannot be applied
+ * @param signatureProblem {@code unsigned}, {@code unknown_key} or {@code invalid} when its signature was
+ *     refused, else null
  */
-record BadRecord(ConsumerRecord<byte[], byte[]> record, String reason) {
+record BadRecord(ConsumerRecord<byte[], byte[]> record, String reason, String signatureProblem) {
+
+    BadRecord(ConsumerRecord<byte[], byte[]> record, String reason) {
+        this(record, reason, null);
+    }
 
     /** The message an operator sees: topic, partition, offset, key and reason. */
     String describe() {

@@ -57,7 +57,7 @@ final class BatchPlanner {
             try {
                 decoded = decoder.decode(r, epoch > 0);
             } catch (BadRecordException e) {
-                BadRecord bad = new BadRecord(r, e.getMessage());
+                BadRecord bad = new BadRecord(r, e.getMessage(), e.signatureProblem());
                 if (!deadLetterTopic) {
                     halt = bad;
                     break;

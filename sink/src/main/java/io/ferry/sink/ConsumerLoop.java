@@ -190,6 +190,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             parts.deadLetters().send(plan.deadLetters());
             for (BadRecord bad : plan.deadLetters()) {
                 parts.metrics().failed();
+                if (bad.signatureProblem() != null) {
+                    parts.metrics().refusedSignature(bad.signatureProblem());
+                }
                 LOG.error("{}. Sent to dead-letter topic {}.", bad.describe(), parts.dlqTopic());
             }
         }
@@ -280,6 +283,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     private void halt(BadRecord bad) {
         TopicPartition tp = new TopicPartition(bad.record().topic(), bad.record().partition());
+        if (bad.signatureProblem() != null && !halted.contains(tp.partition())) {
+            parts.metrics().refusedSignature(bad.signatureProblem()); // once per halt, like failed
+        }
         consumer.pause(List.of(tp));
         consumer.seek(tp, bad.record().offset());
         if (halted.add(tp.partition())) {

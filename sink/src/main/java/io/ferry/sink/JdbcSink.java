@@ -1,12 +1,14 @@
 package io.ferry.sink;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.ferry.clients.RecordSigner;
 import io.ferry.clients.TopicSpec;
 import io.ferry.clients.Topics;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
+import io.ferry.core.config.SigningConfig;
 import io.ferry.core.config.SinkConfig;
 import io.ferry.sink.dialect.SqlDialects;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,6 +67,7 @@ public final class JdbcSink implements AutoCloseable {
         java.util.List<TableMapping> mappings = MappingParser.parse(sink.mappings());
         JdbcTarget target = JdbcTarget.of(sink);
         SqlDialect dialect = SqlDialects.forKind(target.kind());
+        RecordSigner signer = signer(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Retrier retrier = new Retrier(dialect, sink.retryMaxAttempts(), sink.retryBackoff(), sink.retryBackoffMax(),
                 stopped);
@@ -79,7 +82,8 @@ public final class JdbcSink implements AutoCloseable {
             DeadLetters deadLetters = dlq == null ? null : new DeadLetters(dlq, KafkaClients.producer(config));
             OffsetStore offsets = new OffsetStore(dialect, config.kafka().topic());
             SinkParts parts = new SinkParts(config.kafka().topic(), sink.group(), KafkaClients.instanceId(config), sink.table(),
-                    new BatchPlanner(new RecordDecoder(dialect.maxKeyBytes(), sink.valueMaxBytes(), mappings), dlq != null),
+                    new BatchPlanner(new RecordDecoder(dialect.maxKeyBytes(), sink.valueMaxBytes(), mappings, signer),
+                            dlq != null),
                     new BatchWriter(dialect, sink.table(), offsets, mappings,
                             new LateWrites(dialect, config.kafka().topic(), CutoverConfig.of(config).ownKeys())), offsets, retrier,
                     new TombstonePurger(dialect, sink.tombstoneRetention()), metrics, deadLetters, dlq);
@@ -91,6 +95,20 @@ public final class JdbcSink implements AutoCloseable {
         } catch (RuntimeException e) {
             pool.close();
             throw e;
+        }
+    }
+
+    /** The signature checker, or null when signing is off; a key file that cannot be read stops the start. */
+    private static RecordSigner signer(FerryConfig config) {
+        try {
+            RecordSigner signer = RecordSigner.of(SigningConfig.of(config)).orElse(null);
+            if (signer != null) {
+                LOG.info("Applying only records signed with key {}{} (signing.key)", signer.keyId(),
+                        signer.acceptsUnsigned() ? " or not signed at all (signing.accept.unsigned)" : "");
+            }
+            return signer;
+        } catch (FerryException e) {
+            throw new SinkException(e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ferry.sink;
 
+import io.ferry.clients.RecordSigner;
 import io.ferry.core.event.ChangeEvent;
 import io.ferry.core.event.ControlRecord;
 import io.ferry.core.event.Envelope;
@@ -16,6 +17,10 @@ import org.apache.kafka.common.header.Header;
  * {@link ControlRecord}. Everything that would fail in SQL for reasons of the data rather than
  * of the database (a key over the index limit, a value too large, an undecodable envelope) is
  * caught here, so the error can name the record.
+ *
+ * <p>With {@code signing.key} set, a record is checked before anything else: one that is unsigned
+ * (unless {@code signing.accept.unsigned}), signed with an unknown key, or not the record that was
+ * signed is bad input, never applied. Used by the sink's consumer thread only.
  */
 final class RecordDecoder {
 
@@ -23,19 +28,25 @@ final class RecordDecoder {
     private final int maxKeyBytes;
     private final int maxValueBytes;
     private final ValueMapper mapper;
+    private final RecordSigner signer;
 
     RecordDecoder(int maxKeyBytes, int maxValueBytes) {
-        this(maxKeyBytes, maxValueBytes, java.util.List.of());
+        this(maxKeyBytes, maxValueBytes, java.util.List.of(), null);
     }
 
-    RecordDecoder(int maxKeyBytes, int maxValueBytes, java.util.List<TableMapping> mappings) {
+    /**
+     * @param signer checks every record's signature; null when signing is off
+     */
+    RecordDecoder(int maxKeyBytes, int maxValueBytes, java.util.List<TableMapping> mappings, RecordSigner signer) {
         this.maxKeyBytes = maxKeyBytes;
         this.maxValueBytes = maxValueBytes;
         this.mapper = new ValueMapper(mappings);
+        this.signer = signer;
     }
 
     /** Returns a {@link RowChange} or a {@link ControlRecord}. */
     Object decode(ConsumerRecord<byte[], byte[]> r, boolean inSnapshot) throws BadRecordException {
+        checkSignature(r);
         if (r.value() == null) {
             return tombstone(r, inSnapshot);
         }
@@ -50,19 +61,63 @@ final class RecordDecoder {
         }
         ChangeEvent e = (ChangeEvent) envelope;
         checkKey(e.key());
+        boolean repair = "true".equals(text(r, RecordConventions.REPAIR_HEADER));
         if (e.op() == Op.DELETE) {
-            return RowChange.delete(r.partition(), r.offset(), e.key(), e.revision(), inSnapshot, e.tsMs(), e.source().reverse());
+            return RowChange.delete(r.partition(), r.offset(), e.key(), e.revision(), inSnapshot, e.tsMs(), e.source().reverse(),
+                    repair ? new Unpin(e.revision() - 1, e.revision(), replaces(r)) : null);
         }
         if (e.after().value().length > maxValueBytes) {
             throw new BadRecordException("value of " + e.after().value().length + " bytes is over sink.value.max.bytes ("
                     + maxValueBytes + ")");
         }
-        boolean repair = "true".equals(text(r, RecordConventions.REPAIR_HEADER));
         var kv = e.after();
         long progress = e.op() == Op.READ || repair ? -1 : e.source().revision();
+        // A repair read etcd at source.revision and found the key at its mod_revision.
+        Unpin unpin = null;
+        if (repair) {
+            long through = Math.max(kv.modRevision(), e.source().revision());
+            long replaces = replaces(r);
+            unpin = through > kv.modRevision() || replaces > 0 ? new Unpin(kv.modRevision(), through, replaces) : null;
+        }
         return new RowChange(r.partition(), r.offset(), e.key(), kv.value(), kv.createRevision(), kv.modRevision(),
                 kv.version(), kv.lease(), repair, inSnapshot, e.tsMs(), mapper.map(e.key(), kv.value()), progress,
-                e.source().reverse());
+                e.source().reverse(), unpin);
+    }
+
+    private void checkSignature(ConsumerRecord<byte[], byte[]> r) throws BadRecordException {
+        if (signer == null) {
+            return;
+        }
+        switch (signer.check(r.topic(), r.partition(), r.key(), r.value(), r.headers())) {
+            case VALID -> { }
+            case UNSIGNED -> {
+                if (!signer.acceptsUnsigned()) {
+                    throw BadRecordException.signature("unsigned", "the record is not signed, and with signing.key set only "
+                            + "records signed by Ferry's watcher or repair are applied: someone else wrote it to the topic "
+                            + "(docs/security.md)");
+                }
+            }
+            case UNKNOWN_KEY -> throw BadRecordException.signature("unknown_key", "the record is signed with key "
+                    + RecordSigner.keyIdOf(r.headers()) + ", which this sink does not hold (its signing key is "
+                    + signer.keyId() + "): during a key rotation give the sink the earlier key too (signing.verify.keys), "
+                    + "otherwise find out who wrote it");
+            case INVALID -> throw BadRecordException.signature("invalid", "the record's ferry.signature does not match it: "
+                    + "it was forged, or altered or copied from another topic or partition after it was signed");
+        }
+    }
+
+    /** The {@code ferry.replaces} revision of a repair record, or 0. */
+    private static long replaces(ConsumerRecord<byte[], byte[]> r) throws BadRecordException {
+        String text = text(r, RecordConventions.REPLACES_HEADER);
+        if (text == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new BadRecordException("repair record with a non-numeric " + RecordConventions.REPLACES_HEADER + " header '"
+                    + text + "'", e);
+        }
     }
 
     /**
@@ -79,8 +134,10 @@ final class RecordDecoder {
         }
         checkKey(r.key());
         try {
-            return RowChange.delete(r.partition(), r.offset(), r.key(), Long.parseLong(revision), inSnapshot, r.timestamp(),
-                    "true".equals(text(r, RecordConventions.REVERSE_HEADER)));
+            long at = Long.parseLong(revision);
+            boolean repair = "true".equals(text(r, RecordConventions.REPAIR_HEADER));
+            return RowChange.delete(r.partition(), r.offset(), r.key(), at, inSnapshot, r.timestamp(),
+                    "true".equals(text(r, RecordConventions.REVERSE_HEADER)), repair ? new Unpin(at - 1, at, replaces(r)) : null);
         } catch (NumberFormatException e) {
             throw new BadRecordException("tombstone with a non-numeric " + RecordConventions.REVISION_HEADER
                     + " header '" + revision + "'", e);

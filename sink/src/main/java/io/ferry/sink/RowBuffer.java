@@ -65,13 +65,18 @@ final class RowBuffer {
         List<RowChange> repairs = new ArrayList<>();
         List<RowChange> deletes = new ArrayList<>();
         List<RowChange> refreshed = new ArrayList<>();
+        List<RowChange> unpins = new ArrayList<>();
         for (RowChange r : pending.values()) {
             (r.isDelete() ? deletes : r.repair() ? repairs : puts).add(r);
+            if (r.unpin() != null) {
+                unpins.add(r);
+            }
             if (r.snapshotRefresh() && sweeping.contains(r.partition())) {
                 refreshed.add(r);
             }
         }
         pending.clear();
+        Unpinning.apply(c, dialect, table, mappings, unpins);
         upsert(c, false, puts);
         upsert(c, true, repairs);
         delete(c, deletes);

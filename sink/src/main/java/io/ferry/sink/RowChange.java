@@ -19,10 +19,11 @@ package io.ferry.sink;
  * @param progressRevision the etcd revision a watch event shows its partition reached (everything
  *        before it is complete), or -1 for snapshot reads and repairs, which show nothing
  * @param reverse true when the rollback path copied this change from SQL into etcd
+ * @param unpin for a repair, the row and tombstone it may remove first; null otherwise
  */
 record RowChange(int partition, long offset, byte[] key, byte[] value, long createRevision, long modRevision,
                  long version, long lease, boolean repair, boolean snapshotRefresh, long tsMs,
-                 MappedRow mapped, long progressRevision, boolean reverse) implements PlanItem {
+                 MappedRow mapped, long progressRevision, boolean reverse, Unpin unpin) implements PlanItem {
 
     boolean isDelete() {
         return value == null;
@@ -34,6 +35,12 @@ record RowChange(int partition, long offset, byte[] key, byte[] value, long crea
 
     static RowChange delete(int partition, long offset, byte[] key, long revision, boolean snapshotRefresh, long tsMs,
                             boolean reverse) {
-        return new RowChange(partition, offset, key, null, 0, revision, 0, 0, false, snapshotRefresh, tsMs, null, revision, reverse);
+        return delete(partition, offset, key, revision, snapshotRefresh, tsMs, reverse, null);
+    }
+
+    static RowChange delete(int partition, long offset, byte[] key, long revision, boolean snapshotRefresh, long tsMs,
+                            boolean reverse, Unpin unpin) {
+        return new RowChange(partition, offset, key, null, 0, revision, 0, 0, false, snapshotRefresh, tsMs, null, revision,
+                reverse, unpin);
     }
 }

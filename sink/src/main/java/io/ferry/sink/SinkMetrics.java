@@ -28,6 +28,7 @@ final class SinkMetrics implements AutoCloseable {
     private final Counter swept;
     private final Counter lateWrites;
     private final Counter failed;
+    private final Map<String, Counter> refusedSignatures = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
     private final Timer commitTime;
     private final Timer age;
@@ -89,6 +90,14 @@ final class SinkMetrics implements AutoCloseable {
         if (tsMs > 0 && committedAtMs >= tsMs) {
             age.record(Duration.ofMillis(committedAtMs - tsMs));
         }
+    }
+
+    /** A record refused for its signature ({@code unsigned}, {@code unknown_key}, {@code invalid}), halted on or dead-lettered. */
+    void refusedSignature(String problem) {
+        refusedSignatures.computeIfAbsent(problem, p -> add(Counter.builder("ferry.sink.signature.refused").tag("reason", p)
+                .description("Records never applied because of their signature, with signing.key set: unsigned, "
+                        + "unknown_key (signed with a key the sink does not hold) or invalid (forged or altered); each "
+                        + "halts its partition or goes to the dead-letter topic").register(registry))).increment();
     }
 
     void failed() {

@@ -296,6 +296,89 @@ abstract class AbstractSinkIT {
         }
     }
 
+    /**
+     * Records that Ferry did not write pin rows: a put at revision 999999 makes every later real put
+     * of its key stale, a delete at 999998 leaves a tombstone that refuses every later put, and a put
+     * at a plausible revision (45) is above etcd's state of its key. A repair record re-emitting etcd's
+     * state used to change none of them. Now it removes SQL's row or tombstone at a revision etcd never
+     * gave the key (between etcd's state and the revision the repair read etcd at, or exactly the one the
+     * repair says it replaces) and nothing else.
+     */
+    @Test
+    void repairUndoesRowsAndTombstonesPinnedAtRevisionsEtcdNeverHad() throws Exception {
+        Names n = names("pin");
+        KAFKA.createTopic(n.topic(), 1, Map.of()); // one partition: a sentinel applied means all before it is
+        FerryConfig config = config(settings(n));
+        byte[] pinned = (n.prefix() + "pinned").getBytes();
+        byte[] aboveEtcd = (n.prefix() + "above").getBytes();
+        byte[] buried = (n.prefix() + "buried").getBytes();
+        byte[] invented = (n.prefix() + "invented").getBytes();
+        byte[] wrongGuess = (n.prefix() + "wrong-guess").getBytes();
+        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 1);
+             JdbcSink sink = startSink(config)) {
+            w.put(kv(pinned, "real-10", 10));
+            w.put(kv(aboveEtcd, "real-11", 11));
+            w.put(kv(buried, "real-12", 12));
+            w.put(kv(wrongGuess, "real-13", 13));
+            w.commit();
+            // What a producer without Ferry's key wrote (signing is off here):
+            w.put(kv(pinned, "forged", 999999));
+            w.put(kv(aboveEtcd, "forged", 45));
+            w.delete(buried, 999998);
+            w.put(kv(invented, "forged", 999997));
+            w.put(kv(wrongGuess, "forged", 999990));
+            w.commit();
+            w.put(kv(pinned, "real-20", 20)); // stale against the pin
+            w.put(kv("sentinel-1".getBytes(), "x", 21));
+            w.commit();
+            awaitRow(n.table(), "sentinel-1");
+            assertEquals(999999, revisionOf(n.table(), pinned), "the pin holds before the repair");
+
+            // etcd read at 50: pinned at 20, above at 11, buried at 12, invented absent, wrong-guess at 13.
+            w.repair(kv(pinned, "real-20", 20), 50, 999999);
+            w.repair(kv(aboveEtcd, "real-11", 11), 50, 0); // 45 lies between etcd's 11 and the read at 50
+            w.repair(kv(buried, "real-12", 12), 50, 999998);
+            w.repairDelete(invented, 50, 999997);
+            w.repair(kv(wrongGuess, "real-13", 13), 50, 999991); // not what SQL holds: must change nothing
+            w.put(kv("sentinel-2".getBytes(), "x", 51));
+            w.commit();
+            awaitRow(n.table(), "sentinel-2");
+            w.put(kv(pinned, "real-60", 60)); // a real change after the repair applies again
+            w.put(kv("sentinel-3".getBytes(), "x", 61));
+            w.commit();
+            awaitRow(n.table(), "sentinel-3");
+
+            Map<String, String> rows = SinkRows.read(db(), n.table());
+            assertEquals(SinkRows.describe("real-60".getBytes(), 60, 60, 1, 0), rows.get(hex(pinned)));
+            assertEquals(SinkRows.describe("real-11".getBytes(), 11, 11, 1, 0), rows.get(hex(aboveEtcd)));
+            assertEquals(SinkRows.describe("real-12".getBytes(), 12, 12, 1, 0), rows.get(hex(buried)));
+            assertFalse(rows.containsKey(hex(invented)), rows.toString());
+            assertEquals(SinkRows.describe("forged".getBytes(), 999990, 999990, 1, 0), rows.get(hex(wrongGuess)),
+                    "a repair that names another revision than SQL's removes nothing");
+            Map<String, Long> tombstones = SinkRows.tombstones(db());
+            assertFalse(tombstones.containsKey(hex(buried)), tombstones.toString());
+            assertEquals(50, tombstones.get(hex(invented)));
+        }
+    }
+
+    private static io.ferry.core.event.KeyValue kv(byte[] key, String value, long revision) {
+        return new io.ferry.core.event.KeyValue(key, value.getBytes(), revision, revision, 1, 0);
+    }
+
+    private static String hex(byte[] key) {
+        return java.util.HexFormat.of().formatHex(key);
+    }
+
+    private void awaitRow(String table, String key) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> SinkRows.read(db(), table).containsKey(hex(key.getBytes())));
+    }
+
+    private long revisionOf(String table, byte[] key) throws Exception {
+        String row = SinkRows.read(db(), table).get(hex(key));
+        return Long.parseLong(row.replaceAll(".* mod=(\\d+) .*", "$1"));
+    }
+
     @Test
     void killMinus9MidBatchThenRestartAgreesAndEndsExact() throws Exception {
         Names n = names("kill");

@@ -92,7 +92,7 @@ final class BulkWriteCheck {
             }
             n++;
             byte[] value = ("v" + round + "-" + i).getBytes(StandardCharsets.UTF_8);
-            buffer.add(new RowChange(0, i, key(i), value, 7, rev, round, 0, repair, false, 0, null, rev, false));
+            buffer.add(new RowChange(0, i, key(i), value, 7, rev, round, 0, repair, false, 0, null, rev, false, null));
             String k = hex(i);
             long stored = revisions.getOrDefault(k, -1L);
             boolean newer = repair ? rev >= stored : rev > stored;

@@ -71,6 +71,35 @@ final class TopicWriter implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, null, key, null, h));
     }
 
+    /**
+     * What {@code ferry reconcile --repair} writes for a key etcd holds as {@code kv}, read at revision
+     * {@code readAt}: a snapshot read with {@code ferry.repair}, and {@code ferry.replaces} when
+     * {@code replaces} is above 0.
+     */
+    void repair(KeyValue kv, long readAt, long replaces) {
+        ChangeEvent e = ChangeEvent.read(kv, new Source("c1", readAt, 0, true), System.currentTimeMillis());
+        producer.send(new ProducerRecord<>(topic, null, e.key(), codec.encode(e),
+                repairHeaders(RecordConventions.KIND_CHANGE, kv.modRevision(), replaces)));
+    }
+
+    /** ... and for a key etcd does not hold at {@code readAt}: a delete and its tombstone. */
+    void repairDelete(byte[] key, long readAt, long replaces) {
+        ChangeEvent e = ChangeEvent.delete(key, null, new Source("c1", readAt, 0, true), System.currentTimeMillis());
+        producer.send(new ProducerRecord<>(topic, null, key, codec.encode(e),
+                repairHeaders(RecordConventions.KIND_CHANGE, readAt, replaces)));
+        producer.send(new ProducerRecord<>(topic, null, key, null, repairHeaders(RecordConventions.KIND_TOMBSTONE, readAt,
+                replaces)));
+    }
+
+    private RecordHeaders repairHeaders(String kind, long revision, long replaces) {
+        RecordHeaders h = headers(kind, revision);
+        h.add(RecordConventions.REPAIR_HEADER, RecordConventions.header("true"));
+        if (replaces > 0) {
+            h.add(RecordConventions.REPLACES_HEADER, RecordConventions.header(replaces));
+        }
+        return h;
+    }
+
     private void change(ChangeEvent e) {
         producer.send(new ProducerRecord<>(topic, null, e.key(), codec.encode(e),
                 headers(RecordConventions.KIND_CHANGE, e.revision())));

@@ -250,6 +250,21 @@ public final class SecuredKafka implements BeforeAllCallback, AfterAllCallback, 
                         .containsAll(bindings));
     }
 
+    /** Creates ACL bindings as they are (e.g. parsed from documented {@code kafka-acls.sh} commands) and waits until they hold. */
+    public void grant(List<AclBinding> bindings) {
+        call("create ACLs " + bindings, admin().createAcls(bindings).all());
+        Awaitility.await("ACLs " + bindings).atMost(CALL_LIMIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> admin().describeAcls(AclBindingFilter.ANY).values().get(5, TimeUnit.SECONDS).containsAll(bindings));
+    }
+
+    /** Deletes exactly these ACL bindings and waits until they are gone. */
+    public void revoke(List<AclBinding> bindings) {
+        call("delete ACLs " + bindings, admin().deleteAcls(bindings.stream().map(AclBinding::toFilter).toList()).all());
+        Awaitility.await("ACLs gone: " + bindings).atMost(CALL_LIMIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> admin().describeAcls(AclBindingFilter.ANY).values().get(5, TimeUnit.SECONDS).stream()
+                        .noneMatch(bindings::contains));
+    }
+
     /** Creates a topic with replication factor 1 through {@link #admin()}. */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         call("create topic " + name, admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all());

@@ -21,6 +21,8 @@ public record FerryConfig(EtcdConfig etcd, KafkaConfig kafka, WatcherConfig watc
                 .defineAll(SinkConfig.KEYS)
                 .defineAll(HttpConfig.KEYS)
                 .defineAll(CutoverConfig.KEYS)
+                .defineAll(SigningConfig.KEYS)
+                .defineAll(TopicWritersConfig.KEYS)
                 .crossCheck(EtcdConfig.CROSS_CHECKED, EtcdConfig::crossCheck);
     }
 

@@ -38,6 +38,21 @@ public final class RecordConventions {
     public static final String REPAIR_HEADER = "ferry.repair";
 
     /**
+     * Header on a repair record, with a revision in decimal ASCII: SQL holds the key at this revision
+     * (its row's {@code mod_revision}, or its tombstone's), which is ahead of etcd's state, so that the
+     * revision guard alone would refuse the repair. A sink removes that row or tombstone only if it
+     * still has exactly this revision, then applies the repair.
+     */
+    public static final String REPLACES_HEADER = "ferry.replaces";
+
+    /**
+     * Header with the record's signature when {@code signing.key} is set: {@code v1:<key id>:<base64
+     * HMAC-SHA256>} over the topic, partition, key, value and every other {@code ferry.*} header
+     * ({@code docs/security.md}).
+     */
+    public static final String SIGNATURE_HEADER = "ferry.signature";
+
+    /**
      * Header {@code "true"} on the tombstone that follows a delete made by the rollback path's reverse
      * writer: after log compaction the tombstone is all that is left of the delete, and it must still
      * say whose delete it was ({@code source.reverse} of the envelope).

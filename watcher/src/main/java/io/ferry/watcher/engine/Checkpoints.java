@@ -16,6 +16,7 @@ public final class Checkpoints {
 
     public static Optional<Checkpoint> latest(FerryConfig config) {
         KafkaClients clients = new KafkaClients(config.kafka(), config.watcher().maxMessageBytes());
-        return new CheckpointReader(clients, config.watcher().kafkaTimeout()).latest(config.kafka().topic());
+        return new CheckpointReader(clients, config.watcher().kafkaTimeout(), Signing.signer(config))
+                .latest(config.kafka().topic());
     }
 }

@@ -1,5 +1,7 @@
 package io.ferry.watcher.engine;
 
+import io.ferry.clients.KeyPartitions;
+import io.ferry.clients.RecordSigner;
 import io.ferry.core.event.Bytes;
 import io.ferry.core.event.ChangeEvent;
 import io.ferry.core.event.Checkpoint;
@@ -9,6 +11,7 @@ import io.ferry.core.event.Op;
 import io.ferry.core.event.RecordConventions;
 import io.ferry.watcher.WatcherException;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,7 +20,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Writes events, control records and the checkpoint through one transactional producer. Every
  * send happens inside a transaction; {@link #commit} adds the checkpoint to the same
- * transaction, so Kafka holds events and checkpoint together or neither.
+ * transaction, so Kafka holds events and checkpoint together or neither. With {@code signing.key} set,
+ * every record is signed ({@link RecordSigner}), so each is sent to a partition chosen here: the one
+ * Kafka's default partitioner would pick for its key.
  *
  * <p>Owned by the watcher's main thread; not thread-safe.
  */
@@ -32,13 +37,16 @@ final class EventPublisher implements AutoCloseable {
     private final byte[] checkpointKey;
     private final WatcherMetrics metrics;
     private final EventCodec codec = new EventCodec();
+    private final Optional<RecordSigner> signer;
     private boolean open;
     private int eventsInTransaction;
     private long bytesInTransaction;
     private long openedAtNanos;
 
-    EventPublisher(KafkaClients clients, String transactionalId, ChangeTopic topic, WatcherMetrics metrics) {
+    EventPublisher(KafkaClients clients, String transactionalId, ChangeTopic topic, WatcherMetrics metrics,
+                   Optional<RecordSigner> signer) {
         this.producer = new KafkaProducer<>(clients.producer(transactionalId));
+        this.signer = signer;
         this.topic = topic;
         this.checkpointTopic = Checkpoint.topicFor(topic.name());
         this.checkpointKey = Checkpoint.recordKey(topic.name());
@@ -59,15 +67,16 @@ final class EventPublisher implements AutoCloseable {
                     + " bytes topic " + topic.name() + " and the producer accept. Raise max.message.bytes of the topic "
                     + "and watcher.max.message.bytes; the watcher stops rather than skip it.");
         }
+        int partition = KeyPartitions.of(event.key(), topic.partitions());
         RecordHeaders headers = headers(RecordConventions.KIND_CHANGE, event.revision(), event.source().epoch());
         headers.add(RecordConventions.FORMAT_HEADER, RecordConventions.header(RecordConventions.FORMAT_V1));
-        producer.send(new ProducerRecord<>(topic.name(), null, event.key(), value, headers));
+        send(topic.name(), partition, event.key(), value, headers);
         if (event.op() == Op.DELETE) {
             RecordHeaders tombstone = headers(RecordConventions.KIND_TOMBSTONE, event.revision(), event.source().epoch());
             if (event.source().reverse()) {
                 tombstone.add(RecordConventions.REVERSE_HEADER, RecordConventions.header("true"));
             }
-            producer.send(new ProducerRecord<>(topic.name(), null, event.key(), null, tombstone));
+            send(topic.name(), partition, event.key(), null, tombstone);
         }
         metrics.event(event.op());
         eventsInTransaction++;
@@ -82,15 +91,14 @@ final class EventPublisher implements AutoCloseable {
             ControlRecord record = new ControlRecord(kind, clusterId, revision, epoch, p, now);
             RecordHeaders headers = headers(kind.wireName(), revision, epoch);
             headers.add(RecordConventions.FORMAT_HEADER, RecordConventions.header(RecordConventions.FORMAT_V1));
-            producer.send(new ProducerRecord<>(topic.name(), p, RecordConventions.controlKey(kind, p),
-                    codec.encode(record), headers));
+            send(topic.name(), p, RecordConventions.controlKey(kind, p), codec.encode(record), headers);
         }
     }
 
     /** Adds the checkpoint to the open transaction (opening one if needed) and commits it. */
     void commit(Checkpoint checkpoint) {
         begin();
-        producer.send(new ProducerRecord<>(checkpointTopic, 0, checkpointKey, checkpoint.encode()));
+        send(checkpointTopic, 0, checkpointKey, checkpoint.encode(), new RecordHeaders());
         long start = System.nanoTime();
         producer.commitTransaction();
         metrics.commitTook(System.nanoTime() - start);
@@ -129,6 +137,12 @@ final class EventPublisher implements AutoCloseable {
             open = true;
             openedAtNanos = System.nanoTime();
         }
+    }
+
+    /** Signs the record, when signing is on, for exactly the topic and partition it is sent to. */
+    private void send(String to, int partition, byte[] key, byte[] value, RecordHeaders headers) {
+        signer.ifPresent(s -> s.sign(to, partition, key, value, headers));
+        producer.send(new ProducerRecord<>(to, partition, key, value, headers));
     }
 
     private static RecordHeaders headers(String kind, long revision, long epoch) {

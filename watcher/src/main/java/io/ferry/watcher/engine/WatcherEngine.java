@@ -47,6 +47,7 @@ public final class WatcherEngine implements AutoCloseable {
         this.prefixes = PrefixSet.of(config.etcd().prefixes());
         this.kafka = new KafkaClients(config.kafka(), config.watcher().maxMessageBytes());
         this.metrics = new WatcherMetrics(registry);
+        Signing.signer(config).ifPresent(s -> LOG.info("Signing every record with key {} (signing.key)", s.keyId()));
     }
 
     /** Reaches etcd and Kafka and sets up the topics, or fails with an error naming what could not be reached. */
@@ -105,7 +106,8 @@ public final class WatcherEngine implements AutoCloseable {
                     return;
                 }
             }
-            try (EventPublisher publisher = new EventPublisher(kafka, "ferry-watcher-" + topic.name(), topic, metrics)) {
+            try (EventPublisher publisher = new EventPublisher(kafka, "ferry-watcher-" + topic.name(), topic, metrics,
+                    Signing.signer(config))) {
                 publisher.init();
                 RunContext ctx = new RunContext(config, etcd, prefixes, mapper, publisher, metrics, states, stopping,
                         leadership);
@@ -117,8 +119,8 @@ public final class WatcherEngine implements AutoCloseable {
     }
 
     private void lead(RunContext ctx) {
-        Optional<Checkpoint> checkpoint = new CheckpointReader(kafka, config.watcher().kafkaTimeout())
-                .latest(topic.name());
+        Optional<Checkpoint> checkpoint = new CheckpointReader(kafka, config.watcher().kafkaTimeout(),
+                Signing.signer(config)).latest(topic.name());
         long epoch;
         long from;
         if (checkpoint.isPresent() && checkpoint.get().clusterId() != null

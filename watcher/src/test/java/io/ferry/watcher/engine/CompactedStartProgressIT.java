@@ -87,7 +87,8 @@ class CompactedStartProgressIT {
         }
         WatcherMetrics metrics = new WatcherMetrics(new SimpleMeterRegistry());
         Failures.RevisionCompacted compacted;
-        try (EventPublisher publisher = new EventPublisher(kafka, "ferry-watcher-" + TOPIC, topic, metrics)) {
+        try (EventPublisher publisher = new EventPublisher(kafka, "ferry-watcher-" + TOPIC, topic, metrics,
+                java.util.Optional.empty())) {
             publisher.init();
             RunContext ctx = new RunContext(config, etcd, PrefixSet.of(config.etcd().prefixes()),
                     new EventMapper("test-cluster"), publisher, metrics, state -> { }, () -> false, null);
@@ -117,7 +118,7 @@ class CompactedStartProgressIT {
                     "a watch from a compacted revision must end in a new snapshot");
         }
 
-        Checkpoint checkpoint = new CheckpointReader(kafka, config.watcher().kafkaTimeout()).latest(TOPIC)
+        Checkpoint checkpoint = new CheckpointReader(kafka, config.watcher().kafkaTimeout(), java.util.Optional.empty()).latest(TOPIC)
                 .orElseThrow();
         String needed = compacted.getMessage();
         assertAll(
