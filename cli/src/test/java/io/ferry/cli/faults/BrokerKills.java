@@ -47,6 +47,12 @@ final class BrokerKills {
         int any = rnd.nextInt(kafka.brokers().size());
         long down = rnd.nextInt(1000);
 
+        // An earlier fault that failed halfway may have left a broker down: never take a second one out.
+        List<KafkaCluster.Broker> stopped = kafka.brokers().stream().filter(b -> !b.running()).toList();
+        stopped.forEach(KafkaCluster.Broker::start);
+        if (!stopped.isEmpty()) {
+            awaitInSync();
+        }
         Map<String, KafkaCluster.Broker> roles = roles(deployment);
         String chosenAs = switch (role) {
             case PARTITION_LEADER -> "leader of " + Deployment.TOPIC + "-" + partition;
@@ -69,9 +75,9 @@ final class BrokerKills {
         kafka.awaitHealthy(HEALTHY_LIMIT);
         awaitInSync();
         long inSync = (System.nanoTime() - t0) / 1_000_000;
-        return "broker " + broker.id() + " killed, chosen as " + chosenAs + " (it was " + (played.isEmpty() ? "none of Ferry's"
-                : String.join(", ", played)) + "), down " + down + " ms, serving again after " + serving + " ms, in sync after "
-                + inSync + " ms";
+        return (stopped.isEmpty() ? "" : "(first restarted " + stopped + ") ") + "broker " + broker.id() + " killed, chosen as "
+                + chosenAs + " (it was " + (played.isEmpty() ? "none of Ferry's" : String.join(", ", played)) + "), down " + down
+                + " ms, serving again after " + serving + " ms, in sync after " + inSync + " ms";
     }
 
     /**

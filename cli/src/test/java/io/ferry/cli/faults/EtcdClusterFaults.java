@@ -51,6 +51,7 @@ final class EtcdClusterFaults {
     /** kill -9 of the leader, started again after 0 to 2 s. */
     String killLeader(Random rnd, Workload workload) {
         long down = rnd.nextInt(2000);
+        String repaired = repair(workload);
         String watches = watchers().toString();
         EtcdCluster.Member leader = etcd.leader();
         if (leader == writer) {
@@ -60,15 +61,15 @@ final class EtcdClusterFaults {
                 Workload.sleep(down);
                 restart(leader);
             });
-            return leader.name() + " (leader, the workload's member) killed, down " + down + " ms, workload held " + held
-                    + " ms; Ferry's watches were on " + watches;
+            return repaired + leader.name() + " (leader, the workload's member) killed, down " + down + " ms, workload held "
+                    + held + " ms; Ferry's watches were on " + watches;
         }
         long held = workload.paused(leader::kill);
         String elected = etcd.leader().name();
         Workload.sleep(down);
         String atRestart = watchers().toString();
         held += workload.paused(() -> restart(leader));
-        return leader.name() + " (leader) killed, " + elected + " elected, down " + down + " ms, workload held " + held
+        return repaired + leader.name() + " (leader) killed, " + elected + " elected, down " + down + " ms, workload held " + held
                 + " ms at the edges; Ferry's watches were on " + watches + ", at the restart on " + atRestart;
     }
 
@@ -85,6 +86,7 @@ final class EtcdClusterFaults {
         long length = fromPeers && !fromFerry ? 3000 + rnd.nextInt(9000)
                 : rnd.nextBoolean() ? 2000 + rnd.nextInt(4000) : 12_000 + rnd.nextInt(12_000);
         int pick = rnd.nextInt(1 << 16);
+        String repaired = repair(workload);
         Map<String, Long> before = watchers();
         Optional<EtcdCluster.Member> watched = mostWatched(before);
         EtcdCluster.Member target = choose(fromPeers, watched, pick);
@@ -113,7 +115,7 @@ final class EtcdClusterFaults {
                 proxy.blackhole(false);
             }
         }
-        return target.name() + " (" + role + ") cut off from " + (cut == Cut.BOTH ? "its peers and Ferry" : cut == Cut.PEERS
+        return repaired + target.name() + " (" + role + ") cut off from " + (cut == Cut.BOTH ? "its peers and Ferry" : cut == Cut.PEERS
                 ? "its peers" : "Ferry") + " for " + length + " ms" + (fromPeers ? ", workload held " + held + " ms at the edges" : "")
                 + "; Ferry's watches before " + before + ", at the end " + during;
     }
@@ -128,6 +130,30 @@ final class EtcdClusterFaults {
             return watched.get();
         }
         return candidates.get(pick % candidates.size());
+    }
+
+    /**
+     * Starts or heals whatever an earlier fault that failed halfway left down or cut off (a member that
+     * did not get healthy in time, say), so that a fault never takes a second member out; returns what
+     * it did, for the detail, or "".
+     */
+    private String repair(Workload workload) {
+        List<EtcdCluster.Member> broken = etcd.members().stream().filter(m -> !m.running() || m.isolated()).toList();
+        if (broken.isEmpty()) {
+            return "";
+        }
+        workload.paused(() -> {
+            broken.forEach(m -> {
+                if (m.isolated()) {
+                    m.heal();
+                }
+                if (!m.running()) {
+                    m.start();
+                }
+            });
+            etcd.awaitHealthy(HEALTHY_LIMIT);
+        });
+        return "(first repaired " + broken + ") ";
     }
 
     private void restart(EtcdCluster.Member member) {
