@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.Response;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.auth.Permission;
 import io.etcd.jetcd.options.GetOption;
 import io.ferry.core.FerryException;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +39,9 @@ public final class EtcdClients {
 
     /** A watch response or a snapshot page may carry many 1.5 MiB values; gRPC's 4 MiB default is too small. */
     private static final int MAX_INBOUND_BYTES = Integer.MAX_VALUE;
+
+    /** The shortest attempt of {@link #probe}: a member that answers at all answers a count-only read within it. */
+    private static final long MIN_ATTEMPT_MS = 1000;
 
     private EtcdClients() {
     }
@@ -81,29 +86,49 @@ public final class EtcdClients {
      * must be allowed to read (a key under the first prefix), waiting at most the configured connect
      * timeout.
      *
+     * <p>A member can take a request and never answer it: cut off from its peers it has no leader for
+     * a linearizable read, and behind a link that drops packets it hears nothing. The client sends
+     * each new request to the next member it is connected to, so with several endpoints the probe
+     * makes shorter attempts (the limit divided among the endpoints, at least a second each) until
+     * one answers or the limit has passed. With one endpoint it is one attempt.
+     *
      * @throws EtcdPermissionDenied when the user may not read {@code key}
      * @throws EtcdUnavailableException when etcd does not answer in time; with TLS, the message says what
      *     a handshake of its own found wrong with each endpoint
      */
     public static Response.Header probe(Client client, EtcdConfig config, byte[] key) {
-        try {
-            return client.getKVClient()
-                    .get(ByteSequence.from(key), GetOption.builder().withCountOnly(true).build())
-                    .get(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .getHeader();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EtcdUnavailableException("interrupted while connecting to etcd at " + config.endpoints(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            if (EtcdPermissionDenied.isDenied(cause)) {
-                throw EtcdPermissionDenied.of(config, "reading " + new String(key, StandardCharsets.UTF_8),
-                        List.of(EtcdGrant.key(new String(key, StandardCharsets.UTF_8), Permission.Type.READ)), cause);
+        long limitMs = config.connectTimeout().toMillis();
+        long attemptMs = Math.max(MIN_ATTEMPT_MS, limitMs / Math.max(1, config.endpoints().size()));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limitMs);
+        Throwable timedOut;
+        // Bounded by the deadline: each attempt waits at most until it.
+        do {
+            long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            CompletableFuture<GetResponse> attempt = client.getKVClient()
+                    .get(ByteSequence.from(key), GetOption.builder().withCountOnly(true).build());
+            try {
+                return attempt.get(Math.min(attemptMs, leftMs), TimeUnit.MILLISECONDS).getHeader();
+            } catch (TimeoutException e) {
+                attempt.cancel(true);
+                timedOut = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EtcdUnavailableException("interrupted while connecting to etcd at " + config.endpoints(), e);
+            } catch (ExecutionException e) {
+                throw unreachable(config, key, e.getCause());
             }
-            throw new EtcdUnavailableException("cannot reach etcd at " + config.endpoints() + " within "
-                    + config.connectTimeout().toMillis() + " ms (etcd.connect.timeout.ms): " + cause + "." + diagnose(config)
-                    + " Check etcd.endpoints, that etcd is running, and the TLS and user settings.", cause);
+        } while (System.nanoTime() < deadline);
+        throw unreachable(config, key, timedOut);
+    }
+
+    private static RuntimeException unreachable(EtcdConfig config, byte[] key, Throwable cause) {
+        if (EtcdPermissionDenied.isDenied(cause)) {
+            return EtcdPermissionDenied.of(config, "reading " + new String(key, StandardCharsets.UTF_8),
+                    List.of(EtcdGrant.key(new String(key, StandardCharsets.UTF_8), Permission.Type.READ)), cause);
         }
+        return new EtcdUnavailableException("cannot reach etcd at " + config.endpoints() + " within "
+                + config.connectTimeout().toMillis() + " ms (etcd.connect.timeout.ms): " + cause + "." + diagnose(config)
+                + " Check etcd.endpoints, that etcd is running, and the TLS and user settings.", cause);
     }
 
     /** {@link #probe(Client, EtcdConfig, byte[])} on the first prefix's own key, which every part of Ferry may read. */

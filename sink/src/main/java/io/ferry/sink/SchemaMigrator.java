@@ -31,10 +31,7 @@ final class SchemaMigrator {
     }
 
     void migrate(Connection c, String table, List<TableMapping> mappings) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(dialect.createSchemaVersionTable());
-        }
-        c.commit();
+        createSchemaVersionTable(c);
         apply(c, BOOKKEEPING, dialect.bookkeepingMigrations());
         apply(c, "table:" + table, dialect.tableMigrations(table));
         for (TableMapping m : mappings) {
@@ -44,6 +41,32 @@ final class SchemaMigrator {
                 types.put(TableMapping.DOC, dialect.jsonType());
             }
             apply(c, "mapped:" + m.table(), dialect.mappedTableMigrations(m.table(), types));
+        }
+    }
+
+    /**
+     * Another sink starting at the same time on a new database may create the table first. PostgreSQL's
+     * CREATE TABLE IF NOT EXISTS does not see it before that session commits: it waits for it and then
+     * fails on its catalog's unique index (SQLState 23505). By then the table is there, so once more
+     * finds it.
+     */
+    private void createSchemaVersionTable(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(dialect.createSchemaVersionTable());
+            c.commit();
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+                try (Statement s = c.createStatement()) {
+                    s.execute(dialect.createSchemaVersionTable());
+                    c.commit();
+                }
+            } catch (SQLException again) {
+                // Not that race (no rights, a lost connection): the first failure says what went wrong.
+                e.addSuppressed(again);
+                throw e;
+            }
+            LOG.info("Another sink created {} at the same time ({})", SqlDialect.SCHEMA_VERSION, e.getMessage());
         }
     }
 

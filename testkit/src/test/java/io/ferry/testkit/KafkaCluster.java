@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeLogDirsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeTransactionsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -345,8 +346,9 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback, 
 
         /**
          * Starts it again after {@link #kill()} or {@link #stop()}, with the same ports and data, and
-         * waits until it is registered with the controller again (after a kill, that is once its old
-         * session has timed out). It then catches up with the partition leaders as a follower.
+         * waits until it is registered with the controller again and serves requests (after a kill, that
+         * is once its old session has timed out). It then catches up with the partition leaders as a
+         * follower.
          */
         public void start() {
             synchronized (this) {
@@ -356,15 +358,24 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback, 
                 launch();
             }
             try {
+                // Listed by the controller is not enough: after a kill the old registration stays listed until its
+                // session expires. A broker serves requests only once it has registered and caught up, so ask it.
                 Awaitility.await("Kafka broker " + id + " to register again").atMost(START_LIMIT).pollInterval(Duration.ofMillis(250))
                         .ignoreExceptions().failFast("Kafka broker " + id + " exited", this::crashed)
                         .until(() -> admin().describeCluster(new DescribeClusterOptions().timeoutMs(CALL_MS)).nodes()
-                                .get(CALL_MS, TimeUnit.MILLISECONDS).stream().anyMatch(n -> n.id() == id));
+                                .get(CALL_MS, TimeUnit.MILLISECONDS).stream().anyMatch(n -> n.id() == id) && serves());
             } catch (RuntimeException | AssertionError e) {
                 throw new IllegalStateException("Kafka broker " + id + " did not register within " + START_LIMIT.toSeconds()
                         + " s. Its log:\n" + Processes.tail(log(), 60), e);
             }
             LOG.info("Kafka broker {} (pid {}) started again at {}", id, process.pid(), address());
+        }
+
+        /** Whether this broker itself answers a request that only it can answer (its log directories). */
+        private boolean serves() throws Exception {
+            admin().describeLogDirs(List.of(id), new DescribeLogDirsOptions().timeoutMs(CALL_MS)).allDescriptions()
+                    .get(CALL_MS, TimeUnit.MILLISECONDS);
+            return true;
         }
 
         @Override

@@ -1,7 +1,5 @@
 package io.ferry.cli.faults;
 
-import io.ferry.testkit.EtcdServer;
-import io.ferry.testkit.KafkaBroker;
 import io.ferry.testkit.Processes;
 import io.ferry.testkit.SqlDatabase;
 import io.ferry.testkit.TcpProxy;
@@ -30,41 +28,47 @@ final class Deployment implements AutoCloseable {
     private final FerryProcess watcher;
     private final List<Target> targets;
     private final List<TcpProxy> proxies;
+    private final List<TcpProxy> dbProxies;
     private final List<String> unexpectedExits = new CopyOnWriteArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
     private Thread supervisor;
 
-    private Deployment(Path dir, FerryProcess watcher, List<Target> targets, List<TcpProxy> proxies) {
+    private Deployment(Path dir, FerryProcess watcher, List<Target> targets, List<TcpProxy> proxies, List<TcpProxy> dbProxies) {
         this.dir = dir;
         this.proxies = proxies;
+        this.dbProxies = dbProxies;
         this.watcher = watcher;
         this.targets = targets;
     }
 
-    /** Writes one configuration file per database; {@code sinks[i]} sink processes for {@code dbs[i]}. */
-    static Deployment create(Path dir, EtcdServer etcd, KafkaBroker kafka, List<SqlDatabase> dbs, int[] sinks) throws IOException {
+    /**
+     * Writes one configuration file per database, with the servers of {@code topology}; {@code sinks[i]}
+     * sink processes for {@code dbs[i]}.
+     */
+    static Deployment create(Path dir, Topology topology, List<SqlDatabase> dbs, int[] sinks) throws IOException {
         List<Target> targets = new ArrayList<>();
-        List<TcpProxy> proxies = new ArrayList<>();
-        // Ferry reaches etcd and the databases through proxies (the network faults); Kafka directly, because
-        // its clients connect to the address the broker advertises, which a plain proxy cannot rewrite.
-        TcpProxy etcdProxy = TcpProxy.to("etcd", etcd.endpoint());
-        proxies.add(etcdProxy);
+        List<TcpProxy> dbProxies = new ArrayList<>();
+        // Ferry reaches etcd (the topology's proxies, one per member) and the databases through proxies (the
+        // network faults); Kafka directly, because its clients connect to the addresses the brokers advertise,
+        // which a plain proxy cannot rewrite.
+        List<TcpProxy> proxies = new ArrayList<>(topology.etcdProxies());
         for (int i = 0; i < dbs.size(); i++) {
             SqlDatabase db = dbs.get(i);
             String name = db.kind().name().toLowerCase(java.util.Locale.ROOT);
             Path config = dir.resolve(name + ".yaml");
             TcpProxy dbProxy = TcpProxy.to(name, db.jdbcUrl());
             proxies.add(dbProxy);
+            dbProxies.add(dbProxy);
             Files.writeString(config, String.join("\n",
-                    "etcd.endpoints: http://127.0.0.1:" + etcdProxy.port(),
+                    "etcd.endpoints: " + topology.ferryEtcdEndpoints(),
                     "etcd.prefix: " + KeyPool.PREFIX,
-                    "kafka.bootstrap: " + kafka.bootstrapServers(),
+                    "kafka.bootstrap: " + topology.kafkaBootstrap(),
                     "kafka.topic: " + TOPIC,
                     "kafka.topic.partitions: " + PARTITIONS,
                     "sink.jdbc: " + dbProxy.through(db.jdbcUrl()),
                     "sink.user: " + db.user(),
                     "sink.password: \"" + db.password() + "\"",
-                    "sink.group: faults-" + name,
+                    "sink.group: " + Target.groupOf(name),
                     // One watcher: without the election a restarted watcher need not wait out the old lease.
                     "watcher.ha.enabled: false",
                     "http.enabled: false",
@@ -82,10 +86,10 @@ final class Deployment implements AutoCloseable {
             targets.add(new Target(name, db, config, group));
         }
         FerryProcess watcher = new FerryProcess("watcher", "watch", targets.get(0).config(), dir);
-        return new Deployment(dir, watcher, targets, proxies);
+        return new Deployment(dir, watcher, targets, proxies, dbProxies);
     }
 
-    /** The port of a loopback URL such as http://127.0.0.1:2379 or jdbc:postgresql://127.0.0.1:5432/db. */
+    /** Every proxy between Ferry and a server: the etcd members' first, then the databases'. */
     List<TcpProxy> proxies() {
         return proxies;
     }
@@ -172,6 +176,7 @@ final class Deployment implements AutoCloseable {
         }
         sinks().forEach(FerryProcess::stop);
         watcher.stop();
-        proxies.forEach(TcpProxy::close);
+        // The etcd proxies are the topology's, which closes them.
+        dbProxies.forEach(TcpProxy::close);
     }
 }

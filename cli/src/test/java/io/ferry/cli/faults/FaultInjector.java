@@ -1,11 +1,10 @@
 package io.ferry.cli.faults;
 
-import io.ferry.testkit.EtcdServer;
-import io.ferry.testkit.KafkaBroker;
 import io.ferry.testkit.SqlDatabase;
 import io.ferry.testkit.TcpProxy;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,17 +16,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * sinks stopped) waits for a broker or database restart, or a reset of its database's link, to
  * finish, and a watcher kill never lands on a watcher that a compaction keeps down, while faults on
  * different parts overlap freely. Locks are always taken in the order watcher, sinks, etcd, Kafka,
- * database.
+ * database. A compaction runs as one of the workload's requests, which etcd's faults hold off while
+ * they act (see {@link Workload#paused}). What a fault on etcd or Kafka does is the run's
+ * {@link Topology}'s: one server of each, or clusters.
  */
 final class FaultInjector {
 
     private static final java.time.Duration READY_LIMIT = java.time.Duration.ofSeconds(90);
 
     private final Deployment deployment;
-    private final EtcdServer etcd;
-    private final KafkaBroker kafka;
+    private final Topology topology;
     private final Workload workload;
     private final FaultSettings settings;
+    private final Set<FaultKind> kinds;
     // Fair: two lanes that share a part take turns, instead of one starving the other of its count.
     private final ReentrantLock watcherLock = new ReentrantLock(true);
     private final ReentrantLock etcdLock = new ReentrantLock(true);
@@ -38,12 +39,13 @@ final class FaultInjector {
     private final AtomicBoolean stop = new AtomicBoolean();
     private long t0;
 
-    FaultInjector(Deployment deployment, EtcdServer etcd, KafkaBroker kafka, Workload workload, FaultSettings settings) {
+    /** Injects {@code kinds}, each of which is either common to every run or one of {@code topology}'s. */
+    FaultInjector(Deployment deployment, Topology topology, Workload workload, FaultSettings settings, Set<FaultKind> kinds) {
         this.deployment = deployment;
-        this.etcd = etcd;
-        this.kafka = kafka;
+        this.topology = topology;
         this.workload = workload;
         this.settings = settings;
+        this.kinds = kinds;
         this.sinkLocks = locks(deployment.targets().size());
         this.dbLocks = locks(deployment.targets().size());
     }
@@ -63,13 +65,11 @@ final class FaultInjector {
     void run(long startNanos, long minEndNanos, long limitNanos) throws InterruptedException {
         t0 = startNanos;
         List<Thread> lanes = new java.util.ArrayList<>();
-        for (FaultKind kind : FaultKind.values()) {
-            if (!settings.excluded().contains(kind)) {
-                FaultSchedule schedule = new FaultSchedule(settings.seed(), kind);
-                Thread lane = new Thread(() -> runLane(schedule, minEndNanos, limitNanos), "faults-lane-" + kind);
-                lanes.add(lane);
-                lane.start();
-            }
+        for (FaultKind kind : kinds) {
+            FaultSchedule schedule = new FaultSchedule(settings.seed(), kind);
+            Thread lane = new Thread(() -> runLane(schedule, minEndNanos, limitNanos), "faults-lane-" + kind);
+            lanes.add(lane);
+            lane.start();
         }
         for (Thread t : lanes) {
             t.join();
@@ -116,26 +116,9 @@ final class FaultInjector {
             }
             case COMPACTION_WHILE_WATCHER_DOWN -> compactWhileWatcherDown(rnd);
             case REPLAY_FROM_BEGINNING -> replay(rnd);
-            case KAFKA_KILL -> locked(kafkaLock, () -> {
-                kafka.kill();
-                long down = rnd.nextInt(1000);
-                Workload.sleep(down);
-                kafka.start();
-                return "broker down " + down + " ms before its restart";
-            });
-            case ETCD_RESTART -> locked(etcdLock, () -> {
-                boolean hard = rnd.nextBoolean();
-                workload.paused(() -> {
-                    if (hard) {
-                        etcd.kill();
-                    } else {
-                        etcd.stop();
-                    }
-                    Workload.sleep(rnd.nextInt(1000));
-                    etcd.start();
-                });
-                return hard ? "kill -9" : "SIGTERM";
-            });
+            case KAFKA_KILL -> locked(kafkaLock, () -> topology.inject(kind, rnd, workload, deployment));
+            case ETCD_RESTART -> locked(etcdLock, () -> topology.inject(kind, rnd, workload, deployment));
+            case ETCD_LEADER_KILL, ETCD_MEMBER_PARTITION, BROKER_KILL -> clusterFault(kind, rnd);
             case NETWORK_RESET -> {
                 TcpProxy proxy = deployment.proxies().get(rnd.nextInt(deployment.proxies().size()));
                 yield lockedForLink(proxy, () -> "reset " + proxy.resetAll() + " sockets to " + proxy.name());
@@ -155,6 +138,25 @@ final class FaultInjector {
             case POSTGRES_RESTART -> restartDatabase(SqlDatabase.Kind.POSTGRES);
             case MARIADB_RESTART -> restartDatabase(SqlDatabase.Kind.MARIADB);
         };
+    }
+
+    /**
+     * A fault on the clusters, one time in two on a watcher that streams before and throughout it (the
+     * watcher's lanes wait meanwhile): the watcher's lanes keep it down or starting much of the time,
+     * and a fault it rides out while it streams shows that it moves to another member or broker by
+     * itself. The other half land wherever the watcher is, a start-up or a recovery included.
+     */
+    private String clusterFault(FaultKind kind, Random rnd) {
+        boolean onStreamingWatcher = rnd.nextBoolean();
+        ReentrantLock server = kind.actsOnEtcd() ? etcdLock : kafkaLock;
+        if (!onStreamingWatcher) {
+            return locked(server, () -> topology.inject(kind, rnd, workload, deployment));
+        }
+        return locked(watcherLock, () -> {
+            boolean streaming = deployment.watcher().awaitReady(READY_LIMIT);
+            return (streaming ? "on a streaming watcher: " : "on a watcher that did not stream within 90 s: ")
+                    + locked(server, () -> topology.inject(kind, rnd, workload, deployment));
+        });
     }
 
     private String killAndStart(FerryProcess p, Random rnd) {
@@ -202,17 +204,21 @@ final class FaultInjector {
         // Writes (deletes among them) land in the gap; the compaction removes the history the watcher
         // would resume from, so it must take a new snapshot and the sinks must sweep the gap's deletes.
         Workload.sleep(500 + rnd.nextInt(1500));
-        String detail = locked(etcdLock, () -> {
-            try {
-                long rev = workload.revision();
-                etcd.compact(rev);
-                return "compacted at revision " + rev;
-            } catch (Exception e) {
-                throw new IllegalStateException("compaction failed: " + e, e);
-            }
-        });
-        watcher.start();
-        return detail;
+        try {
+            // As one of the workload's requests: never while a fault on etcd holds the workload, so etcd can
+            // answer; in between, the workload's etcd has a leader and a quorum, whatever else is down or cut off.
+            return workload.asRequest(() -> {
+                try {
+                    long rev = workload.revision();
+                    topology.compact(rev);
+                    return "compacted at revision " + rev;
+                } catch (Exception e) {
+                    throw new IllegalStateException("compaction failed: " + e, e);
+                }
+            });
+        } finally {
+            watcher.start();
+        }
     }
 
     private String replay(Random rnd) {

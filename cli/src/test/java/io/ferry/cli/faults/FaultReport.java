@@ -31,9 +31,10 @@ final class FaultReport {
         root.put(name, value);
     }
 
-    void faults(List<InjectedFault> faults) {
+    /** The faults injected, counted for each of the run's {@code kinds} (excluded ones too, with their zero). */
+    void faults(List<InjectedFault> faults, java.util.Set<FaultKind> kinds) {
         Map<FaultKind, Integer> counts = new EnumMap<>(FaultKind.class);
-        for (FaultKind k : FaultKind.values()) {
+        for (FaultKind k : kinds) {
             counts.put(k, 0);
         }
         List<Map<String, Object>> list = new ArrayList<>();

@@ -14,6 +14,16 @@ import java.util.List;
  */
 record Target(String name, SqlDatabase db, Path config, List<FerryProcess> sinks) {
 
+    /** The consumer group of a target's sinks, as {@link Deployment} configures it. */
+    static String groupOf(String name) {
+        return "faults-" + name;
+    }
+
+    /** This target's consumer group. */
+    String group() {
+        return groupOf(name);
+    }
+
     /** The key column, quoted for this database ({@code key} is reserved in MySQL). */
     String keyColumn() {
         return db.kind() == SqlDatabase.Kind.POSTGRES ? "\"key\"" : "`key`";

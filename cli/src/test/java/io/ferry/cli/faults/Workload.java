@@ -12,9 +12,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Writers against real etcd, paced to {@link FaultSettings#ops()} key writes over the run. Every
- * request holds the read side of a lock that an etcd restart takes for writing: a write whose outcome
- * is unknown (etcd died under it) would make the history a guess, so etcd is only restarted between
- * requests. Any write that fails anyway stops the run with a harness error.
+ * request holds the read side of a lock that a fault which could leave a write's outcome unknown (etcd
+ * restarted, a cluster member killed or cut off) takes for writing: a write whose outcome is unknown
+ * would make the history a guess, so such faults act only between requests. Any write that fails
+ * anyway stops the run with a harness error.
  */
 final class Workload implements AutoCloseable {
 
@@ -54,8 +55,12 @@ final class Workload implements AutoCloseable {
         }
     }
 
-    /** Holds every writer between requests while {@code action} runs (an etcd restart), then probes etcd. */
-    void paused(Runnable action) {
+    /**
+     * Holds every writer between requests while {@code action} runs (an etcd restart, a member killed
+     * or cut off), then until the workload's etcd answers a linearizable read; returns how long the
+     * writers were held, in ms.
+     */
+    long paused(Runnable action) {
         long t0 = System.nanoTime();
         gate.writeLock().lock();
         try {
@@ -63,7 +68,23 @@ final class Workload implements AutoCloseable {
             awaitAnswer();
         } finally {
             gate.writeLock().unlock();
-            counts.pausedMillis.addAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        }
+        long held = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        counts.pausedMillis.addAndGet(held);
+        return held;
+    }
+
+    /**
+     * Runs {@code action} against etcd as one of the workload's requests would: never while the
+     * workload is held for a fault, so that etcd can answer it (the compaction of
+     * {@link FaultKind#COMPACTION_WHILE_WATCHER_DOWN}).
+     */
+    <T> T asRequest(java.util.function.Supplier<T> action) {
+        gate.readLock().lock();
+        try {
+            return action.get();
+        } finally {
+            gate.readLock().unlock();
         }
     }
 
