@@ -4,6 +4,8 @@ import io.etcd.jetcd.Client;
 import io.ferry.cli.cutover.Cutover;
 import io.ferry.cli.cutover.CutoverRecord;
 import io.ferry.cli.cutover.FreezeMode;
+import io.ferry.cli.cutover.SqlFence;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
@@ -11,6 +13,7 @@ import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reconciler.sql.SqlTables;
 import io.ferry.reverse.ReverseCapture;
 import io.ferry.reverse.ReverseTarget;
+import io.ferry.sink.dialect.SqlDialects;
 import io.ferry.watcher.engine.EtcdClients;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -43,7 +46,7 @@ final class CutoverCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FerryConfig c = config.load();
         CutoverConfig cc = CutoverConfig.of(c);
-        JdbcTarget target = JdbcTarget.of(c.sink());
+        JdbcTarget target = JdbcConnections.sink(c);
         CutoverRecord record = CutoverRecord.of(c);
         try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table())) {
             EtcdClients.probe(etcd, c.etcd(), new byte[] {0});
@@ -56,17 +59,19 @@ final class CutoverCommand implements Callable<Integer> {
                 return Ferry.EXIT_OK;
             }
             Cutover.Plan plan = new Cutover.Plan(c.etcd().prefixes(), mode(), bytes(cc.markerKey()), bytes(cc.versionKey()), bytes(cc.fenceKey()),
-                    cc.maxLag(), cc.quiet(), cc.timeout(), rollbackPath(target, c, cc), bytes(cc.reversePositionKey()));
+                    cc.maxLag(), cc.quiet(), cc.timeout(), rollbackPath(target, c, cc));
             new Cutover(etcd, sql, record, System.out).run(plan);
             return Ferry.EXIT_OK;
         }
     }
 
-    private ReverseCapture rollbackPath(JdbcTarget target, FerryConfig c, CutoverConfig cc) {
+    private Cutover.RollbackPath rollbackPath(JdbcTarget target, FerryConfig c, CutoverConfig cc) {
         if (withoutRollback || target.kind() == JdbcTarget.Kind.SQLITE) {
             return null;
         }
-        return new ReverseCapture(ReverseTarget.of(target, c.sink().table()), cc.reverseSlot());
+        return new Cutover.RollbackPath(new ReverseCapture(ReverseTarget.of(c), cc.reverseSlot()),
+                new SqlFence(target, c.sink().table(), SqlDialects.forKind(target.kind())), bytes(cc.reversePositionKey()),
+                bytes(cc.reverseProbeKey()));
     }
 
     private FreezeMode mode() {

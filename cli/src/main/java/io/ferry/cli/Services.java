@@ -49,13 +49,19 @@ final class Services {
     }
 
     /**
-     * The rollback path's reverse writer; idle until a cutover switches. Started only where the
-     * database has a change stream: {@code ferry run} against SQLite runs without it.
+     * The rollback path's reverse writer; idle until a cutover opens its capture. Started only where
+     * the database has a change stream: {@code ferry run} against SQLite runs without it. A failure
+     * it cannot retry (TLS, credentials, privileges) ends the process, as any component's does.
      */
     static Service reverse(FerryConfig config, MeterRegistry registry) {
         Client etcd = EtcdClients.build(config.etcd());
-        ReverseWriter w = new ReverseWriter(etcd, ReverseTarget.of(JdbcTarget.of(config.sink()), config.sink().table()),
-                config.kafka().topic(), CutoverConfig.of(config), registry);
+        ReverseWriter w;
+        try {
+            w = new ReverseWriter(etcd, ReverseTarget.of(config), config.kafka().topic(), CutoverConfig.of(config), registry);
+        } catch (RuntimeException e) {
+            etcd.close();
+            throw e;
+        }
         w.start();
         AutoCloseable close = () -> {
             try {
@@ -65,8 +71,8 @@ final class Services {
             }
         };
         return new Service("reverse", close, () -> w.state().name().toLowerCase(java.util.Locale.ROOT)
-                + w.lastFailure().map(f -> " (last failure: " + f.getMessage() + ")").orElse(""), Optional::empty,
-                () -> w.state() != ReverseWriter.State.RETRYING);
+                + w.lastFailure().map(f -> " (last failure: " + f.getMessage() + ")").orElse(""), w::failure,
+                () -> w.state() != ReverseWriter.State.RETRYING && w.state() != ReverseWriter.State.FAILED);
     }
 
     /** Whether the sink's database can feed the rollback path. */

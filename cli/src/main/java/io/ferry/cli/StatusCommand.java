@@ -222,7 +222,7 @@ final class StatusCommand implements Callable<Integer> {
             return;
         }
         try {
-            Long bytes = new ReverseCapture(ReverseTarget.of(target, c.sink().table()), CutoverConfig.of(c).reverseSlot())
+            Long bytes = new ReverseCapture(ReverseTarget.of(c), CutoverConfig.of(c).reverseSlot())
                     .retainedWalBytes();
             if (bytes != null) {
                 r.put("slot_retained_wal_bytes", bytes);

@@ -24,9 +24,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The cutover of the shared design: pre-check, pre-verify at R0 online, freeze, drain to F,
- * verify (R0, F] only, switch. Any failure aborts it: the freeze is undone, etcd stays
- * authoritative, the record says why. The downtime, from the start of the freeze to the switch,
- * is measured, printed and stored.
+ * verify (R0, F] only, switch. With a rollback path, it opens the change capture after the drain
+ * and switches only once the reverse writer has carried a probe row from SQL into etcd through
+ * it: the way back must exist before SQL becomes authoritative. Any failure aborts it: the freeze
+ * is undone, etcd stays authoritative, the record says why. The downtime, from the start of the
+ * freeze to the switch, is measured, printed and stored.
  */
 public final class Cutover {
 
@@ -41,12 +43,22 @@ public final class Cutover {
      * @param maxLag the most revisions the sink may be behind at the pre-check
      * @param quiet how long etcd must see no write before the freeze is complete
      * @param timeout the limit for each waiting step
-     * @param rollbackPath the change capture of the rollback path, opened before the switch; null to cut over
-     *     without one (SQLite, or --without-rollback)
-     * @param reversePositionKey where the rollback path's starting position goes in etcd
+     * @param rollbackPath the rollback path, opened and proved before the switch; null to cut over without one
+     *     (SQLite, or --without-rollback)
      */
     public record Plan(List<String> prefixes, FreezeMode mode, byte[] markerKey, byte[] versionKey, byte[] fenceKey, long maxLag,
-                       Duration quiet, Duration timeout, ReverseCapture rollbackPath, byte[] reversePositionKey) {
+                       Duration quiet, Duration timeout, RollbackPath rollbackPath) {
+    }
+
+    /**
+     * The rollback path, as the cutover opens and proves it.
+     *
+     * @param capture the change capture, opened once the sink is drained
+     * @param probeWriter writes the probe row into the generic table, as an application would
+     * @param positionKey where the capture's starting position goes in etcd
+     * @param probeKey the probe row's key, which the reverse writer carries into etcd
+     */
+    public record RollbackPath(ReverseCapture capture, SqlFence probeWriter, byte[] positionKey, byte[] probeKey) {
     }
 
     /**
@@ -77,7 +89,7 @@ public final class Cutover {
     }
 
     public Outcome run(Plan plan) throws Exception {
-        Steps steps = new Steps(out, plan.rollbackPath() == null ? 7 : 8);
+        Steps steps = new Steps(out, plan.rollbackPath() == null ? 7 : 9);
         Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql, ProgressListener.NONE);
         long id = System.currentTimeMillis();
         steps.run("pre-check: etcd, sink lag, compaction", () -> precheck(reconciler, plan));
@@ -95,16 +107,25 @@ public final class Cutover {
             record.frozen(id, f, System.currentTimeMillis());
             out.println("      F = " + f);
             steps.run("drain: every partition's watermark >= F", () -> drain(f, plan.timeout()));
-            if (plan.rollbackPath() != null) {
+            RollbackPath rollbackPath = plan.rollbackPath();
+            byte[] probe = ("probe of cutover " + id + " at " + System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8);
+            if (rollbackPath != null) {
                 // Only now: the sink is idle (drained to F, etcd frozen), so the capture starts after its last write
-                // and before the first one an application makes to SQL after the switch.
-                steps.run("open the rollback path (SQL change capture)", () -> {
-                    plan.rollbackPath().open(etcd, plan.reversePositionKey());
+                // and before the first one an application makes to SQL after the switch. The probe goes in at once,
+                // so that the reverse writer reads it while (R1, F] is verified.
+                steps.run("open the rollback path (SQL change capture) and write its probe in SQL", () -> {
+                    rollbackPath.capture().open(etcd, rollbackPath.positionKey(), id);
+                    rollbackPath.probeWriter().write(rollbackPath.probeKey(), probe);
                     return "";
                 });
             }
             IncrementalVerifier.Result verified = steps.run("verify (R1, F]: changed keys only",
                     () -> verify(plan, online, f));
+            if (rollbackPath != null) {
+                long p = steps.run("prove the rollback path: the probe reaches etcd through the reverse writer",
+                        () -> awaitProbe(rollbackPath, probe, plan.timeout()));
+                out.println("      the probe is in etcd at revision " + p + " and in SQL as etcd has it");
+            }
             String digest = digest(r0, f, verified.changedKeys());
             long frozenSince = freezeStart;
             long downtimeMs = steps.run("switch: record in SQL, mark etcd migrated", () -> {
@@ -117,7 +138,7 @@ public final class Cutover {
             });
             out.println("      From now on the sink records etcd changes after F in ferry_late_writes instead of applying"
                     + " them; ferry status counts them.");
-            if (plan.rollbackPath() != null) {
+            if (rollbackPath != null) {
                 out.println("      Reverse replication (ferry reverse, or ferry run) now copies SQL's changes into etcd, so that"
                         + " ferry rollback loses nothing; ferry finish ends it.");
             }
@@ -129,7 +150,7 @@ public final class Cutover {
             try {
                 freeze.unfreeze();
                 if (plan.rollbackPath() != null) {
-                    plan.rollbackPath().release();
+                    plan.rollbackPath().capture().release();
                 }
             } finally {
                 record.aborted(id, reason);
@@ -151,7 +172,7 @@ public final class Cutover {
                     + plan.maxLag() + "; let it catch up first (ferry status)");
         }
         if (plan.rollbackPath() != null) {
-            plan.rollbackPath().check();
+            plan.rollbackPath().capture().check();
         }
         return "sink " + (rev - min) + " revisions behind";
     }
@@ -164,6 +185,31 @@ public final class Cutover {
                     + " keys " + report.counts() + "; run ferry reconcile --repair, then the cutover again");
         }
         return report.etcdKeys() + " keys equal";
+    }
+
+    /**
+     * Waits for the probe in etcd, then for the sink to have applied it (etcd is still
+     * authoritative), so that etcd and SQL hold the same row at the switch; returns its revision.
+     */
+    private long awaitProbe(RollbackPath path, byte[] probe, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<io.etcd.jetcd.KeyValue> kvs = etcd.getKVClient().get(ByteSequence.from(path.probeKey()))
+                    .get(30, TimeUnit.SECONDS).getKvs();
+            if (!kvs.isEmpty() && java.util.Arrays.equals(kvs.get(0).getValue().getBytes(), probe)) {
+                long revision = kvs.get(0).getModRevision();
+                drain(revision, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                return revision;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new FerryException("the rollback path did not carry its probe from SQL into etcd within "
+                        + timeout.toSeconds() + " s, so a rollback after the switch could not work. Either no reverse writer "
+                        + "runs for this deployment (ferry run, or ferry reverse, with this sink.jdbc and reverse.*), or it "
+                        + "cannot read SQL's changes: its log and ferry status say why (TLS, credentials, REPLICATION; "
+                        + "docs/security.md). Cut over again once it runs, or with --without-rollback");
+            }
+            Thread.sleep(50);
+        }
     }
 
     private String drain(long f, Duration timeout) throws Exception {

@@ -1,14 +1,14 @@
 package io.ferry.cli.cutover;
 
+import io.ferry.clients.JdbcConnections;
+import io.ferry.clients.JdbcFailures;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.Secrets;
 import io.ferry.sink.SqlDialect;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Properties;
 
 /**
  * Writes one row into the generic table the way an application would after the switch, so that
@@ -29,10 +29,7 @@ public final class SqlFence {
     }
 
     void write(byte[] key, byte[] value) {
-        Properties props = new Properties();
-        target.user().ifPresent(u -> props.setProperty("user", u));
-        target.password().ifPresent(p -> props.setProperty("password", p));
-        try (Connection c = DriverManager.getConnection(target.jdbcUrl(), props)) {
+        try (Connection c = JdbcConnections.connect(target)) {
             c.setAutoCommit(false);
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + dialect.quote(table) + " WHERE "
                     + dialect.quote("key") + " = ?");
@@ -48,8 +45,8 @@ public final class SqlFence {
             }
             c.commit();
         } catch (SQLException e) {
-            throw new FerryException("writing the rollback's fence row into " + table + " at " + Secrets.maskUrl(target.jdbcUrl())
-                    + " failed: " + e.getMessage(), e);
+            throw new FerryException("writing the fence row " + new String(key, java.nio.charset.StandardCharsets.UTF_8)
+                    + " into " + table + " at " + Secrets.maskUrl(target.jdbcUrl()) + " failed: " + JdbcFailures.describe(e, target), e);
         }
     }
 }
