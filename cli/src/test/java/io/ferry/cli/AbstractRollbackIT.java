@@ -61,7 +61,13 @@ abstract class AbstractRollbackIT {
 
     private FerryRun ferry;
 
-    abstract SqlDatabase db();
+    /** The database, and how Ferry reaches it. */
+    abstract TargetDatabase db();
+
+    /** Runs {@code ferry reconcile} as this class's reconciling user would; by default with the sink's configuration. */
+    Cli.Result reconcile(FerryRun ferry) throws Exception {
+        return ferry.command("reconcile");
+    }
 
     /** The slot of this class's run; slot names are global to a PostgreSQL server. */
     abstract String slot();
@@ -84,6 +90,9 @@ abstract class AbstractRollbackIT {
         Cli.Result cut = ferry.command("cutover", "--freeze", "external");
         assertEquals(0, cut.exit(), cut.toString());
         assertTrue(cut.out().contains("open the rollback path"), cut.out());
+        assertTrue(cut.out().contains("prove the rollback path: the probe reaches etcd through the reverse writer ... ok"),
+                cut.out());
+        System.out.printf("cutover on %s: %s%n", db().kind(), cut.out());
         assertEquals("switched", ferry.status().get("cutover").get("phase").asText());
         assertTrue(versionKey(kv).contains("\"authoritative\":\"sql\""), versionKey(kv));
 
@@ -148,7 +157,7 @@ abstract class AbstractRollbackIT {
         assertEquals("etcd", cutover.get("authoritative").asText());
         assertTrue(versionKey(kv).contains("\"authoritative\":\"etcd\""), "etcd records it too: " + versionKey(kv));
         assertEquals(Long.parseLong(m.group(2)), cutover.get("rollback_downtime_ms").asLong(), "the printed downtime is stored");
-        Cli.Result reconcile = ferry.command("reconcile");
+        Cli.Result reconcile = reconcile(ferry);
         assertEquals(0, reconcile.exit(), "the reconciler is clean after the rollback: " + reconcile);
         assertFalse(slotExists(), "the rollback released the replication slot");
 

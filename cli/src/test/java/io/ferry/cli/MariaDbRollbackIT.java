@@ -10,8 +10,8 @@ class MariaDbRollbackIT extends AbstractRollbackIT {
     static final SqlDatabase DB = SqlDatabase.mariadb();
 
     @Override
-    SqlDatabase db() {
-        return DB;
+    TargetDatabase db() {
+        return TargetDatabase.of(DB);
     }
 
     @Override

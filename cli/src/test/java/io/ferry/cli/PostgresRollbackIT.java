@@ -10,8 +10,8 @@ class PostgresRollbackIT extends AbstractRollbackIT {
     static final SqlDatabase DB = SqlDatabase.postgres();
 
     @Override
-    SqlDatabase db() {
-        return DB;
+    TargetDatabase db() {
+        return TargetDatabase.of(DB);
     }
 
     @Override
