@@ -88,7 +88,7 @@ abstract class AbstractRollbackIT {
         ferry.awaitSinkAt(kv.get(bytes(PREFIX)).get().getHeader().getRevision(), Duration.ofSeconds(300));
 
         Cli.Result cut = ferry.command("cutover", "--freeze", "external");
-        assertEquals(0, cut.exit(), cut.toString());
+        assertEquals(0, cut.exit(), () -> cut + "\nferry run's log:\n" + Cli.tail(dir));
         assertTrue(cut.out().contains("open the rollback path"), cut.out());
         assertTrue(cut.out().contains("prove the rollback path: the probe reaches etcd through the reverse writer ... ok"),
                 cut.out());

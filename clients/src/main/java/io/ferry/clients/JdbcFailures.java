@@ -131,7 +131,8 @@ public final class JdbcFailures {
         }
         if (state.equals("42501") || code == 1044 || code == 1142 || code == 1227 || m.contains("permission denied")
                 || m.contains("must be superuser or replication role") || m.contains("must have replication")
-                || m.contains("command denied to user") || m.contains("you need (at least one of) the")) {
+                || m.contains("command denied to user") || m.contains("you need (at least one of) the")
+                || m.contains("privilege required")) {
             return Kind.PERMISSION;
         }
         if (m.contains("value is invalid") || m.contains("a value is required")) {

@@ -48,6 +48,9 @@ final class DebeziumProperties {
                 // The position seeded at the switch is where reading starts; the table's definition is read
                 // afresh at each start ("recovery"), so no schema history needs to be kept between runs.
                 p.setProperty("snapshot.mode", "recovery");
+                // Reading one table's definition needs no lock: Ferry's generic table does not change shape during the bake
+                // period. So the rollback path's user needs no LOCK TABLES or RELOAD, only REPLICATION and SELECT.
+                p.setProperty("snapshot.locking.mode", "none");
                 p.setProperty("schema.history.internal", "io.debezium.relational.history.MemorySchemaHistory");
                 p.setProperty("include.schema.changes", "false");
             }

@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * version key, and it can be killed at any point: the next start resumes from the position etcd
  * holds.
  *
- * <p>A cutover switches only once the writer has proved it can do its job: after the cutover
- * opens the change capture, and before it switches, it writes a probe row in SQL, and the writer
- * carries it into etcd (the only write it makes while etcd is authoritative, and to a key of
- * Ferry's own). A failure no retry can fix (a TLS or credential problem, a missing privilege, an
+ * <p>A cutover switches only once the writer has proved it can do its job. The cutover opens the
+ * change capture before its freeze; the writer starts reading it at once and passes over what it
+ * brings (the sink's own writes) until the probe row the cutover writes in SQL once the sink is
+ * drained; it carries the probe into etcd (the only write it makes while etcd is authoritative,
+ * and to a key of Ferry's own), and its position from then on starts right after the probe. A failure no retry can fix (a TLS or credential problem, a missing privilege, an
  * invalid connector configuration) stops the writer for good: it is logged once and reported
  * through {@link #failure()}; anything else (a database or etcd that is down) is retried.
  */
@@ -123,7 +124,7 @@ public final class ReverseWriter implements AutoCloseable {
                     state = State.STREAMING;
                     stream(version, null);
                     pause = POLL_MS;
-                } else if (!Authority.sqlAuthoritative(version) && latest.isPresent() && latest.get().phase().equals("FROZEN")
+                } else if (!Authority.sqlAuthoritative(version) && latest.isPresent() && latest.get().underWay()
                         && awaitsProbe(latest.get().id())) {
                     state = State.STREAMING;
                     stream(version, latest.get());
@@ -143,10 +144,10 @@ public final class ReverseWriter implements AutoCloseable {
                     break;
                 }
                 if (JdbcFailures.isConfiguration(e)) {
-                    fatal = e;
+                    fatal = new FerryException(reason(e) + ". No retry can fix this; fix the configuration or the database "
+                            + "(docs/security.md says what the rollback path needs) and restart", e);
                     state = State.FAILED;
-                    LOG.error("Reverse replication stops: {}. No retry can fix this; fix the configuration or the database "
-                            + "(docs/security.md says what the rollback path needs) and restart", reason(e));
+                    LOG.error("Reverse replication stops: {}", fatal.getMessage());
                     LOG.debug("Reverse replication's failure in full", e);
                     return;
                 }
@@ -231,7 +232,7 @@ public final class ReverseWriter implements AutoCloseable {
                         throw new FerryException("writing " + changes.size() + " SQL changes into etcd failed: " + e.getMessage(), e);
                     }
                     if (probeFor != null && !changes.isEmpty()) {
-                        // Everything before the probe was written before the switch, by Ferry: none of it is an
+                        // Everything before the probe was written before the switch, by the sink: none of it is an
                         // application's change for etcd. Marked processed, so PostgreSQL may let its WAL go.
                         fenced.set("the probe of cutover " + probeFor.id() + " reached etcd: the rollback path works");
                     }
@@ -265,7 +266,7 @@ public final class ReverseWriter implements AutoCloseable {
                     fenced.set("etcd's version key changed: the side that is authoritative changed");
                 } else if (probeFor == null && !latest.map(CutoverPhase::bakePeriod).orElse(false)) {
                     fenced.set("the bake period ended (ferry finish or ferry rollback)");
-                } else if (probeFor != null && !latest.equals(Optional.of(probeFor))) {
+                } else if (probeFor != null && !latest.map(l -> l.id() == probeFor.id() && l.underWay()).orElse(false)) {
                     fenced.set("cutover " + probeFor.id() + " ended before its probe arrived");
                 }
             }

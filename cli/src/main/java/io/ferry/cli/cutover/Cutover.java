@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The cutover of the shared design: pre-check, pre-verify at R0 online, freeze, drain to F,
- * verify (R0, F] only, switch. With a rollback path, it opens the change capture after the drain
- * and switches only once the reverse writer has carried a probe row from SQL into etcd through
- * it: the way back must exist before SQL becomes authoritative. Any failure aborts it: the freeze
+ * verify (R0, F] only, switch. With a rollback path, it opens the change capture first, writes a
+ * probe row in SQL once the sink is drained, and switches only once the reverse writer has carried
+ * the probe into etcd through the capture: the way back must exist before SQL becomes
+ * authoritative, and it starts at the probe. Any failure aborts it: the freeze
  * is undone, etcd stays authoritative, the record says why. The downtime, from the start of the
  * freeze to the switch, is measured, printed and stored.
  */
@@ -53,7 +54,7 @@ public final class Cutover {
     /**
      * The rollback path, as the cutover opens and proves it.
      *
-     * @param capture the change capture, opened once the sink is drained
+     * @param capture the change capture, opened before the freeze
      * @param probeWriter writes the probe row into the generic table, as an application would
      * @param positionKey where the capture's starting position goes in etcd
      * @param probeKey the probe row's key, which the reverse writer carries into etcd
@@ -89,7 +90,8 @@ public final class Cutover {
     }
 
     public Outcome run(Plan plan) throws Exception {
-        Steps steps = new Steps(out, plan.rollbackPath() == null ? 7 : 9);
+        RollbackPath rollbackPath = plan.rollbackPath();
+        Steps steps = new Steps(out, rollbackPath == null ? 7 : 10);
         Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql, ProgressListener.NONE);
         long id = System.currentTimeMillis();
         steps.run("pre-check: etcd, sink lag, compaction", () -> precheck(reconciler, plan));
@@ -98,6 +100,14 @@ public final class Cutover {
         Freeze freeze = new Freeze(etcd, plan.markerKey());
         long freezeStart = 0;
         try {
+            if (rollbackPath != null) {
+                // Early, so that the reverse writer has its Debezium engine running long before the freeze: it reads
+                // and passes over the sink's writes until the probe, which marks where the way back starts.
+                steps.run("open the rollback path (SQL change capture)", () -> {
+                    rollbackPath.capture().open(etcd, rollbackPath.positionKey(), id);
+                    return "";
+                });
+            }
             steps.run("pre-verify at R0=" + r0 + " (online)", () -> preVerify(reconciler, plan, r0));
             Round online = steps.run("converge: verify changes since R0 online", () -> converge(plan, r0));
             out.println("      R1 = " + online.revision + ", " + online.suspects.size() + " keys to compare again at F");
@@ -107,14 +117,12 @@ public final class Cutover {
             record.frozen(id, f, System.currentTimeMillis());
             out.println("      F = " + f);
             steps.run("drain: every partition's watermark >= F", () -> drain(f, plan.timeout()));
-            RollbackPath rollbackPath = plan.rollbackPath();
             byte[] probe = ("probe of cutover " + id + " at " + System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8);
             if (rollbackPath != null) {
-                // Only now: the sink is idle (drained to F, etcd frozen), so the capture starts after its last write
-                // and before the first one an application makes to SQL after the switch. The probe goes in at once,
-                // so that the reverse writer reads it while (R1, F] is verified.
-                steps.run("open the rollback path (SQL change capture) and write its probe in SQL", () -> {
-                    rollbackPath.capture().open(etcd, rollbackPath.positionKey(), id);
+                // Only now: the sink is idle (drained to F, etcd frozen), so the probe lies after its last write and
+                // before the first one an application makes to SQL after the switch. The reverse writer copies into
+                // etcd only what comes after it. Written at once, so that it travels while (R1, F] is verified.
+                steps.run("write the rollback path's probe in SQL", () -> {
                     rollbackPath.probeWriter().write(rollbackPath.probeKey(), probe);
                     return "";
                 });
@@ -149,14 +157,28 @@ public final class Cutover {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             try {
                 freeze.unfreeze();
-                if (plan.rollbackPath() != null) {
-                    plan.rollbackPath().capture().release();
+                if (rollbackPath != null) {
+                    rollbackPath.capture().release();
+                    withdrawProbe(rollbackPath);
                 }
             } finally {
                 record.aborted(id, reason);
             }
             throw new FerryException("cutover aborted, etcd stays authoritative and the freeze was undone: " + reason, e);
         }
+    }
+
+    /**
+     * After an abort, neither side keeps the probe or the capture's position: the position goes first,
+     * so that no reverse writer can still carry the probe (its transaction compares the position), then
+     * the probe in etcd (the sink deletes it from SQL too) and in SQL (where it may be the only one).
+     */
+    private void withdrawProbe(RollbackPath path) throws Exception {
+        etcd.getKVClient().txn().Then(
+                io.etcd.jetcd.op.Op.delete(ByteSequence.from(path.positionKey()), io.etcd.jetcd.options.DeleteOption.DEFAULT),
+                io.etcd.jetcd.op.Op.delete(ByteSequence.from(path.probeKey()), io.etcd.jetcd.options.DeleteOption.DEFAULT))
+                .commit().get(30, TimeUnit.SECONDS);
+        path.probeWriter().remove(path.probeKey());
     }
 
     private String precheck(Reconciler reconciler, Plan plan) throws Exception {

@@ -13,8 +13,8 @@ import java.sql.SQLException;
 /**
  * Writes one row into the generic table the way an application would after the switch, so that
  * its arrival in etcd proves that the reverse stream has delivered every SQL change committed
- * before it (the stream is in commit order). The revision columns are etcd's to fill; the
- * rollback aligns them afterwards.
+ * before it (the stream is in commit order): the rollback's fence, and the cutover's probe. The
+ * revision columns are etcd's to fill; the rollback aligns them afterwards.
  */
 public final class SqlFence {
 
@@ -26,6 +26,18 @@ public final class SqlFence {
         this.target = target;
         this.table = table;
         this.dialect = dialect;
+    }
+
+    /** Deletes the row of {@code key}, as an application would; nothing when there is none. */
+    void remove(byte[] key) {
+        try (Connection c = JdbcConnections.connect(target); PreparedStatement delete = c.prepareStatement("DELETE FROM "
+                + dialect.quote(table) + " WHERE " + dialect.quote("key") + " = ?")) {
+            delete.setBytes(1, key);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new FerryException("deleting the row " + new String(key, java.nio.charset.StandardCharsets.UTF_8) + " from "
+                    + table + " at " + Secrets.maskUrl(target.jdbcUrl()) + " failed: " + JdbcFailures.describe(e, target), e);
+        }
     }
 
     void write(byte[] key, byte[] value) {
