@@ -1,8 +1,8 @@
 package io.ferry.bench;
 
 import io.etcd.jetcd.Client;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.core.config.FerryConfig;
-import io.ferry.core.config.JdbcTarget;
 import io.ferry.reconciler.ReconcileOptions;
 import io.ferry.reconciler.ReconcileReport;
 import io.ferry.reconciler.Reconciler;
@@ -44,7 +44,7 @@ public final class ReconcileChild {
         FerryConfig config = FerryConfig.fromMap(flat);
         Map<String, Object> out = new LinkedHashMap<>();
         try (Client etcd = Client.builder().endpoints(endpoint).maxInboundMessageSize(Integer.MAX_VALUE).build();
-             SqlTable sql = SqlTables.open(JdbcTarget.of(config.sink()), config.sink().table())) {
+             SqlTable sql = SqlTables.open(JdbcConnections.sink(config), config.sink().table())) {
             RawRangeRead.Result before = RawRangeRead.read(etcd.getKVClient(), prefix, revision);
             MemoryWatch.reset();
             long start = System.nanoTime();

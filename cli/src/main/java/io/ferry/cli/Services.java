@@ -1,6 +1,7 @@
 package io.ferry.cli;
 
 import io.etcd.jetcd.Client;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
@@ -77,7 +78,7 @@ final class Services {
 
     /** Whether the sink's database can feed the rollback path. */
     static boolean hasChangeStream(FerryConfig config) {
-        return JdbcTarget.of(config.sink()).kind() != JdbcTarget.Kind.SQLITE;
+        return JdbcConnections.sink(config).kind() != JdbcTarget.Kind.SQLITE;
     }
 
     static Service sink(FerryConfig config, MeterRegistry registry) {
