@@ -162,6 +162,14 @@ class SecuredCutoverIT {
         assertTrue(noWriter.err().contains("the rollback path did not carry its probe from SQL into etcd within 20 s"),
                 noWriter.err());
         assertNotSwitched(kv, prefix, "aborted");
+        try (Connection c = PG.connectAdmin(LP_DB); PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM etcd_kv WHERE \"key\" = ?")) {
+            ps.setBytes(1, bytes(prefix + "ferry.reverse.probe"));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "the aborted cutover withdrew its probe from SQL, where etcd never had it");
+            }
+        }
 
         // 4. With the rollback path's writer running as its least-privilege user, the same cutover switches.
         processes.add(Cli.start(Files.createDirectories(dir.resolve("reverse")), "reverse", "-c", ferry.config().toString()));

@@ -94,6 +94,7 @@ public final class Cutover {
         Steps steps = new Steps(out, rollbackPath == null ? 7 : 10);
         Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql, ProgressListener.NONE);
         long id = System.currentTimeMillis();
+        byte[] probe = ("probe of cutover " + id).getBytes(StandardCharsets.UTF_8);
         steps.run("pre-check: etcd, sink lag, compaction", () -> precheck(reconciler, plan));
         long r0 = reconciler.currentRevision();
         record.begin(id, r0);
@@ -117,7 +118,6 @@ public final class Cutover {
             record.frozen(id, f, System.currentTimeMillis());
             out.println("      F = " + f);
             steps.run("drain: every partition's watermark >= F", () -> drain(f, plan.timeout()));
-            byte[] probe = ("probe of cutover " + id + " at " + System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8);
             if (rollbackPath != null) {
                 // Only now: the sink is idle (drained to F, etcd frozen), so the probe lies after its last write and
                 // before the first one an application makes to SQL after the switch. The reverse writer copies into
@@ -159,7 +159,7 @@ public final class Cutover {
                 freeze.unfreeze();
                 if (rollbackPath != null) {
                     rollbackPath.capture().release();
-                    withdrawProbe(rollbackPath);
+                    withdrawProbe(rollbackPath, probe);
                 }
             } finally {
                 record.aborted(id, reason);
@@ -169,16 +169,22 @@ public final class Cutover {
     }
 
     /**
-     * After an abort, neither side keeps the probe or the capture's position: the position goes first,
-     * so that no reverse writer can still carry the probe (its transaction compares the position), then
-     * the probe in etcd (the sink deletes it from SQL too) and in SQL (where it may be the only one).
+     * After an abort: the capture's position goes from etcd first, so that no reverse writer can still
+     * carry the probe (its transaction compares the position); then SQL's probe row becomes what etcd
+     * holds, which is what the sink would make of it: none, the carried probe itself, or an earlier
+     * cutover's.
      */
-    private void withdrawProbe(RollbackPath path) throws Exception {
-        etcd.getKVClient().txn().Then(
-                io.etcd.jetcd.op.Op.delete(ByteSequence.from(path.positionKey()), io.etcd.jetcd.options.DeleteOption.DEFAULT),
-                io.etcd.jetcd.op.Op.delete(ByteSequence.from(path.probeKey()), io.etcd.jetcd.options.DeleteOption.DEFAULT))
-                .commit().get(30, TimeUnit.SECONDS);
-        path.probeWriter().remove(path.probeKey());
+    private void withdrawProbe(RollbackPath path, byte[] probe) throws Exception {
+        etcd.getKVClient().delete(ByteSequence.from(path.positionKey())).get(30, TimeUnit.SECONDS);
+        List<io.etcd.jetcd.KeyValue> kvs = etcd.getKVClient().get(ByteSequence.from(path.probeKey()))
+                .get(30, TimeUnit.SECONDS).getKvs();
+        if (kvs.isEmpty()) {
+            path.probeWriter().remove(path.probeKey());
+        } else if (!java.util.Arrays.equals(kvs.get(0).getValue().getBytes(), probe)) {
+            io.etcd.jetcd.KeyValue kv = kvs.get(0);
+            path.probeWriter().restore(path.probeKey(), kv.getValue().getBytes(),
+                    new long[] {kv.getCreateRevision(), kv.getModRevision(), kv.getVersion(), kv.getLease()});
+        }
     }
 
     private String precheck(Reconciler reconciler, Plan plan) throws Exception {

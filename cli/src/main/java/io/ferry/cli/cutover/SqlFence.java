@@ -41,6 +41,15 @@ public final class SqlFence {
     }
 
     void write(byte[] key, byte[] value) {
+        write(key, value, new long[] {0, 0, 0, 0});
+    }
+
+    /** Writes the row as etcd holds it, {@code revisions} being create_revision, mod_revision, version and lease. */
+    void restore(byte[] key, byte[] value, long[] revisions) {
+        write(key, value, revisions);
+    }
+
+    private void write(byte[] key, byte[] value, long[] revisions) {
         try (Connection c = JdbcConnections.connect(target)) {
             c.setAutoCommit(false);
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + dialect.quote(table) + " WHERE "
@@ -48,11 +57,14 @@ public final class SqlFence {
                  PreparedStatement insert = c.prepareStatement("INSERT INTO " + dialect.quote(table) + " ("
                          + dialect.quote("key") + ", " + dialect.quote("value") + ", " + dialect.quote("create_revision") + ", "
                          + dialect.quote("mod_revision") + ", " + dialect.quote("version") + ", " + dialect.quote("lease")
-                         + ") VALUES (?, ?, 0, 0, 0, 0)")) {
+                         + ") VALUES (?, ?, ?, ?, ?, ?)")) {
                 delete.setBytes(1, key);
                 delete.executeUpdate();
                 insert.setBytes(1, key);
                 insert.setBytes(2, value);
+                for (int i = 0; i < 4; i++) {
+                    insert.setLong(3 + i, revisions[i]);
+                }
                 insert.executeUpdate();
             }
             c.commit();
