@@ -132,7 +132,8 @@ final class EtcdApplier {
             boolean same = expectedVersion == null ? version.getKvs().isEmpty()
                     : !version.getKvs().isEmpty() && version.getKvs().get(0).getValue().equals(expectedVersion);
             if (!same) {
-                return "etcd's version key changed: the side that is authoritative changed, so the reverse writer stops";
+                return expectedVersion == null ? "etcd's version key was written meanwhile, so the probe is not carried"
+                        : "etcd's version key changed: etcd is authoritative again (a rollback), so the reverse writer stops";
             }
             return "the position key moved under this writer: another ferry reverse is writing the same deployment;"
                     + " run only one";

@@ -7,6 +7,7 @@ import io.debezium.engine.format.ChangeEventFormat;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
 import io.ferry.clients.JdbcFailures;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
@@ -68,6 +69,8 @@ public final class ReverseWriter implements AutoCloseable {
     private volatile Throwable lastFailure;
     private volatile Throwable fatal;
     private volatile boolean closing;
+    private final java.util.concurrent.Semaphore wakeUp = new java.util.concurrent.Semaphore(0);
+    private volatile Watch.Watcher positionWatch;
 
     private final ReverseMetrics metrics;
 
@@ -87,6 +90,14 @@ public final class ReverseWriter implements AutoCloseable {
     }
 
     public void start() {
+        try {
+            // A cutover that opens its capture writes the position key: the writer hears of it at once, rather than at
+            // its next look, so that its engine is reading before the cutover's freeze (polling still covers a lost watch).
+            positionWatch = etcd.getWatchClient().watch(ByteSequence.from(positionKey),
+                    Watch.listener(r -> wakeUp.release(), e -> LOG.debug("The reverse position's watch ended: {}", e.toString())));
+        } catch (RuntimeException e) {
+            LOG.debug("Watching the reverse position failed; polling only: {}", e.toString());
+        }
         thread.start();
     }
 
@@ -107,9 +118,19 @@ public final class ReverseWriter implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         closing = true;
+        if (positionWatch != null) {
+            positionWatch.close();
+        }
         thread.interrupt();
         thread.join(TimeUnit.SECONDS.toMillis(30));
         state = State.STOPPED;
+    }
+
+    /** Waits {@code ms}, or less when the position key changes. */
+    private void pause(long ms) throws InterruptedException {
+        if (wakeUp.tryAcquire(ms, TimeUnit.MILLISECONDS)) {
+            wakeUp.drainPermits();
+        }
     }
 
     private void run() {
@@ -136,7 +157,7 @@ public final class ReverseWriter implements AutoCloseable {
                 lastFailure = null;
                 backoffMs = 1000;
                 attempt = 0;
-                Thread.sleep(pause);
+                pause(pause);
             } catch (InterruptedException e) {
                 break;
             } catch (Exception e) {
