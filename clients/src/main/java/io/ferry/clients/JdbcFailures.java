@@ -100,6 +100,11 @@ public final class JdbcFailures {
     }
 
     private static Kind kindOf(Throwable t) {
+        String type = t.getClass().getName();
+        if (type.startsWith("io.grpc.") || type.startsWith("io.etcd.")
+                || (t.getMessage() != null && t.getMessage().contains("etcdserver:"))) {
+            return Kind.OTHER; // etcd's own answers (its "permission denied" among them) are not the database's
+        }
         if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
             return Kind.TLS_UNTRUSTED;
         }

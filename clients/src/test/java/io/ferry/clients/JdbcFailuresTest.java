@@ -60,6 +60,14 @@ class JdbcFailuresTest {
     }
 
     @Test
+    void etcdsAnswersAreNotTheDatabases() {
+        Exception etcd = new java.util.concurrent.ExecutionException(
+                new IllegalStateException("PERMISSION_DENIED: etcdserver: permission denied"));
+        assertEquals(JdbcFailures.Kind.OTHER, JdbcFailures.kind(new RuntimeException(
+                "writing 3 SQL changes into etcd failed: " + etcd.getMessage(), etcd)));
+    }
+
+    @Test
     void aServerThatIsDownIsNotConfiguration() {
         SQLException refused = new SQLTransientConnectionException("Connection to 127.0.0.1:5432 refused.", "08001",
                 new ConnectException("Connection refused"));
