@@ -5,7 +5,6 @@ import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.Secrets;
 import java.net.URI;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -108,12 +107,5 @@ public final class DebeziumSettings {
                     + "path's binlog client reads trust and key stores from files only; use file:/path/to/store");
         }
         return store;
-    }
-
-    /** The settings as the start-up log may show them: passwords masked. */
-    public static Map<String, String> masked(Properties settings) {
-        Map<String, String> out = new java.util.TreeMap<>();
-        settings.stringPropertyNames().forEach(k -> out.put(k, Secrets.looksSecret(k) ? "****" : settings.getProperty(k)));
-        return out;
     }
 }
