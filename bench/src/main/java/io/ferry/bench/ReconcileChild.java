@@ -2,8 +2,8 @@ package io.ferry.bench;
 
 import io.etcd.jetcd.Client;
 import io.ferry.clients.EtcdClients;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.core.config.FerryConfig;
-import io.ferry.core.config.JdbcTarget;
 import io.ferry.reconciler.ReconcileOptions;
 import io.ferry.reconciler.ReconcileReport;
 import io.ferry.reconciler.Reconciler;
@@ -45,7 +45,7 @@ public final class ReconcileChild {
         FerryConfig config = FerryConfig.fromMap(flat);
         Map<String, Object> out = new LinkedHashMap<>();
         try (Client etcd = EtcdClients.build(config.etcd());
-             SqlTable sql = SqlTables.open(JdbcTarget.of(config.sink()), config.sink().table())) {
+             SqlTable sql = SqlTables.open(JdbcConnections.sink(config), config.sink().table())) {
             RawRangeRead.Result before = RawRangeRead.read(etcd.getKVClient(), prefix, revision);
             MemoryWatch.reset();
             long start = System.nanoTime();

@@ -4,6 +4,8 @@ import io.etcd.jetcd.Client;
 import io.ferry.cli.cutover.Cutover;
 import io.ferry.cli.cutover.CutoverRecord;
 import io.ferry.cli.cutover.FreezeMode;
+import io.ferry.cli.cutover.SqlFence;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
@@ -14,6 +16,7 @@ import io.ferry.reverse.ReverseTarget;
 import io.ferry.clients.EtcdClients;
 import io.ferry.clients.EtcdPermissionDenied;
 import io.ferry.clients.EtcdRoles;
+import io.ferry.sink.dialect.SqlDialects;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,7 +48,7 @@ final class CutoverCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FerryConfig c = config.load();
         CutoverConfig cc = CutoverConfig.of(c);
-        JdbcTarget target = JdbcTarget.of(c.sink());
+        JdbcTarget target = JdbcConnections.sink(c);
         CutoverRecord record = CutoverRecord.of(c);
         try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table())) {
             EtcdClients.probe(etcd, c.etcd());
@@ -58,7 +61,7 @@ final class CutoverCommand implements Callable<Integer> {
                 return Ferry.EXIT_OK;
             }
             Cutover.Plan plan = new Cutover.Plan(c.etcd().prefixes(), mode(), bytes(cc.markerKey()), bytes(cc.versionKey()), bytes(cc.fenceKey()),
-                    cc.maxLag(), cc.quiet(), cc.timeout(), rollbackPath(target, c, cc), bytes(cc.reversePositionKey()));
+                    cc.maxLag(), cc.quiet(), cc.timeout(), rollbackPath(target, c, cc));
             new Cutover(etcd, sql, record, System.out).run(plan);
             return Ferry.EXIT_OK;
         } catch (RuntimeException e) {
@@ -66,11 +69,13 @@ final class CutoverCommand implements Callable<Integer> {
         }
     }
 
-    private ReverseCapture rollbackPath(JdbcTarget target, FerryConfig c, CutoverConfig cc) {
+    private Cutover.RollbackPath rollbackPath(JdbcTarget target, FerryConfig c, CutoverConfig cc) {
         if (withoutRollback || target.kind() == JdbcTarget.Kind.SQLITE) {
             return null;
         }
-        return new ReverseCapture(ReverseTarget.of(target, c.sink().table()), cc.reverseSlot());
+        return new Cutover.RollbackPath(new ReverseCapture(ReverseTarget.of(c), cc.reverseSlot()),
+                new SqlFence(target, c.sink().table(), SqlDialects.forKind(target.kind())), bytes(cc.reversePositionKey()),
+                bytes(cc.reverseProbeKey()));
     }
 
     private FreezeMode mode() {

@@ -3,6 +3,7 @@ package io.ferry.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ferry.cli.cutover.CutoverRecord;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
@@ -42,9 +43,8 @@ final class FinishCommand implements Callable<Integer> {
         long finishedAt = System.currentTimeMillis();
         // The record first: the reverse writer stops on it, and a rollback can no longer start.
         record.finished(latest.id(), finishedAt);
-        JdbcTarget target = JdbcTarget.of(c.sink());
-        boolean dropped = target.kind() != JdbcTarget.Kind.SQLITE
-                && new ReverseCapture(ReverseTarget.of(target, c.sink().table()), cc.reverseSlot()).release();
+        boolean dropped = JdbcConnections.sink(c).kind() != JdbcTarget.Kind.SQLITE
+                && new ReverseCapture(ReverseTarget.of(c), cc.reverseSlot()).release();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("cutover_id", latest.id());
         r.put("freeze_revision", latest.freezeRevision());

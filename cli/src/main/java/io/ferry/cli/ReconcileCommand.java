@@ -2,9 +2,9 @@ package io.ferry.cli;
 
 import io.etcd.jetcd.Client;
 import io.ferry.cli.cutover.CutoverRecord;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.FerryConfig;
-import io.ferry.core.config.JdbcTarget;
 import io.ferry.reconciler.LateWrite;
 import io.ferry.reconciler.LateWriteScanner;
 import io.ferry.reconciler.ReconcileOptions;
@@ -88,7 +88,7 @@ final class ReconcileCommand implements Callable<Integer> {
             options = options.atRevision(revision);
         }
         try (Client etcd = EtcdClients.build(c.etcd());
-             SqlTable sql = SqlTables.open(JdbcTarget.of(c.sink()), c.sink().table())) {
+             SqlTable sql = SqlTables.open(JdbcConnections.sink(c), c.sink().table())) {
             EtcdClients.probe(etcd, c.etcd());
             Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql,
                     new ProgressBar(System.err, System.console() != null));

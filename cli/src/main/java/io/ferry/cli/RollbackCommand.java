@@ -5,6 +5,7 @@ import io.ferry.cli.cutover.CutoverRecord;
 import io.ferry.cli.cutover.FreezeMode;
 import io.ferry.cli.cutover.Rollback;
 import io.ferry.cli.cutover.SqlFence;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
@@ -47,8 +48,8 @@ final class RollbackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FerryConfig c = config.load();
         CutoverConfig cc = CutoverConfig.of(c);
-        JdbcTarget target = JdbcTarget.of(c.sink());
-        ReverseCapture capture = new ReverseCapture(ReverseTarget.of(target, c.sink().table()), cc.reverseSlot());
+        JdbcTarget target = JdbcConnections.sink(c);
+        ReverseCapture capture = new ReverseCapture(ReverseTarget.of(c), cc.reverseSlot());
         try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table())) {
             EtcdClients.probe(etcd, c.etcd());
             if (abort) {

@@ -4,6 +4,7 @@ import io.etcd.jetcd.Client;
 import io.ferry.clients.EtcdClients;
 import io.ferry.clients.EtcdPermissionDenied;
 import io.ferry.clients.EtcdRoles;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
@@ -52,15 +53,20 @@ final class Services {
     }
 
     /**
-     * The rollback path's reverse writer; idle until a cutover switches. Started only where the
-     * database has a change stream: {@code ferry run} against SQLite runs without it. It retries its
-     * failures, except one: a permission etcd denies ends the process, naming what the writer needs,
-     * since retrying cannot grant it.
+     * The rollback path's reverse writer; idle until a cutover opens its capture. Started only where
+     * the database has a change stream: {@code ferry run} against SQLite runs without it. A failure
+     * it cannot retry (TLS, credentials, privileges, a permission etcd denies) ends the process, as any
+     * component's does, naming what is missing.
      */
     static Service reverse(FerryConfig config, MeterRegistry registry) {
         Client etcd = EtcdClients.build(config.etcd());
-        ReverseWriter w = new ReverseWriter(etcd, ReverseTarget.of(JdbcTarget.of(config.sink()), config.sink().table()),
-                config.kafka().topic(), CutoverConfig.of(config), registry);
+        ReverseWriter w;
+        try {
+            w = new ReverseWriter(etcd, ReverseTarget.of(config), config.kafka().topic(), CutoverConfig.of(config), registry);
+        } catch (RuntimeException e) {
+            etcd.close();
+            throw e;
+        }
         w.start();
         AutoCloseable close = () -> {
             try {
@@ -73,13 +79,14 @@ final class Services {
                 .map(f -> EtcdPermissionDenied.of(config.etcd(), "a reverse writer's etcd request",
                         EtcdRoles.reverse(config), f));
         return new Service("reverse", close, () -> w.state().name().toLowerCase(java.util.Locale.ROOT)
-                + w.lastFailure().map(f -> " (last failure: " + f.getMessage() + ")").orElse(""), denied,
-                () -> w.state() != ReverseWriter.State.RETRYING);
+                + w.lastFailure().map(f -> " (last failure: " + f.getMessage() + ")").orElse(""),
+                () -> w.failure().or(denied),
+                () -> w.state() != ReverseWriter.State.RETRYING && w.state() != ReverseWriter.State.FAILED);
     }
 
     /** Whether the sink's database can feed the rollback path. */
     static boolean hasChangeStream(FerryConfig config) {
-        return JdbcTarget.of(config.sink()).kind() != JdbcTarget.Kind.SQLITE;
+        return JdbcConnections.sink(config).kind() != JdbcTarget.Kind.SQLITE;
     }
 
     /** Starts a sink, ready while no partition is halted or lags ({@link SinkReadiness}). */

@@ -7,6 +7,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.clients.KafkaSettings;
 import io.ferry.clients.TopicCheck;
 import io.ferry.clients.TopicSpec;
@@ -217,12 +218,12 @@ final class StatusCommand implements Callable<Integer> {
      * lasts and the reverse writer lags, and an operator must see it before the disk fills.
      */
     private static void slotRetention(FerryConfig c, Map<String, Object> r) {
-        JdbcTarget target = JdbcTarget.of(c.sink());
+        JdbcTarget target = JdbcConnections.sink(c);
         if (target.kind() != JdbcTarget.Kind.POSTGRES) {
             return;
         }
         try {
-            Long bytes = new ReverseCapture(ReverseTarget.of(target, c.sink().table()), CutoverConfig.of(c).reverseSlot())
+            Long bytes = new ReverseCapture(ReverseTarget.of(c), CutoverConfig.of(c).reverseSlot())
                     .retainedWalBytes();
             if (bytes != null) {
                 r.put("slot_retained_wal_bytes", bytes);

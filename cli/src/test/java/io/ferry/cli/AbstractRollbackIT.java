@@ -53,7 +53,13 @@ abstract class AbstractRollbackIT {
 
     private FerryRun ferry;
 
-    abstract SqlDatabase db();
+    /** The database, and how Ferry reaches it. */
+    abstract TargetDatabase db();
+
+    /** Runs {@code ferry reconcile} as this class's reconciling user would; by default with the sink's configuration. */
+    Cli.Result reconcile(FerryRun ferry) throws Exception {
+        return ferry.command("reconcile");
+    }
 
     /** A client of the etcd Ferry replicates. */
     abstract Client etcd();
@@ -82,8 +88,11 @@ abstract class AbstractRollbackIT {
         ferry.awaitSinkAt(kv.get(bytes(PREFIX)).get().getHeader().getRevision(), Duration.ofSeconds(300));
 
         Cli.Result cut = ferry.command("cutover", "--freeze", "external");
-        assertEquals(0, cut.exit(), cut.toString());
+        assertEquals(0, cut.exit(), () -> cut + "\nferry run's log:\n" + Cli.tail(dir));
         assertTrue(cut.out().contains("open the rollback path"), cut.out());
+        assertTrue(cut.out().contains("prove the rollback path: the probe reaches etcd through the reverse writer ... ok"),
+                cut.out());
+        System.out.printf("cutover on %s: %s%n", db().kind(), cut.out());
         assertEquals("switched", ferry.status().get("cutover").get("phase").asText());
         assertTrue(versionKey(kv).contains("\"authoritative\":\"sql\""), versionKey(kv));
 
@@ -148,7 +157,7 @@ abstract class AbstractRollbackIT {
         assertEquals("etcd", cutover.get("authoritative").asText());
         assertTrue(versionKey(kv).contains("\"authoritative\":\"etcd\""), "etcd records it too: " + versionKey(kv));
         assertEquals(Long.parseLong(m.group(2)), cutover.get("rollback_downtime_ms").asLong(), "the printed downtime is stored");
-        Cli.Result reconcile = ferry.command("reconcile");
+        Cli.Result reconcile = reconcile(ferry);
         assertEquals(0, reconcile.exit(), "the reconciler is clean after the rollback: " + reconcile);
         assertFalse(slotExists(), "the rollback released the replication slot");
 

@@ -20,8 +20,8 @@ class ClusterRollbackIT extends AbstractRollbackIT {
     static final SqlDatabase DB = SqlDatabase.postgres();
 
     @Override
-    SqlDatabase db() {
-        return DB;
+    TargetDatabase db() {
+        return TargetDatabase.of(DB);
     }
 
     @Override

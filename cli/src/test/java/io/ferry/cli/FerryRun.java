@@ -27,17 +27,25 @@ final class FerryRun implements AutoCloseable {
 
     private final Path dir;
     private final Path config;
-    private final SqlDatabase db;
+    private final List<String> lines;
+    private final TargetDatabase db;
     private Process process;
 
-    private FerryRun(Path dir, Path config, SqlDatabase db) {
+    private FerryRun(Path dir, Path config, List<String> lines, TargetDatabase db) {
         this.dir = dir;
         this.config = config;
+        this.lines = lines;
         this.db = db;
     }
 
     /** Writes the configuration for {@code prefix} into {@code dir}; {@code extra} lines are appended. */
     static FerryRun configure(Path dir, EtcdServer etcd, KafkaBroker kafka, SqlDatabase db, String prefix, String topic,
+                              String... extra) throws Exception {
+        return configure(dir, etcd.endpoint(), kafka.bootstrapServers(), TargetDatabase.of(db), prefix, topic, extra);
+    }
+
+    /** As above, for any target database, a secured one among them. */
+    static FerryRun configure(Path dir, EtcdServer etcd, KafkaBroker kafka, TargetDatabase db, String prefix, String topic,
                               String... extra) throws Exception {
         return configure(dir, etcd.endpoint(), kafka.bootstrapServers(), db, prefix, topic, extra);
     }
@@ -45,19 +53,40 @@ final class FerryRun implements AutoCloseable {
     /** The same, for servers given by their addresses (a cluster's endpoints, say). */
     static FerryRun configure(Path dir, String etcdEndpoints, String kafkaBootstrap, SqlDatabase db, String prefix, String topic,
                               String... extra) throws Exception {
+        return configure(dir, etcdEndpoints, kafkaBootstrap, TargetDatabase.of(db), prefix, topic, extra);
+    }
+
+    /** The one that writes the file: servers by their addresses, any target database. */
+    static FerryRun configure(Path dir, String etcdEndpoints, String kafkaBootstrap, TargetDatabase db, String prefix,
+                              String topic, String... extra) throws Exception {
         List<String> lines = new ArrayList<>(List.of("etcd.endpoints: " + etcdEndpoints, "etcd.prefix: " + prefix,
-                "kafka.bootstrap: " + kafkaBootstrap, "kafka.topic: " + topic, "kafka.topic.partitions: 3",
-                "sink.jdbc: " + db.jdbcUrl()));
-        if (db.user() != null) {
-            lines.add("sink.user: " + db.user());
-            lines.add("sink.password: \"" + (db.password() == null ? "" : db.password()) + "\"");
-        }
+                "kafka.bootstrap: " + kafkaBootstrap, "kafka.topic: " + topic, "kafka.topic.partitions: 3"));
+        lines.addAll(db.config());
         if (Stream.of(extra).noneMatch(l -> l.startsWith("http.port:"))) {
             lines.add("http.port: 0");
         }
         lines.addAll(List.of(extra));
-        lines.add("");
-        return new FerryRun(dir, Files.writeString(dir.resolve("ferry.yaml"), String.join("\n", lines)), db);
+        return new FerryRun(dir, write(dir.resolve("ferry.yaml"), lines), lines, db);
+    }
+
+    private static Path write(Path file, List<String> lines) throws java.io.IOException {
+        return Files.writeString(file, String.join("\n", lines) + "\n");
+    }
+
+    /**
+     * A copy of this configuration with the {@code overrides} lines ({@code key: value}) in place of the
+     * lines of the same keys, e.g. another database user; written as {@code name} in the directory.
+     */
+    Path variant(String name, String... overrides) throws Exception {
+        List<String> keys = Stream.of(overrides).map(o -> o.substring(0, o.indexOf(':') + 1)).toList();
+        List<String> out = new ArrayList<>(lines.stream().filter(l -> keys.stream().noneMatch(l::startsWith)).toList());
+        out.addAll(List.of(overrides));
+        return write(dir.resolve(name), out);
+    }
+
+    /** The configuration file. */
+    Path config() {
+        return config;
     }
 
     FerryRun start() throws Exception {
@@ -77,7 +106,12 @@ final class FerryRun implements AutoCloseable {
 
     /** Runs {@code ferry <command> -c ferry.yaml <args>}. */
     Cli.Result command(String command, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(command, "-c", config.toString()));
+        return command(config, command, args);
+    }
+
+    /** Runs {@code ferry <command> -c <configFile> <args>}, e.g. with a {@link #variant}. */
+    Cli.Result command(Path configFile, String command, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(command, "-c", configFile.toString()));
         all.addAll(List.of(args));
         return Cli.run(dir, all.toArray(new String[0]));
     }

@@ -1,39 +1,17 @@
 package io.ferry.cli;
 
-import io.etcd.jetcd.Client;
-import io.ferry.testkit.EtcdServer;
-import io.ferry.testkit.KafkaBroker;
 import io.ferry.testkit.SqlDatabase;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The rollback path on MariaDB: its row-based binlog. */
-class MariaDbRollbackIT extends AbstractRollbackIT {
+class MariaDbRollbackIT extends SingleServerRollbackIT {
 
-    @RegisterExtension
-    static final EtcdServer ETCD = new EtcdServer();
-    @RegisterExtension
-    static final KafkaBroker KAFKA = new KafkaBroker();
     @RegisterExtension
     static final SqlDatabase DB = SqlDatabase.mariadb();
 
     @Override
-    SqlDatabase db() {
-        return DB;
-    }
-
-    @Override
-    Client etcd() {
-        return ETCD.client();
-    }
-
-    @Override
-    String etcdEndpoints() {
-        return ETCD.endpoint();
-    }
-
-    @Override
-    String kafkaBootstrap() {
-        return KAFKA.bootstrapServers();
+    TargetDatabase db() {
+        return TargetDatabase.of(DB);
     }
 
     @Override

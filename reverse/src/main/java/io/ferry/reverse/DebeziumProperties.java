@@ -2,7 +2,11 @@ package io.ferry.reverse;
 
 import java.util.Properties;
 
-/** The embedded Debezium engine's configuration for the rollback path. */
+/**
+ * The embedded Debezium engine's configuration for the rollback path. How it connects (host,
+ * user, password, TLS) comes from {@link ReverseTarget#debeziumConnection()}, built from the same
+ * description as every JDBC connection of Ferry; what it reads and how is set here.
+ */
 final class DebeziumProperties {
 
     /** Debezium's topic prefix; also the "server" of its source partition, which the seeded position names. */
@@ -12,16 +16,12 @@ final class DebeziumProperties {
     }
 
     static Properties of(ReverseTarget t, String slot, long serverId, String storeId) {
-        Properties p = new Properties();
+        Properties p = t.debeziumConnection();
         p.setProperty("name", "ferry-reverse");
         p.setProperty("topic.prefix", PREFIX);
         p.setProperty("offset.storage", EtcdOffsetStore.class.getName());
         p.setProperty(EtcdOffsetStore.ID_PROPERTY, storeId);
         p.setProperty("offset.flush.interval.ms", "1000");
-        p.setProperty("database.hostname", t.host());
-        p.setProperty("database.port", Integer.toString(t.port()));
-        t.jdbc().user().ifPresent(u -> p.setProperty("database.user", u));
-        p.setProperty("database.password", t.jdbc().password().orElse(""));
         p.setProperty("table.include.list", t.qualifiedTable());
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("binary.handling.mode", "bytes");
@@ -33,7 +33,6 @@ final class DebeziumProperties {
         switch (t.source()) {
             case "postgres" -> {
                 p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-                p.setProperty("database.dbname", t.database());
                 p.setProperty("plugin.name", "pgoutput");
                 p.setProperty("slot.name", slot);
                 p.setProperty("publication.name", slot);
@@ -49,11 +48,11 @@ final class DebeziumProperties {
                 // The position seeded at the switch is where reading starts; the table's definition is read
                 // afresh at each start ("recovery"), so no schema history needs to be kept between runs.
                 p.setProperty("snapshot.mode", "recovery");
+                // Reading one table's definition needs no lock: Ferry's generic table does not change shape during the bake
+                // period. So the rollback path's user needs no LOCK TABLES or RELOAD, only REPLICATION and SELECT.
+                p.setProperty("snapshot.locking.mode", "none");
                 p.setProperty("schema.history.internal", "io.debezium.relational.history.MemorySchemaHistory");
                 p.setProperty("include.schema.changes", "false");
-                if (t.source().equals("mariadb")) {
-                    p.setProperty("database.ssl.mode", "disable"); // MariaDB's driver names it so; MySQL's default is "preferred"
-                }
             }
         }
         return p;

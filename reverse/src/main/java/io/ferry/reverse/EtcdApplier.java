@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * the new position, and holds only if (1) etcd's version key still says SQL is authoritative, byte
  * for byte as the writer found it, and (2) nobody else moved the position since this writer last
  * wrote it. The first makes {@code ferry rollback}'s flip of the version key a fence no later
- * reverse write can cross; the second keeps a second, forgotten writer from interleaving.
+ * reverse write can cross; the second keeps a second, forgotten writer from interleaving. Before a
+ * switch (the cutover's probe) the version key may not exist yet: then it must still not exist.
  */
 final class EtcdApplier {
 
@@ -44,7 +45,7 @@ final class EtcdApplier {
                 long positionRevision) {
         this.kv = kv;
         this.versionKey = ByteSequence.from(versionKey);
-        this.expectedVersion = ByteSequence.from(expectedVersion);
+        this.expectedVersion = expectedVersion == null ? null : ByteSequence.from(expectedVersion);
         this.positionKey = ByteSequence.from(positionKey);
         this.position = position;
         this.positionRevision = positionRevision;
@@ -61,10 +62,22 @@ final class EtcdApplier {
      * @param done told the number of changes applied so far, after each transaction commits
      */
     Outcome apply(List<SqlChange> changes, java.util.function.IntConsumer done) throws Exception {
+        return apply(changes, done, true);
+    }
+
+    /**
+     * The cutover's probe: written like a change, and the position moves past it, but it is Ferry's
+     * own row, not one of the changes since the switch that the position counts.
+     */
+    Outcome applyProbe(SqlChange probe) throws Exception {
+        return apply(List.of(probe), n -> { }, false);
+    }
+
+    private Outcome apply(List<SqlChange> changes, java.util.function.IntConsumer done, boolean counted) throws Exception {
         int from = 0;
         while (from < changes.size()) {
             int to = chunkEnd(changes, from);
-            if (!commit(changes.subList(from, to))) {
+            if (!commit(changes.subList(from, to), counted)) {
                 return Outcome.FENCED;
             }
             from = to;
@@ -90,8 +103,8 @@ final class EtcdApplier {
         return i;
     }
 
-    private boolean commit(List<SqlChange> run) throws Exception {
-        ReversePosition next = position.after(run.get(run.size() - 1), run.size());
+    private boolean commit(List<SqlChange> run, boolean counted) throws Exception {
+        ReversePosition next = position.after(run.get(run.size() - 1), counted ? run.size() : 0);
         List<Op> ops = new ArrayList<>(run.size() + 1);
         for (SqlChange c : run) {
             ops.add(c.isDelete() ? Op.delete(ByteSequence.from(c.key()), DeleteOption.DEFAULT)
@@ -99,7 +112,8 @@ final class EtcdApplier {
         }
         ops.add(Op.put(positionKey, ByteSequence.from(next.toJson()), PutOption.DEFAULT));
         TxnResponse r = kv.txn()
-                .If(new Cmp(versionKey, Cmp.Op.EQUAL, CmpTarget.value(expectedVersion)),
+                .If(expectedVersion == null ? new Cmp(versionKey, Cmp.Op.EQUAL, CmpTarget.version(0))
+                                : new Cmp(versionKey, Cmp.Op.EQUAL, CmpTarget.value(expectedVersion)),
                         new Cmp(positionKey, Cmp.Op.EQUAL, CmpTarget.modRevision(positionRevision)))
                 .Then(ops.toArray(Op[]::new))
                 .commit().get(30, TimeUnit.SECONDS);
@@ -115,8 +129,11 @@ final class EtcdApplier {
     String whyFenced() {
         try {
             var version = kv.get(versionKey).get(30, TimeUnit.SECONDS);
-            if (version.getKvs().isEmpty() || !version.getKvs().get(0).getValue().equals(expectedVersion)) {
-                return "etcd's version key changed: etcd is authoritative again (a rollback), so the reverse writer stops";
+            boolean same = expectedVersion == null ? version.getKvs().isEmpty()
+                    : !version.getKvs().isEmpty() && version.getKvs().get(0).getValue().equals(expectedVersion);
+            if (!same) {
+                return expectedVersion == null ? "etcd's version key was written meanwhile, so the probe is not carried"
+                        : "etcd's version key changed: etcd is authoritative again (a rollback), so the reverse writer stops";
             }
             return "the position key moved under this writer: another ferry reverse is writing the same deployment;"
                     + " run only one";

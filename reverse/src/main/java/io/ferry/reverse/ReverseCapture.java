@@ -2,6 +2,7 @@ package io.ferry.reverse;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.ferry.clients.JdbcFailures;
 import io.ferry.core.FerryException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,6 +51,13 @@ public final class ReverseCapture {
                                 + "= logical, then restart PostgreSQL). Or cut over with --without-rollback.");
                     }
                 }
+                try (ResultSet rs = s.executeQuery("SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        throw new FerryException("the rollback path's user " + target.jdbc().user().orElse("?") + " may not "
+                                + "read PostgreSQL's change stream: it needs the REPLICATION attribute (ALTER ROLE ... "
+                                + "REPLICATION), see docs/security.md. Or cut over with --without-rollback.");
+                    }
+                }
             } else {
                 try (ResultSet rs = s.executeQuery("SELECT @@log_bin, @@binlog_format, @@binlog_row_image")) {
                     rs.next();
@@ -60,20 +68,29 @@ public final class ReverseCapture {
                                 + "binlog_row_image=FULL). Or cut over with --without-rollback.");
                     }
                 }
+                // The capture opens with it at the switch: a user who may not run it should be known before the freeze.
+                s.executeQuery("SHOW MASTER STATUS").close();
             }
         } catch (SQLException e) {
-            throw new FerryException("checking " + target.describe() + " for the rollback path failed: " + e.getMessage(), e);
+            throw new FerryException("checking " + target.describe() + " for the rollback path failed: " + target.why(e), e);
         }
     }
 
-    /** Opens capture and writes the starting position to {@code positionKey} in etcd. */
-    public void open(Client etcd, byte[] positionKey) {
+    /**
+     * Opens capture and writes the starting position of cutover {@code cutoverId} to {@code positionKey}
+     * in etcd. On PostgreSQL the publication is made by the generic table's owner (the sink's user),
+     * who alone may publish it, and the slot by the rollback path's user, who reads it.
+     */
+    public void open(Client etcd, byte[] positionKey, long cutoverId) {
         Map<String, Object> partition = new LinkedHashMap<>(Map.of("server", DebeziumProperties.PREFIX));
         Map<String, Object> offset = new LinkedHashMap<>();
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             if (target.source().equals("postgres")) {
                 release(c);
-                s.execute("CREATE PUBLICATION " + slot + " FOR TABLE " + quotedPg(target.qualifiedTable()));
+                try (Connection owner = target.connectAsOwner(); Statement o = owner.createStatement()) {
+                    o.execute("DROP PUBLICATION IF EXISTS " + slot);
+                    o.execute("CREATE PUBLICATION " + slot + " FOR TABLE " + quotedPg(target.qualifiedTable()));
+                }
                 s.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
             } else {
                 try (ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
@@ -99,10 +116,11 @@ public final class ReverseCapture {
             }
         } catch (SQLException e) {
             throw new FerryException("opening the rollback path's change capture on " + target.describe() + " failed: "
-                    + e.getMessage() + (target.source().equals("postgres") ? ". It needs wal_level=logical and a user with "
-                    + "REPLICATION (or superuser) who owns the table." : ". It needs REPLICATION CLIENT."), e);
+                    + target.why(e) + (target.source().equals("postgres") ? ". It needs wal_level=logical, the sink's user "
+                    + "owning the table (it publishes it) and the rollback path's user with REPLICATION"
+                    : ". The rollback path's user needs REPLICATION CLIENT (BINLOG MONITOR on MariaDB)"), e);
         }
-        ReversePosition seed = ReversePosition.seed(target.source(), partition, offset);
+        ReversePosition seed = ReversePosition.seed(target.source(), partition, offset, cutoverId);
         try {
             etcd.getKVClient().put(ByteSequence.from(positionKey), ByteSequence.from(seed.toJson())).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -112,7 +130,8 @@ public final class ReverseCapture {
 
     /**
      * Drops the replication slot and the publication, if present (PostgreSQL; nothing to release on
-     * MySQL and MariaDB). A slot still in use by a reverse writer is taken from it first.
+     * MySQL and MariaDB). A slot still in use by a reverse writer is taken from it first: as the
+     * rollback path's user, whose walsender it is; the publication as its owner, the sink's user.
      *
      * @return whether a slot was dropped
      */
@@ -120,13 +139,21 @@ public final class ReverseCapture {
         if (!target.source().equals("postgres")) {
             return false;
         }
+        boolean dropped;
         try (Connection c = target.connect()) {
-            return release(c);
+            dropped = release(c);
         } catch (SQLException e) {
             throw new FerryException("dropping replication slot " + slot + " on " + target.describe() + " failed: "
-                    + e.getMessage() + ". Drop it by hand (SELECT pg_drop_replication_slot('" + slot + "')): an abandoned "
+                    + target.why(e) + ". Drop it by hand (SELECT pg_drop_replication_slot('" + slot + "')): an abandoned "
                     + "slot keeps WAL and fills the disk.", e);
         }
+        try (Connection owner = target.connectAsOwner(); Statement s = owner.createStatement()) {
+            s.execute("DROP PUBLICATION IF EXISTS " + slot);
+        } catch (SQLException e) {
+            throw new FerryException("dropping publication " + slot + " on " + target.describe() + " failed: "
+                    + JdbcFailures.describe(e, target.owner()) + ". Drop it by hand (DROP PUBLICATION " + slot + ").", e);
+        }
+        return dropped;
     }
 
     /**
@@ -151,7 +178,7 @@ public final class ReverseCapture {
             }
         } catch (SQLException e) {
             throw new FerryException("reading replication slot " + slot + "'s retained WAL on " + target.describe() + " failed: "
-                    + e.getMessage(), e);
+                    + target.why(e), e);
         }
     }
 
@@ -163,7 +190,7 @@ public final class ReverseCapture {
         try (Connection c = target.connect()) {
             return activePid(c) != null;
         } catch (SQLException e) {
-            throw new FerryException("reading pg_replication_slots on " + target.describe() + " failed: " + e.getMessage(), e);
+            throw new FerryException("reading pg_replication_slots on " + target.describe() + " failed: " + target.why(e), e);
         }
     }
 
@@ -187,9 +214,6 @@ public final class ReverseCapture {
                 }
                 sleep(); // the terminated backend may still hold the slot for a moment
             }
-        }
-        try (Statement s = c.createStatement()) {
-            s.execute("DROP PUBLICATION IF EXISTS " + slot);
         }
         return dropped;
     }

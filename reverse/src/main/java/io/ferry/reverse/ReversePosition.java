@@ -20,20 +20,34 @@ import java.util.Map;
  * @param order the log order of the last change applied, or null when only seeded
  * @param appliedAt when the last change was applied (ms since the epoch), for ferry status
  * @param applied how many changes the reverse writer has applied since the switch
+ * @param cutover the id of the cutover that opened the capture, or 0 when written by an older Ferry
  */
 record ReversePosition(String source, Map<String, Object> partition, Map<String, Object> offset, long[] order,
-                       long appliedAt, long applied) {
+                       long appliedAt, long applied, long cutover) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The position where capture starts, before any change. */
     static ReversePosition seed(String source, Map<String, Object> partition, Map<String, Object> offset) {
-        return new ReversePosition(source, partition, offset, null, System.currentTimeMillis(), 0);
+        return seed(source, partition, offset, 0);
+    }
+
+    /** The position where the capture of cutover {@code cutoverId} starts, before any change. */
+    static ReversePosition seed(String source, Map<String, Object> partition, Map<String, Object> offset, long cutoverId) {
+        return new ReversePosition(source, partition, offset, null, System.currentTimeMillis(), 0, cutoverId);
     }
 
     ReversePosition after(SqlChange last, int count) {
         return new ReversePosition(source, new LinkedHashMap<>(last.partition()), new LinkedHashMap<>(last.offset()),
-                last.order(), System.currentTimeMillis(), applied + count);
+                last.order(), System.currentTimeMillis(), applied + count, cutover);
+    }
+
+    /**
+     * Whether this is cutover {@code cutoverId}'s capture, opened and not yet read from: the writer
+     * still has to prove it can read it by carrying the cutover's probe into etcd.
+     */
+    boolean awaitsProbe(long cutoverId) {
+        return cutover == cutoverId && order == null;
     }
 
     byte[] toJson() {
@@ -44,6 +58,7 @@ record ReversePosition(String source, Map<String, Object> partition, Map<String,
         m.put("order", order);
         m.put("applied_at", appliedAt);
         m.put("applied", applied);
+        m.put("cutover", cutover);
         try {
             return JSON.writeValueAsBytes(m);
         } catch (IOException e) {
@@ -57,7 +72,8 @@ record ReversePosition(String source, Map<String, Object> partition, Map<String,
             Object o = m.get("order");
             long[] order = o == null ? null : JSON.convertValue(o, long[].class);
             return new ReversePosition((String) m.get("source"), map(m.get("partition")), map(m.get("offset")), order,
-                    ((Number) m.getOrDefault("applied_at", 0L)).longValue(), ((Number) m.getOrDefault("applied", 0L)).longValue());
+                    ((Number) m.getOrDefault("applied_at", 0L)).longValue(), ((Number) m.getOrDefault("applied", 0L)).longValue(),
+                    ((Number) m.getOrDefault("cutover", 0L)).longValue());
         } catch (IOException | RuntimeException e) {
             throw new FerryException("the rollback path's position in etcd is not valid JSON (" + e.getMessage() + "): "
                     + new String(json, StandardCharsets.UTF_8) + ". It is written only by Ferry; restore it from a backup "

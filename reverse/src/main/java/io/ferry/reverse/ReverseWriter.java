@@ -7,6 +7,8 @@ import io.debezium.engine.format.ChangeEventFormat;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.ferry.clients.JdbcFailures;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,16 +35,26 @@ import org.slf4j.LoggerFactory;
  * {@code ferry finish}, it waits. It stops writing the moment {@code ferry rollback} flips etcd's
  * version key, and it can be killed at any point: the next start resumes from the position etcd
  * holds.
+ *
+ * <p>A cutover switches only once the writer has proved it can do its job. The cutover opens the
+ * change capture before its freeze; the writer starts reading it at once and passes over what it
+ * brings (the sink's own writes) until the probe row the cutover writes in SQL once the sink is
+ * drained; it carries the probe into etcd (the only write it makes while etcd is authoritative,
+ * and to a key of Ferry's own), and its position from then on starts right after the probe. A failure no retry can fix (a TLS or credential problem, a missing privilege, an
+ * invalid connector configuration) stops the writer for good: it is logged once and reported
+ * through {@link #failure()}; anything else (a database or etcd that is down) is retried.
  */
 public final class ReverseWriter implements AutoCloseable {
 
     /** What the writer is doing, for status and health. */
-    public enum State { WAITING, STREAMING, RETRYING, STOPPED }
+    public enum State { WAITING, STREAMING, RETRYING, FAILED, STOPPED }
 
     private static final Logger LOG = LoggerFactory.getLogger(ReverseWriter.class);
     private static final long POLL_MS = 1000;
     /** While etcd is authoritative nothing is urgent: the slot or the seeded binlog position keeps SQL's changes. */
     private static final long IDLE_POLL_MS = 5000;
+    /** While a cutover is under way it may be waiting for the probe, and its writers are frozen meanwhile. */
+    private static final long CUTOVER_POLL_MS = 250;
 
     private final Client etcd;
     private final ReverseTarget target;
@@ -50,11 +62,15 @@ public final class ReverseWriter implements AutoCloseable {
     private final CutoverConfig cutover;
     private final byte[] versionKey;
     private final byte[] positionKey;
+    private final byte[] probeKey;
     private final Set<ByteBuffer> skippedKeys = new HashSet<>();
     private final Thread thread;
     private volatile State state = State.WAITING;
     private volatile Throwable lastFailure;
+    private volatile Throwable fatal;
     private volatile boolean closing;
+    private final java.util.concurrent.Semaphore wakeUp = new java.util.concurrent.Semaphore(0);
+    private volatile Watch.Watcher positionWatch;
 
     private final ReverseMetrics metrics;
 
@@ -65,6 +81,7 @@ public final class ReverseWriter implements AutoCloseable {
         this.cutover = cutover;
         this.versionKey = cutover.versionKey().getBytes(StandardCharsets.UTF_8);
         this.positionKey = cutover.reversePositionKey().getBytes(StandardCharsets.UTF_8);
+        this.probeKey = cutover.reverseProbeKey().getBytes(StandardCharsets.UTF_8);
         // Ferry's own keys never come back from SQL into etcd, except the fence of ferry rollback.
         cutover.ownKeys().forEach(k -> skippedKeys.add(ByteBuffer.wrap(k)));
         skippedKeys.remove(ByteBuffer.wrap(cutover.reverseFenceKey().getBytes(StandardCharsets.UTF_8)));
@@ -73,6 +90,14 @@ public final class ReverseWriter implements AutoCloseable {
     }
 
     public void start() {
+        try {
+            // A cutover that opens its capture writes the position key: the writer hears of it at once, rather than at
+            // its next look, so that its engine is reading before the cutover's freeze (polling still covers a lost watch).
+            positionWatch = etcd.getWatchClient().watch(ByteSequence.from(positionKey),
+                    Watch.listener(r -> wakeUp.release(), e -> LOG.debug("The reverse position's watch ended: {}", e.toString())));
+        } catch (RuntimeException e) {
+            LOG.debug("Watching the reverse position failed; polling only: {}", e.toString());
+        }
         thread.start();
     }
 
@@ -85,38 +110,73 @@ public final class ReverseWriter implements AutoCloseable {
         return Optional.ofNullable(lastFailure);
     }
 
+    /** Why the writer stopped for good (state FAILED): a failure that no retry can fix. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(fatal);
+    }
+
     @Override
     public void close() throws InterruptedException {
         closing = true;
+        if (positionWatch != null) {
+            positionWatch.close();
+        }
         thread.interrupt();
         thread.join(TimeUnit.SECONDS.toMillis(30));
         state = State.STOPPED;
     }
 
+    /** Waits {@code ms}, or less when the position key changes. */
+    private void pause(long ms) throws InterruptedException {
+        if (wakeUp.tryAcquire(ms, TimeUnit.MILLISECONDS)) {
+            wakeUp.drainPermits();
+        }
+    }
+
     private void run() {
         long backoffMs = 1000;
+        int attempt = 0;
         while (!closing) {
             try {
                 byte[] version = currentVersion();
-                Optional<String> phase = CutoverPhase.latest(target, topic);
-                if (Authority.sqlAuthoritative(version) && bakePeriod(phase)) {
+                Optional<CutoverPhase> latest = CutoverPhase.latest(target, topic);
+                long pause;
+                if (Authority.sqlAuthoritative(version) && latest.map(CutoverPhase::bakePeriod).orElse(false)) {
                     state = State.STREAMING;
-                    stream(version);
-                    backoffMs = 1000;
+                    stream(version, null);
+                    pause = POLL_MS;
+                } else if (!Authority.sqlAuthoritative(version) && latest.isPresent() && latest.get().underWay()
+                        && awaitsProbe(latest.get().id())) {
+                    state = State.STREAMING;
+                    stream(version, latest.get());
+                    pause = CUTOVER_POLL_MS;
                 } else {
                     state = State.WAITING;
+                    pause = latest.map(CutoverPhase::underWay).orElse(false) ? CUTOVER_POLL_MS : IDLE_POLL_MS;
                 }
                 lastFailure = null;
-                Thread.sleep(state == State.WAITING ? IDLE_POLL_MS : POLL_MS);
+                backoffMs = 1000;
+                attempt = 0;
+                pause(pause);
             } catch (InterruptedException e) {
                 break;
             } catch (Exception e) {
                 if (closing) {
                     break;
                 }
+                if (JdbcFailures.isConfiguration(e)) {
+                    fatal = new FerryException(reason(e) + ". No retry can fix this; fix the configuration or the database "
+                            + "(docs/security.md says what the rollback path needs) and restart", e);
+                    state = State.FAILED;
+                    LOG.error("Reverse replication stops: {}", fatal.getMessage());
+                    LOG.debug("Reverse replication's failure in full", e);
+                    return;
+                }
                 lastFailure = e;
                 state = State.RETRYING;
-                LOG.error("Reverse replication failed: {}; retrying in {} ms", e.getMessage(), backoffMs, e);
+                attempt++;
+                LOG.warn("Reverse replication failed, attempt {}: {}; retrying in {} ms", attempt, e.getMessage(), backoffMs);
+                LOG.debug("Reverse replication's failure in full", e);
                 try {
                     Thread.sleep(backoffMs);
                 } catch (InterruptedException ie) {
@@ -128,13 +188,24 @@ public final class ReverseWriter implements AutoCloseable {
         state = State.STOPPED;
     }
 
-    /** Between a switch and its rollback or finish: the only time SQL's changes go to etcd. */
-    private static boolean bakePeriod(Optional<String> phase) {
-        return phase.isPresent() && (phase.get().equals("SWITCHED") || phase.get().equals("ROLLING_BACK"));
+    /** One line: a database failure as {@link JdbcFailures} explains it, anything else by its message. */
+    private String reason(Exception e) {
+        return JdbcFailures.kind(e) == JdbcFailures.Kind.OTHER ? e.getMessage()
+                : "the rollback path cannot use " + target.describe() + ": " + JdbcFailures.describe(e, target.jdbc());
     }
 
-    /** Runs the engine until etcd's version key changes, the bake period ends, the writer closes, or the engine fails. */
-    private void stream(byte[] version) throws Exception {
+    /** Whether etcd holds cutover {@code cutoverId}'s freshly opened capture, whose probe is still to be carried. */
+    private boolean awaitsProbe(long cutoverId) throws Exception {
+        List<KeyValue> kvs = etcd.getKVClient().get(ByteSequence.from(positionKey)).get(30, TimeUnit.SECONDS).getKvs();
+        return !kvs.isEmpty() && ReversePosition.fromJson(kvs.get(0).getValue().getBytes()).awaitsProbe(cutoverId);
+    }
+
+    /**
+     * Runs the engine until etcd's version key changes, the bake period ends, the writer closes, or
+     * the engine fails. With {@code probeFor}, before that cutover's switch: only until its probe row
+     * is carried into etcd, and nothing else is written there.
+     */
+    private void stream(byte[] version, CutoverPhase probeFor) throws Exception {
         if (target.source().equals("postgres") && !new ReverseCapture(target, cutover.reverseSlot()).slotExists()) {
             // Debezium would create a new slot, starting now: every change since the switch would be lost to etcd.
             throw new FerryException("replication slot " + cutover.reverseSlot() + " is gone from " + target.describe()
@@ -148,6 +219,9 @@ public final class ReverseWriter implements AutoCloseable {
                     + "after a cutover made by this Ferry version");
         }
         ReversePosition position = ReversePosition.fromJson(kvs.get(0).getValue().getBytes());
+        if (probeFor != null && !position.awaitsProbe(probeFor.id())) {
+            return; // carried meanwhile by another writer, or another cutover opened its capture
+        }
         if (!position.source().equals(target.source())) {
             throw new FerryException("the reverse position in etcd was written for " + position.source() + ", but sink.jdbc is "
                     + target.source());
@@ -165,9 +239,11 @@ public final class ReverseWriter implements AutoCloseable {
                     if (fenced.get() != null) {
                         return; // nothing more may reach etcd; the engine is being closed
                     }
-                    List<SqlChange> changes = changesOf(records, applier.position());
+                    List<SqlChange> changes = probeFor != null ? probeOf(records) : changesOf(records, applier.position());
                     try {
-                        if (applier.apply(changes, n -> metrics.transaction()) == EtcdApplier.Outcome.FENCED) {
+                        EtcdApplier.Outcome outcome = probeFor == null ? applier.apply(changes, n -> metrics.transaction())
+                                : changes.isEmpty() ? EtcdApplier.Outcome.APPLIED : applier.applyProbe(changes.get(0));
+                        if (outcome == EtcdApplier.Outcome.FENCED) {
                             fenced.set(applier.whyFenced());
                             return;
                         }
@@ -176,7 +252,12 @@ public final class ReverseWriter implements AutoCloseable {
                     } catch (Exception e) {
                         throw new FerryException("writing " + changes.size() + " SQL changes into etcd failed: " + e.getMessage(), e);
                     }
-                    metrics.applied(changes.size());
+                    if (probeFor != null && !changes.isEmpty()) {
+                        // Everything before the probe was written before the switch, by the sink: none of it is an
+                        // application's change for etcd. Marked processed, so PostgreSQL may let its WAL go.
+                        fenced.set("the probe of cutover " + probeFor.id() + " reached etcd: the rollback path works");
+                    }
+                    metrics.applied(probeFor == null ? changes.size() : 0);
                     for (RecordChangeEvent<SourceRecord> r : records) {
                         committer.markProcessed(r);
                     }
@@ -191,14 +272,23 @@ public final class ReverseWriter implements AutoCloseable {
                 .build();
         Thread runner = new Thread(engine, "ferry-reverse-engine");
         runner.start();
-        LOG.info("Reverse replication: copying changes of {} in {} into etcd from {}", target.qualifiedTable(),
-                target.describe(), position.offset().isEmpty() ? "the replication slot" : position.offset());
+        if (probeFor == null) {
+            LOG.info("Reverse replication: copying changes of {} in {} into etcd from {}", target.qualifiedTable(),
+                    target.describe(), position.offset().isEmpty() ? "the replication slot" : position.offset());
+        } else {
+            LOG.info("Reverse replication: reading the change capture cutover {} opened in {}, to carry its probe into etcd",
+                    probeFor.id(), target.describe());
+        }
         try {
-            while (!closing && fenced.get() == null && !ended.await(POLL_MS, TimeUnit.MILLISECONDS)) {
+            long poll = probeFor == null ? POLL_MS : CUTOVER_POLL_MS;
+            while (!closing && fenced.get() == null && !ended.await(poll, TimeUnit.MILLISECONDS)) {
+                Optional<CutoverPhase> latest = CutoverPhase.latest(target, topic);
                 if (!java.util.Arrays.equals(version, currentVersion())) {
-                    fenced.set("etcd's version key changed: etcd is authoritative again");
-                } else if (!bakePeriod(CutoverPhase.latest(target, topic))) {
+                    fenced.set("etcd's version key changed: the side that is authoritative changed");
+                } else if (probeFor == null && !latest.map(CutoverPhase::bakePeriod).orElse(false)) {
                     fenced.set("the bake period ended (ferry finish or ferry rollback)");
+                } else if (probeFor != null && !latest.map(l -> l.id() == probeFor.id() && l.underWay()).orElse(false)) {
+                    fenced.set("cutover " + probeFor.id() + " ended before its probe arrived");
                 }
             }
         } finally {
@@ -215,6 +305,17 @@ public final class ReverseWriter implements AutoCloseable {
         } else if (failure.get() != null && !closing) {
             throw new FerryException("Debezium's engine stopped: " + failure.get().getMessage(), failure.get());
         }
+    }
+
+    /** The cutover's probe row among these records, if it is there: the one change written into etcd before a switch. */
+    private List<SqlChange> probeOf(List<RecordChangeEvent<SourceRecord>> records) {
+        for (RecordChangeEvent<SourceRecord> r : records) {
+            Optional<SqlChange> c = SqlChange.of(r.record());
+            if (c.isPresent() && !c.get().isDelete() && java.util.Arrays.equals(c.get().key(), probeKey)) {
+                return List.of(c.get());
+            }
+        }
+        return List.of();
     }
 
     /** The row changes to write, in order, without Ferry's own keys and without what etcd already has. */

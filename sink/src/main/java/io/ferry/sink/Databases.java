@@ -3,15 +3,19 @@ package io.ferry.sink;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.ferry.clients.JdbcConnections;
+import io.ferry.clients.JdbcFailures;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.Secrets;
 import io.ferry.core.config.SinkConfig;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Properties;
 
-/** Opens the target database: a HikariCP pool for the sink, single connections for tools. */
+/**
+ * Opens the target database: a HikariCP pool for the sink, single connections for tools. Both
+ * take their settings (URL with TLS, user, password) from {@link JdbcConnections}, with the
+ * dialect's tuning.
+ */
 final class Databases {
 
     private Databases() {
@@ -21,7 +25,8 @@ final class Databases {
      * Opens the pool, waiting through the retrier for a database that is down, restarting or drops
      * the connection while it is set up (a transient error), as the sink waits during a batch: a
      * sink started with its database (a host's boot, a Kubernetes rollout, a failover) comes up
-     * instead of exiting. Any other error (bad credentials, no such database) fails at once.
+     * instead of exiting. Any other error (bad credentials, no such database, a TLS failure) fails
+     * at once, with one line that says why.
      */
     static HikariDataSource pool(JdbcTarget target, SqlDialect dialect, SinkConfig sink, Retrier retrier) {
         String url = Secrets.maskUrl(target.jdbcUrl());
@@ -30,11 +35,11 @@ final class Databases {
                     try {
                         return new HikariDataSource(config(target, dialect, sink));
                     } catch (HikariPool.PoolInitializationException e) {
-                        if (e.getCause() instanceof SQLException cause) {
-                            throw cause;
+                        if (e.getCause() instanceof SQLException cause && !JdbcFailures.isConfiguration(cause)) {
+                            throw cause; // the retrier decides whether it is worth another attempt
                         }
-                        throw new SinkException("cannot connect to the sink database " + url + ": " + e.getMessage()
-                                + ". Check sink.jdbc, sink.user and sink.password, and that the database is up.", e);
+                        throw new SinkException("cannot connect to the sink database " + url + ": "
+                                + JdbcFailures.describe(e, target), e);
                     }
                 });
     }
@@ -43,9 +48,8 @@ final class Databases {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("ferry-sink");
         hc.setJdbcUrl(target.jdbcUrl());
-        target.user().ifPresent(hc::setUsername);
-        target.password().ifPresent(hc::setPassword);
-        dialect.driverProperties().forEach(hc::addDataSourceProperty);
+        // User and password travel with the driver properties, as for every other connection of Ferry.
+        JdbcConnections.properties(target, dialect.driverProperties()).forEach((k, v) -> hc.addDataSourceProperty((String) k, v));
         // SQLite has one writer; a second pooled connection would only wait on the first.
         hc.setMaximumPoolSize(dialect.kind() == JdbcTarget.Kind.SQLITE ? 1 : sink.poolSize());
         hc.setMinimumIdle(1);
@@ -58,17 +62,13 @@ final class Databases {
 
     /** One connection with autocommit off, for status and replay. */
     static Connection connect(JdbcTarget target, SqlDialect dialect) {
-        Properties props = new Properties();
-        dialect.driverProperties().forEach(props::setProperty);
-        target.user().ifPresent(u -> props.setProperty("user", u));
-        target.password().ifPresent(p -> props.setProperty("password", p));
         try {
-            Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
+            Connection c = JdbcConnections.connect(target, dialect.driverProperties());
             c.setAutoCommit(false);
             return c;
         } catch (SQLException e) {
             throw new SinkException("cannot connect to the sink database " + Secrets.maskUrl(target.jdbcUrl()) + ": "
-                    + e.getMessage() + ". Check sink.jdbc, sink.user and sink.password, and that the database is up.", e);
+                    + JdbcFailures.describe(e, target), e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.ferry.sink;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.clients.RecordSigner;
 import io.ferry.clients.TopicSpec;
 import io.ferry.clients.Topics;
@@ -65,7 +66,7 @@ public final class JdbcSink implements AutoCloseable {
     public static JdbcSink create(FerryConfig config, MeterRegistry registry) {
         SinkConfig sink = config.sink();
         java.util.List<TableMapping> mappings = MappingParser.parse(sink.mappings());
-        JdbcTarget target = JdbcTarget.of(sink);
+        JdbcTarget target = JdbcConnections.sink(config);
         SqlDialect dialect = SqlDialects.forKind(target.kind());
         RecordSigner signer = signer(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package io.ferry.sink;
 
+import io.ferry.clients.JdbcFailures;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -60,6 +61,9 @@ final class Retrier {
     }
 
     boolean isTransient(Throwable t) {
+        if (JdbcFailures.isConfiguration(t)) {
+            return false; // a TLS failure is an IOException, but no retry fixes a certificate or a password
+        }
         for (Throwable c = t; c != null; c = c.getCause()) {
             for (Throwable s : c.getSuppressed()) {
                 if (s != c && isTransient(s)) {

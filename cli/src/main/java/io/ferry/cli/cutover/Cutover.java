@@ -24,9 +24,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The cutover of the shared design: pre-check, pre-verify at R0 online, freeze, drain to F,
- * verify (R0, F] only, switch. Any failure aborts it: the freeze is undone, etcd stays
- * authoritative, the record says why. The downtime, from the start of the freeze to the switch,
- * is measured, printed and stored.
+ * verify (R0, F] only, switch. With a rollback path, it opens the change capture first, writes a
+ * probe row in SQL once the sink is drained, and switches only once the reverse writer has carried
+ * the probe into etcd through the capture: the way back must exist before SQL becomes
+ * authoritative, and it starts at the probe. Any failure aborts it: the freeze
+ * is undone, etcd stays authoritative, the record says why. The downtime, from the start of the
+ * freeze to the switch, is measured, printed and stored.
  */
 public final class Cutover {
 
@@ -41,12 +44,22 @@ public final class Cutover {
      * @param maxLag the most revisions the sink may be behind at the pre-check
      * @param quiet how long etcd must see no write before the freeze is complete
      * @param timeout the limit for each waiting step
-     * @param rollbackPath the change capture of the rollback path, opened before the switch; null to cut over
-     *     without one (SQLite, or --without-rollback)
-     * @param reversePositionKey where the rollback path's starting position goes in etcd
+     * @param rollbackPath the rollback path, opened and proved before the switch; null to cut over without one
+     *     (SQLite, or --without-rollback)
      */
     public record Plan(List<String> prefixes, FreezeMode mode, byte[] markerKey, byte[] versionKey, byte[] fenceKey, long maxLag,
-                       Duration quiet, Duration timeout, ReverseCapture rollbackPath, byte[] reversePositionKey) {
+                       Duration quiet, Duration timeout, RollbackPath rollbackPath) {
+    }
+
+    /**
+     * The rollback path, as the cutover opens and proves it.
+     *
+     * @param capture the change capture, opened before the freeze
+     * @param probeWriter writes the probe row into the generic table, as an application would
+     * @param positionKey where the capture's starting position goes in etcd
+     * @param probeKey the probe row's key, which the reverse writer carries into etcd
+     */
+    public record RollbackPath(ReverseCapture capture, SqlFence probeWriter, byte[] positionKey, byte[] probeKey) {
     }
 
     /**
@@ -77,15 +90,25 @@ public final class Cutover {
     }
 
     public Outcome run(Plan plan) throws Exception {
-        Steps steps = new Steps(out, plan.rollbackPath() == null ? 7 : 8);
+        RollbackPath rollbackPath = plan.rollbackPath();
+        Steps steps = new Steps(out, rollbackPath == null ? 7 : 10);
         Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql, ProgressListener.NONE);
         long id = System.currentTimeMillis();
+        byte[] probe = ("probe of cutover " + id).getBytes(StandardCharsets.UTF_8);
         steps.run("pre-check: etcd, sink lag, compaction", () -> precheck(reconciler, plan));
         long r0 = reconciler.currentRevision(plan.prefixes());
         record.begin(id, r0);
         Freeze freeze = new Freeze(etcd, plan.markerKey());
         long freezeStart = 0;
         try {
+            if (rollbackPath != null) {
+                // Early, so that the reverse writer has its Debezium engine running long before the freeze: it reads
+                // and passes over the sink's writes until the probe, which marks where the way back starts.
+                steps.run("open the rollback path (SQL change capture)", () -> {
+                    rollbackPath.capture().open(etcd, rollbackPath.positionKey(), id);
+                    return "";
+                });
+            }
             steps.run("pre-verify at R0=" + r0 + " (online)", () -> preVerify(reconciler, plan, r0));
             Round online = steps.run("converge: verify changes since R0 online", () -> converge(plan, r0));
             out.println("      R1 = " + online.revision + ", " + online.suspects.size() + " keys to compare again at F");
@@ -95,16 +118,22 @@ public final class Cutover {
             record.frozen(id, f, System.currentTimeMillis());
             out.println("      F = " + f);
             steps.run("drain: every partition's watermark >= F", () -> drain(f, plan.timeout()));
-            if (plan.rollbackPath() != null) {
-                // Only now: the sink is idle (drained to F, etcd frozen), so the capture starts after its last write
-                // and before the first one an application makes to SQL after the switch.
-                steps.run("open the rollback path (SQL change capture)", () -> {
-                    plan.rollbackPath().open(etcd, plan.reversePositionKey());
+            if (rollbackPath != null) {
+                // Only now: the sink is idle (drained to F, etcd frozen), so the probe lies after its last write and
+                // before the first one an application makes to SQL after the switch. The reverse writer copies into
+                // etcd only what comes after it. Written at once, so that it travels while (R1, F] is verified.
+                steps.run("write the rollback path's probe in SQL", () -> {
+                    rollbackPath.probeWriter().write(rollbackPath.probeKey(), probe);
                     return "";
                 });
             }
             IncrementalVerifier.Result verified = steps.run("verify (R1, F]: changed keys only",
                     () -> verify(plan, online, f));
+            if (rollbackPath != null) {
+                long p = steps.run("prove the rollback path: the probe reaches etcd through the reverse writer",
+                        () -> awaitProbe(rollbackPath, probe, plan.timeout()));
+                out.println("      the probe is in etcd at revision " + p + " and in SQL as etcd has it");
+            }
             String digest = digest(r0, f, verified.changedKeys());
             long frozenSince = freezeStart;
             long downtimeMs = steps.run("switch: record in SQL, mark etcd migrated", () -> {
@@ -117,7 +146,7 @@ public final class Cutover {
             });
             out.println("      From now on the sink records etcd changes after F in ferry_late_writes instead of applying"
                     + " them; ferry status counts them.");
-            if (plan.rollbackPath() != null) {
+            if (rollbackPath != null) {
                 out.println("      Reverse replication (ferry reverse, or ferry run) now copies SQL's changes into etcd, so that"
                         + " ferry rollback loses nothing; ferry finish ends it.");
             }
@@ -128,13 +157,33 @@ public final class Cutover {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             try {
                 freeze.unfreeze();
-                if (plan.rollbackPath() != null) {
-                    plan.rollbackPath().release();
+                if (rollbackPath != null) {
+                    rollbackPath.capture().release();
+                    withdrawProbe(rollbackPath, probe);
                 }
             } finally {
                 record.aborted(id, reason);
             }
             throw new FerryException("cutover aborted, etcd stays authoritative and the freeze was undone: " + reason, e);
+        }
+    }
+
+    /**
+     * After an abort: the capture's position goes from etcd first, so that no reverse writer can still
+     * carry the probe (its transaction compares the position); then SQL's probe row becomes what etcd
+     * holds, which is what the sink would make of it: none, the carried probe itself, or an earlier
+     * cutover's.
+     */
+    private void withdrawProbe(RollbackPath path, byte[] probe) throws Exception {
+        etcd.getKVClient().delete(ByteSequence.from(path.positionKey())).get(30, TimeUnit.SECONDS);
+        List<io.etcd.jetcd.KeyValue> kvs = etcd.getKVClient().get(ByteSequence.from(path.probeKey()))
+                .get(30, TimeUnit.SECONDS).getKvs();
+        if (kvs.isEmpty()) {
+            path.probeWriter().remove(path.probeKey());
+        } else if (!java.util.Arrays.equals(kvs.get(0).getValue().getBytes(), probe)) {
+            io.etcd.jetcd.KeyValue kv = kvs.get(0);
+            path.probeWriter().restore(path.probeKey(), kv.getValue().getBytes(),
+                    new long[] {kv.getCreateRevision(), kv.getModRevision(), kv.getVersion(), kv.getLease()});
         }
     }
 
@@ -151,7 +200,7 @@ public final class Cutover {
                     + plan.maxLag() + "; let it catch up first (ferry status)");
         }
         if (plan.rollbackPath() != null) {
-            plan.rollbackPath().check();
+            plan.rollbackPath().capture().check();
         }
         return "sink " + (rev - min) + " revisions behind";
     }
@@ -164,6 +213,31 @@ public final class Cutover {
                     + " keys " + report.counts() + "; run ferry reconcile --repair, then the cutover again");
         }
         return report.etcdKeys() + " keys equal";
+    }
+
+    /**
+     * Waits for the probe in etcd, then for the sink to have applied it (etcd is still
+     * authoritative), so that etcd and SQL hold the same row at the switch; returns its revision.
+     */
+    private long awaitProbe(RollbackPath path, byte[] probe, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<io.etcd.jetcd.KeyValue> kvs = etcd.getKVClient().get(ByteSequence.from(path.probeKey()))
+                    .get(30, TimeUnit.SECONDS).getKvs();
+            if (!kvs.isEmpty() && java.util.Arrays.equals(kvs.get(0).getValue().getBytes(), probe)) {
+                long revision = kvs.get(0).getModRevision();
+                drain(revision, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                return revision;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new FerryException("the rollback path did not carry its probe from SQL into etcd within "
+                        + timeout.toSeconds() + " s, so a rollback after the switch could not work. Either no reverse writer "
+                        + "runs for this deployment (ferry run, or ferry reverse, with this sink.jdbc and reverse.*), or it "
+                        + "cannot read SQL's changes: its log and ferry status say why (TLS, credentials, REPLICATION; "
+                        + "docs/security.md). Cut over again once it runs, or with --without-rollback");
+            }
+            Thread.sleep(50);
+        }
     }
 
     private String drain(long f, Duration timeout) throws Exception {

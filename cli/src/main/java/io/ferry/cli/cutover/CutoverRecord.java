@@ -1,18 +1,18 @@
 package io.ferry.cli.cutover;
 
+import io.ferry.clients.JdbcConnections;
+import io.ferry.clients.JdbcFailures;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.Secrets;
 import io.ferry.sink.SqlDialect;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * The {@code ferry_cutover} table: one row per cutover attempt of one deployment (its topic), with
@@ -67,7 +67,7 @@ public final class CutoverRecord {
     }
 
     public static CutoverRecord of(FerryConfig c) {
-        return new CutoverRecord(JdbcTarget.of(c.sink()), c.kafka().topic());
+        return new CutoverRecord(JdbcConnections.sink(c), c.kafka().topic());
     }
 
     void begin(long id, long r0) {
@@ -204,14 +204,11 @@ public final class CutoverRecord {
     }
 
     private void run(SqlWork work) {
-        Properties props = new Properties();
-        target.user().ifPresent(u -> props.setProperty("user", u));
-        target.password().ifPresent(p -> props.setProperty("password", p));
-        try (Connection c = DriverManager.getConnection(target.jdbcUrl(), props)) {
+        try (Connection c = JdbcConnections.connect(target)) {
             work.run(c);
         } catch (SQLException e) {
-            throw new FerryException("writing the cutover record to " + Secrets.maskUrl(target.jdbcUrl()) + " failed: "
-                    + e.getMessage(), e);
+            throw new FerryException("the cutover record in " + TABLE + " at " + Secrets.maskUrl(target.jdbcUrl())
+                    + " could not be read or written: " + JdbcFailures.describe(e, target), e);
         }
     }
 }

@@ -55,8 +55,20 @@ public record CutoverConfig(String markerKey, String versionKey, String fenceKey
             .validator(Validator.atLeastLong(1))
             .build();
 
+    public static final ConfigKey<String> REVERSE_USER = ConfigKey.builder("reverse.user", ConfigType.STRING)
+            .doc("The rollback path's own database user, which reads SQL's changes after the switch (PostgreSQL: a role "
+                    + "with REPLICATION; MySQL/MariaDB: REPLICATION SLAVE and REPLICATION CLIENT), so that the sink's user "
+                    + "needs no replication right. Unset means the sink's user and password, from whichever form sink.jdbc "
+                    + "gives them in. The rollback path always uses sink.jdbc's host, database and TLS settings. "
+                    + "See docs/security.md.")
+            .build();
+    public static final ConfigKey<String> REVERSE_PASSWORD = ConfigKey.builder("reverse.password", ConfigType.STRING)
+            .secret()
+            .doc("Password of reverse.user; only with reverse.user. Take it from the environment: ${FERRY_REVERSE_PASSWORD}.")
+            .build();
+
     public static final List<ConfigKey<?>> KEYS = List.of(MARKER_KEY, VERSION_KEY, QUIET, TIMEOUT, MAX_LAG, REVERSE_SLOT,
-            REVERSE_SERVER_ID);
+            REVERSE_SERVER_ID, REVERSE_USER, REVERSE_PASSWORD);
 
     public static CutoverConfig of(FerryConfig c) {
         ConfigValues v = c.values();
@@ -81,11 +93,20 @@ public record CutoverConfig(String markerKey, String versionKey, String fenceKey
         return parentOf(fenceKey) + "ferry.reverse.fence";
     }
 
+    /**
+     * The row a cutover writes in SQL before its switch and waits to see in etcd: proof that the
+     * reverse writer runs and reads the change stream the cutover opened, so that the way back
+     * exists before SQL becomes authoritative.
+     */
+    public String reverseProbeKey() {
+        return parentOf(fenceKey) + "ferry.reverse.probe";
+    }
+
     /** The keys Ferry itself writes in etcd during a cutover and its bake period; never reported as late writes. */
     public List<byte[]> ownKeys() {
         return List.of(markerKey.getBytes(StandardCharsets.UTF_8), versionKey.getBytes(StandardCharsets.UTF_8),
                 fenceKey().getBytes(StandardCharsets.UTF_8), reversePositionKey().getBytes(StandardCharsets.UTF_8),
-                reverseFenceKey().getBytes(StandardCharsets.UTF_8));
+                reverseFenceKey().getBytes(StandardCharsets.UTF_8), reverseProbeKey().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String parentOf(String fenceKey) {

@@ -1,13 +1,27 @@
 package io.ferry.core.config;
 
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * A database to connect to, resolved from {@code sink.jdbc} plus {@code sink.user} and
- * {@code sink.password}. Accepts JDBC URLs as they are, and the connection strings that
- * platforms hand to applications ({@code postgresql://user:pass@host:5432/db?sslmode=require},
- * {@code mysql://user@host/db}), which it turns into JDBC URLs with the credentials taken out.
+ * {@code sink.password}. Accepts JDBC URLs, and the connection strings that platforms hand to
+ * applications ({@code postgresql://user:pass@host:5432/db?sslmode=require},
+ * {@code mysql://user@host/db}), which it turns into JDBC URLs. Credentials are always taken out
+ * of the URL, wherever they were written (a connection string's user info, a JDBC URL's
+ * {@code user=} and {@code password=} parameters, Connector/J's {@code jdbc:mysql://user:pass@host}),
+ * so that every connection built from a target (the sink's pool, the tools, the rollback path's
+ * Debezium connector) carries the same ones, and another user can replace them
+ * ({@link #withCredentials}). Everything else in the query, TLS settings first of all, stays in
+ * the URL: {@link #parameters()}.
  *
  * @param kind which database family
  * @param jdbcUrl the JDBC URL, without credentials when they came from a connection string
@@ -27,12 +41,11 @@ public record JdbcTarget(Kind kind, String jdbcUrl, Optional<String> user, Optio
     public static JdbcTarget parse(String url) {
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith("jdbc:postgresql:")) {
-            return new JdbcTarget(Kind.POSTGRES, url, Optional.empty(), Optional.empty());
+            return credentialsTakenOut(Kind.POSTGRES, url);
         }
         if (lower.startsWith("jdbc:mysql:") || lower.startsWith("jdbc:mariadb:")) {
             // One driver (Connector/J) serves MySQL and MariaDB, so the sink behaves the same on both.
-            return new JdbcTarget(Kind.MYSQL, "jdbc:mysql:" + url.substring(url.indexOf(':', 5) + 1),
-                    Optional.empty(), Optional.empty());
+            return credentialsTakenOut(Kind.MYSQL, "jdbc:mysql:" + url.substring(url.indexOf(':', 5) + 1));
         }
         if (lower.startsWith("jdbc:sqlite:")) {
             return new JdbcTarget(Kind.SQLITE, url, Optional.empty(), Optional.empty());
@@ -57,6 +70,68 @@ public record JdbcTarget(Kind kind, String jdbcUrl, Optional<String> user, Optio
                     + "or password percent-encoded (%40, %3F, %23)");
         }
         return new JdbcTarget(kind, jdbcPrefix + u.rest(), u.user(), u.password());
+    }
+
+    /**
+     * A JDBC URL's {@code user=} and {@code password=} parameters (both drivers read them) and
+     * Connector/J's user info before the host, taken out of the URL.
+     */
+    private static JdbcTarget credentialsTakenOut(Kind kind, String url) {
+        int q = url.indexOf('?');
+        String base = q < 0 ? url : url.substring(0, q);
+        Optional<String> user = Optional.empty();
+        Optional<String> password = Optional.empty();
+        String authorityStart = "jdbc:mysql://";
+        if (kind == Kind.MYSQL && base.startsWith(authorityStart)) {
+            int slash = base.indexOf('/', authorityStart.length());
+            String authority = base.substring(authorityStart.length(), slash < 0 ? base.length() : slash);
+            int at = authority.lastIndexOf('@');
+            if (at >= 0) {
+                String info = authority.substring(0, at);
+                int colon = info.indexOf(':');
+                user = Optional.of(decodeParameter(colon < 0 ? info : info.substring(0, colon)));
+                password = colon < 0 ? Optional.empty() : Optional.of(decodeParameter(info.substring(colon + 1)));
+                base = authorityStart + authority.substring(at + 1) + (slash < 0 ? "" : base.substring(slash));
+            }
+        }
+        List<String> kept = new ArrayList<>();
+        for (String p : q < 0 ? new String[0] : url.substring(q + 1).split("&")) {
+            int eq = p.indexOf('=');
+            String name = eq < 0 ? p : p.substring(0, eq);
+            String value = eq < 0 ? "" : decodeParameter(p.substring(eq + 1));
+            if (name.equals("user")) {
+                user = Optional.of(value);
+            } else if (name.equals("password")) {
+                password = Optional.of(value);
+            } else if (!p.isEmpty()) {
+                kept.add(p);
+            }
+        }
+        return new JdbcTarget(kind, base + (kept.isEmpty() ? "" : "?" + String.join("&", kept)), user, password);
+    }
+
+    /** The same database reached as another user: the rollback path's own, for instance. */
+    public JdbcTarget withCredentials(Optional<String> otherUser, Optional<String> otherPassword) {
+        return new JdbcTarget(kind, jdbcUrl, otherUser, otherPassword);
+    }
+
+    /**
+     * The driver settings in the URL's query, decoded, in the order written: TLS
+     * ({@code sslmode}, {@code sslrootcert}; {@code sslMode}, {@code trustCertificateKeyStoreUrl})
+     * and anything else the operator set. Never the credentials, which are taken out.
+     */
+    public Map<String, String> parameters() {
+        int q = jdbcUrl.indexOf('?');
+        Map<String, String> out = new LinkedHashMap<>();
+        if (q >= 0 && kind != Kind.SQLITE) {
+            for (String p : jdbcUrl.substring(q + 1).split("&")) {
+                int eq = p.indexOf('=');
+                if (!p.isEmpty()) {
+                    out.put(eq < 0 ? p : p.substring(0, eq), eq < 0 ? "" : decodeParameter(p.substring(eq + 1)));
+                }
+            }
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /**
@@ -93,6 +168,22 @@ public record JdbcTarget(Kind kind, String jdbcUrl, Optional<String> user, Optio
             last = dot > 0 ? last.substring(0, dot) : last;
         }
         return last.isEmpty() ? kind.name().toLowerCase(Locale.ROOT) : last;
+    }
+
+    /**
+     * A JDBC URL's value as the drivers decode it; one that is not valid percent-encoding (a password
+     * with a bare {@code %}) is taken as written, and never echoed in an error.
+     */
+    private static String decodeParameter(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notEncoded) {
+            return s;
+        }
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -47,6 +47,40 @@ class JdbcTargetTest {
     }
 
     @Test
+    void credentialsInsideAJdbcUrlAreTakenOutAndTheRestStays() {
+        JdbcTarget pg = JdbcTarget.parse(
+                "jdbc:postgresql://db:5432/app?user=ferry&password=p%26w&sslmode=verify-full&sslrootcert=/etc/ca.pem");
+        assertEquals("jdbc:postgresql://db:5432/app?sslmode=verify-full&sslrootcert=/etc/ca.pem", pg.jdbcUrl());
+        assertEquals(Optional.of("ferry"), pg.user());
+        assertEquals(Optional.of("p&w"), pg.password());
+        assertEquals(Map.of("sslmode", "verify-full", "sslrootcert", "/etc/ca.pem"), pg.parameters());
+
+        JdbcTarget my = JdbcTarget.parse("jdbc:mariadb://app:s3cret@db:3306/app?sslMode=VERIFY_IDENTITY&user=other");
+        assertEquals("jdbc:mysql://db:3306/app?sslMode=VERIFY_IDENTITY", my.jdbcUrl());
+        assertEquals(Optional.of("other"), my.user(), "the parameter comes after the user info, as Connector/J reads it");
+        assertEquals(Optional.of("s3cret"), my.password());
+
+        JdbcTarget bare = JdbcTarget.parse("jdbc:postgresql://db/app?user=postgres");
+        assertEquals("jdbc:postgresql://db/app", bare.jdbcUrl());
+        assertEquals(Optional.of("postgres"), bare.user());
+        assertEquals(Optional.empty(), bare.password());
+        assertEquals(Map.of(), bare.parameters());
+    }
+
+    @Test
+    void sinkUserReplacesTheUserInsideTheUrlAndAnotherUserCanTakeOver() {
+        FerryConfig c = FerryConfig.fromYaml("sink.jdbc: jdbc:postgresql://h/db?user=u&password=p&sslmode=require\n"
+                + "sink.user: ferry\n", Map.of());
+        JdbcTarget t = JdbcTarget.of(c.sink());
+        assertEquals(Optional.of("ferry"), t.user());
+        assertEquals(Optional.of("p"), t.password());
+        JdbcTarget other = t.withCredentials(Optional.of("replicator"), Optional.empty());
+        assertEquals("jdbc:postgresql://h/db?sslmode=require", other.jdbcUrl());
+        assertEquals(Optional.of("replicator"), other.user());
+        assertEquals(Optional.empty(), other.password());
+    }
+
+    @Test
     void unsupportedUrlsAreRejectedWithoutShowingThePassword() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JdbcTarget.parse("oracle://u:secret@h/db"));

@@ -1,0 +1,48 @@
+package io.ferry.cli;
+
+import io.ferry.testkit.SecuredSqlServer;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The rollback path end to end ({@link AbstractRollbackIT}) on a MariaDB that requires TLS
+ * ({@code require_secure_transport}) and passwords, reached through Connector/J with
+ * {@code sslMode=VERIFY_IDENTITY}, each part of Ferry as a user with exactly the grants
+ * docs/security.md lists: the sink's user; the rollback path's own user ({@code reverse.user},
+ * REPLICATION SLAVE and REPLICATION CLIENT), whose Debezium connector and binlog client now verify
+ * the server as the sink does (they ran without TLS before); a read-only user for
+ * {@code ferry reconcile}.
+ */
+class SecuredMariaDbRollbackIT extends SingleServerRollbackIT {
+
+    @RegisterExtension
+    static final SecuredSqlServer MARIADB = SecuredSqlServer.mariadb();
+
+    private static final String DATABASE = "app";
+
+    @BeforeAll
+    static void leastPrivilegeUsers() {
+        MARIADB.createDatabase(DATABASE);
+        LeastPrivilege.mariadb(MARIADB, DATABASE);
+    }
+
+    @Override
+    TargetDatabase db() {
+        return TargetDatabase.secured(MARIADB, DATABASE, List.of(
+                "sink.jdbc: " + MARIADB.jdbcUrl(DATABASE) + "&user=" + LeastPrivilege.SINK + "&password=" + LeastPrivilege.SINK_PASSWORD,
+                "reverse.user: " + LeastPrivilege.REVERSE,
+                "reverse.password: " + LeastPrivilege.REVERSE_PASSWORD));
+    }
+
+    @Override
+    Cli.Result reconcile(FerryRun ferry) throws Exception {
+        return ferry.command(ferry.variant("reader.yaml", "sink.user: " + LeastPrivilege.READER,
+                "sink.password: " + LeastPrivilege.READER_PASSWORD), "reconcile");
+    }
+
+    @Override
+    String slot() {
+        return "ferry_secured_it";
+    }
+}
