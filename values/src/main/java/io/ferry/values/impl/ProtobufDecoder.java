@@ -1,0 +1,77 @@
+package io.ferry.values.impl;
+
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.DynamicMessage;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import com.google.protobuf.util.JsonFormat;
+import io.ferry.values.DecodeFailure;
+import io.ferry.values.DecodeResult;
+import java.io.IOException;
+
+/**
+ * Parses the bytes as one message of a type from a descriptor set ({@link DynamicMessage}) and prints it with
+ * protobuf's JSON mapping ({@link JsonFormat}): field names as in the .proto file (or their lowerCamelCase JSON
+ * names), fields at their default value included (so a zero is 0, not absent), enums by name, 64-bit integers
+ * as strings, well-known types (Timestamp, Duration, Struct, Any) in their JSON forms.
+ *
+ * <p>Protobuf has no magic number and most byte strings parse as something, so one check is added: bytes that
+ * set none of the message's fields and only unknown ones are {@link DecodeFailure#WRONG_TYPE}. After a Diego
+ * envelope that says JSON, the bytes are read as JSON: old and new BBS records of one model both decode.
+ */
+public final class ProtobufDecoder implements Decoder {
+
+    private final Descriptor type;
+    private final Parser<DynamicMessage> parser;
+    private final JsonFormat.Printer printer;
+    private final String source;
+
+    public ProtobufDecoder(DescriptorSet set, Descriptor type, boolean protoNames, boolean defaults) {
+        this.type = type;
+        this.parser = DynamicMessage.getDefaultInstance(type).getParserForType();
+        JsonFormat.Printer p = JsonFormat.printer().usingTypeRegistry(set.registry()).omittingInsignificantWhitespace();
+        if (protoNames) {
+            p = p.preservingProtoFieldNames();
+        }
+        if (defaults) {
+            p = p.includingDefaultValueFields();
+        }
+        this.printer = p;
+        this.source = set.file().toString();
+    }
+
+    @Override
+    public DecodeResult decode(Slice value) {
+        if (value.format() == Slice.Format.JSON) {
+            return JsonDecoder.parse(value, "protobuf (Diego envelope of JSON)");
+        }
+        DynamicMessage message;
+        try {
+            message = parser.parseFrom(value.array(), value.offset(), value.length());
+        } catch (InvalidProtocolBufferException e) {
+            return DecodeResult.failed(DecodeFailure.UNDECODABLE, "protobuf: not a " + type.getFullName() + " ("
+                    + Printable.message(e.getMessage(), 160) + ")");
+        }
+        if (!message.getUnknownFields().asMap().isEmpty() && message.getAllFields().isEmpty()) {
+            return DecodeResult.failed(DecodeFailure.WRONG_TYPE, "protobuf: the bytes set none of " + type.getFullName()
+                    + "'s fields, only unknown field numbers " + message.getUnknownFields().asMap().keySet()
+                    + ": another message type, or not protobuf");
+        }
+        StringBuilder json = new StringBuilder(Math.max(64, value.length() * 2));
+        try {
+            printer.appendTo(message, json);
+            return DecodeResult.decoded(JsonDecoder.READER.readTree(json.toString()));
+        } catch (InvalidProtocolBufferException e) {
+            return DecodeResult.failed(DecodeFailure.UNDECODABLE, "protobuf: " + type.getFullName()
+                    + " has no JSON form (" + Printable.message(e.getMessage(), 160) + ")");
+        } catch (IOException e) {
+            return DecodeResult.failed(DecodeFailure.UNDECODABLE, "protobuf: printing " + type.getFullName()
+                    + " as JSON failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "protobuf(" + type.getFullName() + " from " + source + ")";
+    }
+}
