@@ -3,6 +3,9 @@ package io.ferry.values.impl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
@@ -17,8 +20,9 @@ import java.nio.charset.StandardCharsets;
  * as the API server does:
  * <ul>
  *   <li>{@code k8s\0}: protobuf. The rest is a {@code runtime.Unknown} (its {@code typeMeta} holds apiVersion
- *       and kind, {@code raw} the object); built-in kinds are parsed with client-java-proto's classes and
- *       written as the API server writes them in JSON ({@link KubernetesJson}), apiVersion and kind first.</li>
+ *       and kind, {@code raw} the object); built-in kinds are parsed by the types of client-java-proto
+ *       ({@link KubernetesTypes}) and written as the API server writes them in JSON ({@link KubernetesJson}),
+ *       apiVersion and kind first.</li>
  *   <li>{@code {}: JSON, as custom resources are stored (and any kind whose storage media type is JSON).</li>
  *   <li>{@code 0xd9d9f7}: self-described CBOR, as the API server stores custom resources when its CBOR
  *       feature gates are on; byte strings that are UTF-8 become text.</li>
@@ -32,6 +36,10 @@ public final class KubernetesDecoder implements Decoder {
     private static final byte[] ENCRYPTED = "k8s:enc:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CBOR = {(byte) 0xd9, (byte) 0xd9, (byte) 0xf7};
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** runtime.Unknown, from client-java-proto's descriptor (see {@link KubernetesTypes} for why not its class). */
+    private static final Descriptor UNKNOWN = Runtime.getDescriptor().findMessageTypeByName("Unknown");
+    private static final Descriptor TYPE_META = Runtime.getDescriptor().findMessageTypeByName("TypeMeta");
+    private static final Parser<DynamicMessage> UNKNOWN_PARSER = DynamicMessage.getDefaultInstance(UNKNOWN).getParserForType();
 
     private final KubernetesTypes types = KubernetesTypes.get();
 
@@ -65,42 +73,44 @@ public final class KubernetesDecoder implements Decoder {
     }
 
     private DecodeResult protobuf(Slice value) {
-        Runtime.Unknown unknown;
+        DynamicMessage unknown;
         try {
-            unknown = Runtime.Unknown.parser().parseFrom(value.array(), value.offset(), value.length());
+            unknown = UNKNOWN_PARSER.parseFrom(value.array(), value.offset(), value.length());
         } catch (InvalidProtocolBufferException e) {
             return DecodeResult.failed(DecodeFailure.UNDECODABLE, "kubernetes: the runtime.Unknown after k8s\\x00 is corrupt ("
                     + Printable.message(e.getMessage(), 160) + ")");
         }
-        String apiVersion = unknown.getTypeMeta().getApiVersion();
-        String kind = unknown.getTypeMeta().getKind();
+        Message typeMeta = (Message) unknown.getField(UNKNOWN.findFieldByName("typeMeta"));
+        String apiVersion = (String) typeMeta.getField(TYPE_META.findFieldByName("apiVersion"));
+        String kind = (String) typeMeta.getField(TYPE_META.findFieldByName("kind"));
+        String contentEncoding = (String) unknown.getField(UNKNOWN.findFieldByName("contentEncoding"));
+        String contentType = (String) unknown.getField(UNKNOWN.findFieldByName("contentType"));
+        ByteString raw = (ByteString) unknown.getField(UNKNOWN.findFieldByName("raw"));
         if (kind.isEmpty() || apiVersion.isEmpty()) {
             return DecodeResult.failed(DecodeFailure.UNDECODABLE, "kubernetes: the runtime.Unknown after k8s\\x00 names no "
                     + (kind.isEmpty() ? "kind" : "apiVersion") + " (truncated, or not a stored object)");
         }
         String what = Printable.text(apiVersion, 80) + " " + Printable.text(kind, 80);
-        if (!unknown.getContentEncoding().isEmpty()) {
+        if (!contentEncoding.isEmpty()) {
             return DecodeResult.failed(DecodeFailure.UNDECODABLE, "kubernetes: " + what + " has content encoding '"
-                    + Printable.text(unknown.getContentEncoding(), 40) + "', which Ferry does not read");
+                    + Printable.text(contentEncoding, 40) + "', which Ferry does not read");
         }
-        String contentType = unknown.getContentType();
         if (contentType.equals("application/json")) {
-            Slice raw = new Slice(unknown.getRaw().toByteArray());
-            DecodeResult r = JsonDecoder.parse(raw, "kubernetes (" + what + " as JSON)");
+            DecodeResult r = JsonDecoder.parse(new Slice(raw.toByteArray()), "kubernetes (" + what + " as JSON)");
             return r.ok() ? object(r.document(), "JSON") : r;
         }
         if (!contentType.isEmpty() && !contentType.equals("application/vnd.kubernetes.protobuf")) {
             return DecodeResult.failed(DecodeFailure.UNDECODABLE, "kubernetes: " + what + " has content type '"
                     + Printable.text(contentType, 60) + "', which Ferry does not read");
         }
-        Parser<? extends Message> parser = types.parser(apiVersion, kind);
+        Parser<DynamicMessage> parser = types.parser(apiVersion, kind);
         if (parser == null) {
             return DecodeResult.failed(DecodeFailure.WRONG_TYPE, "kubernetes: " + what + " is not a built-in kind that "
                     + "client-java-proto has a protobuf class for (an aggregated API's, or newer than the library)");
         }
         Message object;
         try {
-            object = parser.parseFrom(unknown.getRaw());
+            object = parser.parseFrom(raw);
         } catch (InvalidProtocolBufferException e) {
             return DecodeResult.failed(DecodeFailure.UNDECODABLE, "kubernetes: " + what + " is corrupt ("
                     + Printable.message(e.getMessage(), 160) + ")");

@@ -15,6 +15,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a Kubernetes object decoded from protobuf as the API server writes it in JSON, not in protobuf's
@@ -23,6 +26,15 @@ import java.util.Base64;
  * {@code MicroTime} with microseconds, {@code Duration} as Go prints it, {@code Quantity} as its string
  * ({@code 100m}), {@code IntOrString} as a number or a string, raw JSON fields ({@code RawExtension},
  * {@code FieldsV1}, the API extensions' {@code JSON}) as the JSON they hold, and bytes in base64.
+ *
+ * <p>Where the Go JSON differs from the .proto field names, the Go JSON wins (checked against the types.go
+ * files of kubernetes/api and apiextensions-apiserver): structs that Go embeds inline ({@code Probe}'s
+ * handler, {@code Volume}'s volume source, the {@code LocalObjectReference} of selectors and projections,
+ * {@code IngressRule}'s value, admission rules, ...) are merged into their parent; the few fields whose
+ * protobuf name was mangled from a Go name ({@code uID}, {@code aPIGroup}, {@code Expression}, {@code Name})
+ * take their JSON names; a CRD schema's {@code $ref}, {@code $schema} and {@code x-kubernetes-*} fields keep
+ * their JSON spelling, and its either-or types ({@code JSONSchemaPropsOrArray}, {@code OrBool},
+ * {@code OrStringArray}) are written as the one they hold.
  *
  * <p>Kubernetes' .proto files are proto2, so a field is written when it is set; fields that Go writes even at
  * their zero value may be absent here.
@@ -33,23 +45,55 @@ final class KubernetesJson {
     private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
     private static final String META = "k8s.io.apimachinery.pkg.apis.meta.v1.";
+    private static final String EXTENSIONS = "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.";
+
+    /** Go structs embedded without a JSON name, as (field name, type name): their fields belong to the parent. */
+    private static final Set<String> INLINE = Set.of("volumeSource VolumeSource",
+            "persistentVolumeSource PersistentVolumeSource", "handler ProbeHandler", "handler Handler",
+            "ephemeralContainerCommon EphemeralContainerCommon", "localObjectReference LocalObjectReference",
+            "ruleWithOperations RuleWithOperations", "rule Rule", "ingressRuleValue IngressRuleValue",
+            "deviceConfiguration DeviceConfiguration");
+
+    /** Protobuf names that go-to-protobuf derived from a Go field name, to the field's JSON name. */
+    private static final Map<String, String> RENAMED = Map.of("uID", "uid", "aPIGroup", "apiGroup",
+            "Expression", "expression", "Name", "name");
 
     private KubernetesJson() {
     }
 
     /** The fields of {@code message}, appended to {@code out}. */
     static ObjectNode fields(Message message, ObjectNode out) {
-        for (FieldDescriptor f : message.getDescriptorForType().getFields()) {
+        Descriptor type = message.getDescriptorForType();
+        boolean schemaProps = type.getFullName().startsWith(EXTENSIONS) && type.getName().equals("JSONSchemaProps");
+        for (FieldDescriptor f : type.getFields()) {
             if (f.isRepeated()) {
                 int n = message.getRepeatedFieldCount(f);
                 if (n > 0) {
-                    out.set(f.getName(), f.isMapField() ? map(message, f, n) : list(message, f, n));
+                    out.set(jsonName(f, schemaProps), f.isMapField() ? map(message, f, n) : list(message, f, n));
                 }
             } else if (message.hasField(f)) {
-                out.set(f.getName(), value(f, message.getField(f)));
+                if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && type.getFullName().startsWith("k8s.io.api")
+                        && INLINE.contains(f.getName() + " " + f.getMessageType().getName())) {
+                    fields((Message) message.getField(f), out);
+                } else {
+                    out.set(jsonName(f, schemaProps), value(f, message.getField(f)));
+                }
             }
         }
         return out;
+    }
+
+    private static String jsonName(FieldDescriptor f, boolean schemaProps) {
+        String name = f.getName();
+        if (schemaProps) {
+            if (name.equals("ref") || name.equals("schema")) {
+                return "$" + name;
+            }
+            if (name.startsWith("xKubernetes")) {
+                return "x" + name.substring(1).replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+            }
+        }
+        return RENAMED.getOrDefault(name, name);
     }
 
     private static ArrayNode list(Message message, FieldDescriptor f, int n) {
@@ -114,15 +158,38 @@ final class KubernetesJson {
                 return NODES.textNode(String.valueOf(m.getField(d.findFieldByName("string"))));
             case "k8s.io.apimachinery.pkg.util.intstr.IntOrString":
                 return longField(m, "type") == 1 ? NODES.textNode(String.valueOf(m.getField(d.findFieldByName("strVal"))))
-                        : NODES.numberNode(longField(m, "intVal"));
+                        : NODES.numberNode((int) longField(m, "intVal"));
             case "k8s.io.apimachinery.pkg.runtime.RawExtension":
             case META + "FieldsV1":
-            case "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSON":
-            case "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSON":
+            case EXTENSIONS + "v1.JSON":
+            case EXTENSIONS + "v1beta1.JSON":
                 return rawJson(m);
+            case EXTENSIONS + "v1.JSONSchemaPropsOrArray":
+            case EXTENSIONS + "v1beta1.JSONSchemaPropsOrArray":
+                return either(m, "schema", "jSONSchemas");
+            case EXTENSIONS + "v1.JSONSchemaPropsOrBool":
+            case EXTENSIONS + "v1beta1.JSONSchemaPropsOrBool":
+                return either(m, "schema", "allows");
+            case EXTENSIONS + "v1.JSONSchemaPropsOrStringArray":
+            case EXTENSIONS + "v1beta1.JSONSchemaPropsOrStringArray":
+                return either(m, "schema", "property");
             default:
                 return fields(m, NODES.objectNode());
         }
+    }
+
+    /** A CRD schema's either-or type: the schema when it is set, else the other field's value. */
+    private static JsonNode either(Message m, String schema, String other) {
+        Descriptor d = m.getDescriptorForType();
+        FieldDescriptor s = d.findFieldByName(schema);
+        if (s != null && m.hasField(s)) {
+            return message((Message) m.getField(s));
+        }
+        FieldDescriptor o = d.findFieldByName(other);
+        if (o == null) {
+            return NODES.nullNode();
+        }
+        return o.isRepeated() ? list(m, o, m.getRepeatedFieldCount(o)) : value(o, m.getField(o));
     }
 
     private static long longField(Message m, String name) {
