@@ -89,7 +89,8 @@ public final class DecodeChainParser {
      * @param raw the setting as loaded: null, a list, or one element
      * @param path where it is, for problems: {@code sink.mappings[2].decode}
      * @param problems where each problem is added
-     * @return the decoder; JSON when {@code raw} is null or empty; null when a problem was added
+     * @return the decoder; {@link ValueDecoder#json()} itself when the chain is JSON alone (as when {@code raw} is
+     *     null or empty); null when a problem was added
      */
     public ValueDecoder parse(Object raw, String path, List<ConfigProblem> problems) {
         if (raw == null) {
@@ -168,6 +169,9 @@ public final class DecodeChainParser {
         checkOrder(elements, names, path, problems);
         if (problems.size() > before) {
             return null;
+        }
+        if (steps.isEmpty() && (decoder == null || decoder instanceof JsonDecoder)) {
+            return ValueDecoder.json();
         }
         return new ValueDecoder(steps, decoder != null ? decoder : new JsonDecoder());
     }

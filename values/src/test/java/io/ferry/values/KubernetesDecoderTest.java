@@ -107,6 +107,11 @@ class KubernetesDecoderTest {
         assertFailure(DecodeFailure.UNDECODABLE, "empty value", k8s.decode(new byte[0]));
         assertFailure(DecodeFailure.UNDECODABLE, "not JSON", k8s.decode("{\"kind\": ".getBytes(StandardCharsets.UTF_8)));
         assertFailure(DecodeFailure.WRONG_TYPE, "not an object", k8s.decode(new byte[] {(byte) 0xd9, (byte) 0xd9, (byte) 0xf7, 0x01}));
+        V1.ConfigMap farFuture = KubernetesValues.configMap("a", "b").toBuilder()
+                .setMetadata(KubernetesValues.meta("a", "b").setCreationTimestamp(Meta.Time.newBuilder().setSeconds(Long.MAX_VALUE)))
+                .build();
+        assertFailure(DecodeFailure.UNDECODABLE, "out of any calendar's range",
+                k8s.decode(KubernetesValues.stored("v1", "ConfigMap", farFuture)));
         byte[] json = KubernetesValues.stored("v1", "Pod", ByteString.copyFromUtf8("not protobuf at all, just text"));
         DecodeResult r = k8s.decode(json);
         assertFalse(r.ok(), r::toString);

@@ -14,6 +14,7 @@ import io.ferry.values.DecodeResult;
 import io.kubernetes.client.proto.Runtime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 
 /**
  * Reads a value as the Kubernetes API server stores it in etcd, recognising the format by its first bytes
@@ -118,7 +119,12 @@ public final class KubernetesDecoder implements Decoder {
         ObjectNode doc = NODES.objectNode();
         doc.put("apiVersion", apiVersion);
         doc.put("kind", kind);
-        return DecodeResult.decoded(KubernetesJson.fields(object, doc));
+        try {
+            return DecodeResult.decoded(KubernetesJson.fields(object, doc));
+        } catch (DateTimeException | ArithmeticException e) {
+            return DecodeResult.failed(DecodeFailure.UNDECODABLE, "kubernetes: " + what + " holds a time out of any "
+                    + "calendar's range (" + Printable.message(e.getMessage(), 120) + ")");
+        }
     }
 
     private static DecodeResult object(JsonNode doc, String format) {

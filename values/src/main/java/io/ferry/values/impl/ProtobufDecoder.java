@@ -34,7 +34,7 @@ public final class ProtobufDecoder implements Decoder {
             p = p.preservingProtoFieldNames();
         }
         if (defaults) {
-            p = p.includingDefaultValueFields();
+            p = p.alwaysPrintFieldsWithNoPresence();
         }
         this.printer = p;
         this.source = set.file().toString();
@@ -61,8 +61,9 @@ public final class ProtobufDecoder implements Decoder {
         try {
             printer.appendTo(message, json);
             return DecodeResult.decoded(JsonDecoder.READER.readTree(json.toString()));
-        } catch (InvalidProtocolBufferException e) {
-            return DecodeResult.failed(DecodeFailure.UNDECODABLE, "protobuf: " + type.getFullName()
+        } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+            // An Any of a type the set lacks; a Timestamp or Duration out of its range.
+            return DecodeResult.failed(DecodeFailure.UNDECODABLE, "protobuf: this " + type.getFullName()
                     + " has no JSON form (" + Printable.message(e.getMessage(), 160) + ")");
         } catch (IOException e) {
             return DecodeResult.failed(DecodeFailure.UNDECODABLE, "protobuf: printing " + type.getFullName()
