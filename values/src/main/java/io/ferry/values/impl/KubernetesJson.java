@@ -54,6 +54,10 @@ final class KubernetesJson {
             "ruleWithOperations RuleWithOperations", "rule Rule", "ingressRuleValue IngressRuleValue",
             "deviceConfiguration DeviceConfiguration");
 
+    /** Each field's JSON name, or {@link #INLINED} for a struct Go embeds: worked out once per field. */
+    private static final Map<FieldDescriptor, String> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final String INLINED = "";
+
     /** Protobuf names that go-to-protobuf derived from a Go field name, to the field's JSON name. */
     private static final Map<String, String> RENAMED = Map.of("uID", "uid", "aPIGroup", "apiGroup",
             "Expression", "expression", "Name", "name");
@@ -63,29 +67,41 @@ final class KubernetesJson {
 
     /** The fields of {@code message}, appended to {@code out}. */
     static ObjectNode fields(Message message, ObjectNode out) {
-        Descriptor type = message.getDescriptorForType();
-        boolean schemaProps = type.getFullName().startsWith(EXTENSIONS) && type.getName().equals("JSONSchemaProps");
-        for (FieldDescriptor f : type.getFields()) {
+        for (FieldDescriptor f : message.getDescriptorForType().getFields()) {
             if (f.isRepeated()) {
                 int n = message.getRepeatedFieldCount(f);
                 if (n > 0) {
-                    out.set(jsonName(f, schemaProps), f.isMapField() ? map(message, f, n) : list(message, f, n));
+                    out.set(name(f), f.isMapField() ? map(message, f, n) : list(message, f, n));
                 }
             } else if (message.hasField(f)) {
-                if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && type.getFullName().startsWith("k8s.io.api")
-                        && INLINE.contains(f.getName() + " " + f.getMessageType().getName())) {
+                String name = name(f);
+                if (name.isEmpty()) {
                     fields((Message) message.getField(f), out);
                 } else {
-                    out.set(jsonName(f, schemaProps), value(f, message.getField(f)));
+                    out.set(name, value(f, message.getField(f)));
                 }
             }
         }
         return out;
     }
 
-    private static String jsonName(FieldDescriptor f, boolean schemaProps) {
+    private static String name(FieldDescriptor f) {
+        String name = NAMES.get(f);
+        if (name == null) {
+            name = jsonName(f);
+            NAMES.put(f, name);
+        }
+        return name;
+    }
+
+    private static String jsonName(FieldDescriptor f) {
+        Descriptor type = f.getContainingType();
         String name = f.getName();
-        if (schemaProps) {
+        if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !f.isRepeated() && type.getFullName().startsWith("k8s.io.api.")
+                && INLINE.contains(name + " " + f.getMessageType().getName())) {
+            return INLINED;
+        }
+        if (type.getFullName().startsWith(EXTENSIONS) && type.getName().equals("JSONSchemaProps")) {
             if (name.equals("ref") || name.equals("schema")) {
                 return "$" + name;
             }

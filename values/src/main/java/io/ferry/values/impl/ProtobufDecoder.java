@@ -7,11 +7,11 @@ import com.google.protobuf.Parser;
 import com.google.protobuf.util.JsonFormat;
 import io.ferry.values.DecodeFailure;
 import io.ferry.values.DecodeResult;
-import java.io.IOException;
 
 /**
- * Parses the bytes as one message of a type from a descriptor set ({@link DynamicMessage}) and prints it with
- * protobuf's JSON mapping ({@link JsonFormat}): field names as in the .proto file (or their lowerCamelCase JSON
+ * Parses the bytes as one message of a type from a descriptor set ({@link DynamicMessage}) and writes it in
+ * protobuf's JSON mapping, as {@link JsonFormat} prints it ({@link ProtoJson} builds the same tree without the
+ * detour through text): field names as in the .proto file (or their lowerCamelCase JSON
  * names), fields at their default value included (so a zero is 0, not absent), enums by name, 64-bit integers
  * as strings, well-known types (Timestamp, Duration, Struct, Any) in their JSON forms.
  *
@@ -23,7 +23,7 @@ public final class ProtobufDecoder implements Decoder {
 
     private final Descriptor type;
     private final Parser<DynamicMessage> parser;
-    private final JsonFormat.Printer printer;
+    private final ProtoJson json;
     private final String source;
 
     public ProtobufDecoder(DescriptorSet set, Descriptor type, boolean protoNames, boolean defaults) {
@@ -36,7 +36,7 @@ public final class ProtobufDecoder implements Decoder {
         if (defaults) {
             p = p.alwaysPrintFieldsWithNoPresence();
         }
-        this.printer = p;
+        this.json = new ProtoJson(protoNames, defaults, p);
         this.source = set.file().toString();
     }
 
@@ -57,17 +57,12 @@ public final class ProtobufDecoder implements Decoder {
                     + "'s fields, only unknown field numbers " + message.getUnknownFields().asMap().keySet()
                     + ": another message type, or not protobuf");
         }
-        StringBuilder json = new StringBuilder(Math.max(64, value.length() * 2));
         try {
-            printer.appendTo(message, json);
-            return DecodeResult.decoded(JsonDecoder.READER.readTree(json.toString()));
+            return DecodeResult.decoded(json.write(message));
         } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
             // An Any of a type the set lacks; a Timestamp or Duration out of its range.
             return DecodeResult.failed(DecodeFailure.UNDECODABLE, "protobuf: this " + type.getFullName()
                     + " has no JSON form (" + Printable.message(e.getMessage(), 160) + ")");
-        } catch (IOException e) {
-            return DecodeResult.failed(DecodeFailure.UNDECODABLE, "protobuf: printing " + type.getFullName()
-                    + " as JSON failed (" + e.getClass().getSimpleName() + ")");
         }
     }
 
