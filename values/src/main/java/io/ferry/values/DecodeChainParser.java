@@ -2,7 +2,6 @@ package io.ferry.values;
 
 import io.ferry.core.config.ConfigException;
 import io.ferry.core.config.ConfigProblem;
-import io.ferry.core.config.Secrets;
 import io.ferry.values.impl.Base64Step;
 import io.ferry.values.impl.CborDecoder;
 import io.ferry.values.impl.DecryptStep;
@@ -15,17 +14,13 @@ import io.ferry.values.impl.KubernetesDecoder;
 import io.ferry.values.impl.ProtobufDecoder;
 import io.ferry.values.impl.StripStep;
 import io.ferry.values.impl.Step;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +45,7 @@ import java.util.Set;
  * {@code kubernetes}, {@code protobuf: {descriptors, message, names: proto|json, defaults: true|false}}.
  * Keys are never written in the file: each label names an environment variable ({@code {env: NAME}}) or a
  * file ({@code {file: /path}}) that holds its passphrase, and the passphrase is remembered by
- * {@link Secrets} so that it is masked wherever it would be printed.
+ * {@code Secrets} so that it is masked wherever it would be printed.
  *
  * <p>One parser may read every mapping of a configuration: a descriptor set named by several mappings is
  * read once.
@@ -61,12 +56,12 @@ public final class DecodeChainParser {
     private static final List<String> DECODER_NAMES = List.of("json", "protobuf", "kubernetes", "cbor");
     private static final byte[] KUBERNETES_MAGIC = {'k', '8', 's', 0};
 
-    private final Map<String, String> env;
+    private final KeyRingSetting keyRings;
     private final Map<Path, Object> descriptorSets = new HashMap<>();
 
     /** @param env where {@code {env: NAME}} keys are read from: {@code System.getenv()}, or a map in tests */
     public DecodeChainParser(Map<String, String> env) {
-        this.env = Map.copyOf(env);
+        this.keyRings = new KeyRingSetting(env);
     }
 
     /**
@@ -139,13 +134,13 @@ public final class DecodeChainParser {
                         problems.add(new ConfigProblem(at + ".keys", null, "is required: the key ring, as {<label>: "
                                 + "{env: NAME}} or {<label>: {file: /path}}"));
                     } else if (o != null) {
-                        add(steps, keyRing(o.get("keys"), at + ".keys", problems), DecryptStep::new);
+                        add(steps, keyRings.read(o.get("keys"), at + ".keys", problems), DecryptStep::new);
                     }
                 }
                 case "diego" -> {
                     Map<?, ?> o = options(options, at, Set.of("keys"), problems);
                     if (o != null) {
-                        KeyRing keys = o.get("keys") == null ? KeyRing.empty() : keyRing(o.get("keys"), at + ".keys", problems);
+                        KeyRing keys = o.get("keys") == null ? KeyRing.empty() : keyRings.read(o.get("keys"), at + ".keys", problems);
                         add(steps, keys, DiegoStep::new);
                     }
                 }
@@ -325,77 +320,6 @@ public final class DecodeChainParser {
             return null;
         }
         return (DescriptorSet) loaded;
-    }
-
-    private KeyRing keyRing(Object raw, String at, List<ConfigProblem> problems) {
-        if (!(raw instanceof Map<?, ?> labels) || labels.isEmpty()) {
-            problems.add(new ConfigProblem(at, null, "must map each key label to where its passphrase is: "
-                    + "{key-2024: {env: BBS_KEY_2024}, key-2023: {file: /run/secrets/bbs-key-2023}}"));
-            return null;
-        }
-        Map<String, String> passphrases = new LinkedHashMap<>();
-        boolean ok = true;
-        for (Map.Entry<?, ?> e : labels.entrySet()) {
-            String label = String.valueOf(e.getKey());
-            String where = at + "." + label;
-            int bytes = label.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes == 0 || bytes > KeyRing.MAX_LABEL_BYTES) {
-                problems.add(new ConfigProblem(where, null, "a key label has 1 to " + KeyRing.MAX_LABEL_BYTES + " bytes, as in the BBS"));
-                ok = false;
-                continue;
-            }
-            String phrase = passphrase(e.getValue(), where, problems);
-            if (phrase == null) {
-                ok = false;
-                continue;
-            }
-            Secrets.remember(phrase);
-            passphrases.put(label, phrase);
-        }
-        return ok ? KeyRing.ofPassphrases(passphrases) : null;
-    }
-
-    /** The passphrase from the environment or a file; never from the configuration itself. */
-    private String passphrase(Object spec, String at, List<ConfigProblem> problems) {
-        if (!(spec instanceof Map<?, ?> m) || m.size() != 1 || !(m.containsKey("env") || m.containsKey("file"))) {
-            problems.add(new ConfigProblem(at, spec instanceof Map ? null : "****", "must be {env: NAME} or {file: /path}: "
-                    + "a key is never written in the configuration (a ${...} reference would put it in the loaded "
-                    + "settings, which are logged)"));
-            return null;
-        }
-        if (m.containsKey("env")) {
-            String name = String.valueOf(m.get("env"));
-            String value = env.get(name);
-            if (value == null || value.isEmpty()) {
-                problems.add(new ConfigProblem(at + ".env", name, "environment variable " + name + " is "
-                        + (value == null ? "not set" : "empty") + ": export the key's passphrase in it"));
-                return null;
-            }
-            return value;
-        }
-        String file = String.valueOf(m.get("file"));
-        String why;
-        try {
-            String text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-            text = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
-                    : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-            if (!text.isEmpty()) {
-                return text;
-            }
-            why = "is empty";
-        } catch (NoSuchFileException e) {
-            why = "does not exist";
-        } catch (java.nio.file.AccessDeniedException e) {
-            why = "may not be read by this process (check its owner and mode)";
-        } catch (java.nio.charset.CharacterCodingException e) {
-            why = "is not UTF-8 text";
-        } catch (InvalidPathException e) {
-            why = "is not a valid path";
-        } catch (IOException e) {
-            why = "cannot be read (" + e.getClass().getSimpleName() + ")";
-        }
-        problems.add(new ConfigProblem(at + ".file", file, "the key file " + why));
-        return null;
     }
 
     /** The options map (empty when none were given); null, with a problem, when it is not a map or has unknown keys. */

@@ -14,11 +14,6 @@ public final class StripStep implements Step {
         this.optional = optional;
     }
 
-    /** The prefix it takes off. */
-    public byte[] prefix() {
-        return prefix.clone();
-    }
-
     @Override
     public DecodeResult apply(Slice value) {
         if (value.startsWith(prefix)) {
