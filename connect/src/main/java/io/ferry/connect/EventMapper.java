@@ -40,13 +40,16 @@ final class EventMapper {
         return new Struct(schemas.key).put("key", etcdKey);
     }
 
-    /** @param repair whether the record carries Ferry's repair header */
-    Struct envelope(ChangeEvent event, boolean repair) {
+    /**
+     * @param repair whether the record carries Ferry's repair header
+     * @param lastRead whether it carries the header of a snapshot's last read
+     */
+    Struct envelope(ChangeEvent event, boolean repair, boolean lastRead) {
         long tsMs = event.tsMs();
         return new Struct(schemas.envelope)
                 .put("before", before(event))
                 .put("after", row(event.after(), event.source().epoch()))
-                .put("source", source(event, repair))
+                .put("source", source(event, repair, lastRead))
                 .put("op", event.op().code())
                 // etcd keeps no commit time: both Debezium times are when the watcher saw the change.
                 .put("ts_ms", tsMs)
@@ -79,7 +82,7 @@ final class EventMapper {
         return row;
     }
 
-    private Struct source(ChangeEvent event, boolean repair) {
+    private Struct source(ChangeEvent event, boolean repair, boolean lastRead) {
         long tsMs = event.tsMs();
         String clusterId = event.source().clusterId() == null ? "" : event.source().clusterId();
         return new Struct(schemas.source)
@@ -87,7 +90,7 @@ final class EventMapper {
                 .put("connector", CONNECTOR)
                 .put("name", config.logicalName())
                 .put("ts_ms", tsMs)
-                .put("snapshot", snapshot(event, repair))
+                .put("snapshot", snapshot(event, repair, lastRead))
                 // Debezium's "db" names the database; an etcd cluster is one keyspace, named by its id.
                 .put("db", clusterId)
                 .put("ts_us", tsMs * 1_000L)
@@ -99,10 +102,10 @@ final class EventMapper {
                 .put("reverse", event.source().reverse());
     }
 
-    static String snapshot(ChangeEvent event, boolean repair) {
+    static String snapshot(ChangeEvent event, boolean repair, boolean lastRead) {
         if (event.op() != Op.READ) {
             return "false";
         }
-        return repair ? "incremental" : "true";
+        return repair ? "incremental" : lastRead ? "last" : "true";
     }
 }

@@ -43,9 +43,9 @@ import org.apache.kafka.connect.transforms.Transformation;
  * {@code value.converter} must be {@code org.apache.kafka.connect.converters.ByteArrayConverter}.
  * Headers, topic, partition and timestamp are kept.
  *
- * <p>Debezium marks the last snapshot read {@code snapshot=last}; this transform cannot: it learns
- * that a snapshot ended from the {@code snapshot_end} record after the last read, and a transform
- * can neither hold a record back nor emit two for one. Every snapshot read says {@code true}.
+ * <p>Debezium marks the last snapshot read {@code snapshot=last}; so does this transform, from the
+ * watcher's {@code ferry.snapshot.last} header on the snapshot's last read (the key last in key
+ * order). Every other snapshot read says {@code true}.
  *
  * <p>Connect gives each task its own instance and calls it from the task's thread.
  *
@@ -90,8 +90,9 @@ public final class ToDebezium<R extends ConnectRecord<R>> implements Transformat
         }
         ChangeEvent event = (ChangeEvent) envelope;
         boolean repair = "true".equals(header(record, RecordConventions.REPAIR_HEADER));
+        boolean lastRead = "true".equals(header(record, RecordConventions.SNAPSHOT_LAST_HEADER));
         return record.newRecord(record.topic(), record.kafkaPartition(), schemas.key, mapper.key(event.key()),
-                schemas.envelope, mapper.envelope(event, repair), record.timestamp(), record.headers());
+                schemas.envelope, mapper.envelope(event, repair, lastRead), record.timestamp(), record.headers());
     }
 
     @Override

@@ -154,7 +154,7 @@ class ToDebeziumTest {
     }
 
     @Test
-    void snapshotReadsSayTrueRepairReadsSayIncrementalAndEverythingElseFalse() {
+    void snapshotReadsSayTrueTheLastOneLastRepairReadsIncrementalAndEverythingElseFalse() {
         KeyValue row = kv(utf8("/k"), utf8("v"), 12, 700, 9);
         ChangeEvent read = ChangeEvent.read(row, source(1040, 2, true), TS);
         Struct snapshot = value(apply(change(read, 0)));
@@ -163,6 +163,11 @@ class ToDebeziumTest {
         assertEquals(1040L, snapshot.getStruct("source").getInt64("revision"), "the snapshot revision");
         assertEquals(700L, snapshot.getStruct("after").getInt64("mod_revision"), "the key's own revision");
         assertEquals(2L, snapshot.getStruct("source").getInt64("epoch"));
+
+        SinkRecord lastRead = change(read, 1);
+        lastRead.headers().addString(RecordConventions.SNAPSHOT_LAST_HEADER, "true");
+        assertEquals("last", value(apply(lastRead)).getStruct("source").getString("snapshot"),
+                "the watcher marks the snapshot's last read");
 
         SinkRecord repairRead = change(read, 1);
         repairRead.headers().addString(RecordConventions.REPAIR_HEADER, "true");

@@ -73,9 +73,14 @@ class SnapshotAndWatchIT {
         Set<ByteBuffer> readKeys = new HashSet<>();
         Set<String> watched = new HashSet<>();
         Map<ByteBuffer, ChangeEvent> latest = new HashMap<>();
+        List<ChangeEvent> markedLast = new java.util.ArrayList<>();
+        ByteBuffer lastReadKey = null;
         for (ConsumerRecord<byte[], byte[]> r : records) {
             if (r.value() == null) {
                 continue;
+            }
+            if (r.headers().lastHeader(io.ferry.core.event.RecordConventions.SNAPSHOT_LAST_HEADER) != null) {
+                markedLast.add(Fixture.CODEC.decodeChange(r.value()));
             }
             Envelope env = Fixture.CODEC.decode(r.value());
             if (env instanceof ControlRecord c && c.kind() == ControlRecord.Kind.SNAPSHOT_BEGIN) {
@@ -83,6 +88,8 @@ class SnapshotAndWatchIT {
             } else if (env instanceof ChangeEvent e) {
                 if (e.source().snapshot()) {
                     assertTrue(readKeys.add(ByteBuffer.wrap(e.key())), "snapshot read twice: " + e);
+                    lastReadKey = lastReadKey == null || ByteBuffer.wrap(e.key()).compareTo(lastReadKey) > 0
+                            ? ByteBuffer.wrap(e.key()) : lastReadKey;
                 } else {
                     assertTrue(watched.add(ByteBuffer.wrap(e.key()) + "@" + e.revision()), "watched twice: " + e);
                 }
@@ -92,6 +99,8 @@ class SnapshotAndWatchIT {
         long atR = etcd.getKVClient().get(ByteSequence.from(bytes(prefix)), GetOption.builder().isPrefix(true)
                 .withCountOnly(true).withRevision(snapshotRevision).build()).get(60, TimeUnit.SECONDS).getCount();
         assertEquals(atR, readKeys.size(), "one snapshot read per key live at the snapshot revision");
+        assertEquals(1, markedLast.size(), "exactly one read is marked the snapshot's last");
+        assertEquals(lastReadKey, ByteBuffer.wrap(markedLast.get(0).key()), "the last read is the key last in key order");
         assertTrue(atR >= KEYS - 1000);
 
         // Every change after R is there exactly once; replaying the topic gives etcd's current state.

@@ -61,6 +61,13 @@ public final class RecordConventions {
 
     /** Content type of Ferry envelopes, carried in a header for tools that inspect topics. */
     public static final String FORMAT_HEADER = "ferry.format";
+
+    /**
+     * Header {@code true} on the last read of a snapshot (the key that comes last in key order across
+     * every prefix): the copy at the snapshot's revision is complete once it is applied, on its
+     * partition. Kafka Connect consumers see it as Debezium's {@code snapshot=last}.
+     */
+    public static final String SNAPSHOT_LAST_HEADER = "ferry.snapshot.last";
     public static final String FORMAT_V1 = "ferry-json-v1";
 
     private RecordConventions() {

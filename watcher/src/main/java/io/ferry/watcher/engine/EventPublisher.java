@@ -59,6 +59,19 @@ final class EventPublisher implements AutoCloseable {
     }
 
     void change(ChangeEvent event) {
+        change(event, false);
+    }
+
+    /**
+     * The snapshot's last read, with the {@code ferry.snapshot.last} header: a consumer that wants to know
+     * when the initial copy is complete (Debezium's {@code snapshot=last}) need not wait for the
+     * {@code snapshot_end} control record of every partition.
+     */
+    void lastSnapshotRead(ChangeEvent event) {
+        change(event, true);
+    }
+
+    private void change(ChangeEvent event, boolean lastSnapshotRead) {
         begin();
         byte[] value = codec.encode(event);
         if (value.length + event.key().length + RECORD_OVERHEAD > topic.maxMessageBytes()) {
@@ -70,6 +83,9 @@ final class EventPublisher implements AutoCloseable {
         int partition = KeyPartitions.of(event.key(), topic.partitions());
         RecordHeaders headers = headers(RecordConventions.KIND_CHANGE, event.revision(), event.source().epoch());
         headers.add(RecordConventions.FORMAT_HEADER, RecordConventions.header(RecordConventions.FORMAT_V1));
+        if (lastSnapshotRead) {
+            headers.add(RecordConventions.SNAPSHOT_LAST_HEADER, RecordConventions.header("true"));
+        }
         send(topic.name(), partition, event.key(), value, headers);
         if (event.op() == Op.DELETE) {
             RecordHeaders tombstone = headers(RecordConventions.KIND_TOMBSTONE, event.revision(), event.source().epoch());

@@ -24,9 +24,14 @@ import java.util.concurrent.TimeoutException;
  */
 final class SnapshotReader {
 
-    /** Receives one page; returns when it has been handed on. */
+    /**
+     * Receives the snapshot's keys page by page, in key order; returns when they have been handed on.
+     * The last key of the whole snapshot comes alone, with {@code last} set: Debezium-style consumers
+     * mark that read ({@code snapshot=last}), and it is known to be the last only once every later
+     * range has been read and found empty.
+     */
     interface PageConsumer {
-        void accept(List<KeyValue> page);
+        void accept(List<KeyValue> keys, boolean last);
     }
 
     private final Client client;
@@ -60,6 +65,7 @@ final class SnapshotReader {
         List<PrefixSet.Range> ranges = prefixes.ranges();
         Request request = new Request(0, ranges.get(0).start(), PageSizing.first(pageKeys));
         CompletableFuture<GetResponse> pending = fetch(ranges, request, revision);
+        KeyValue held = null; // the newest page's last key: the snapshot's last one, unless a later page has keys
         try {
             while (pending != null) {
                 GetResponse page = await(pending, revision);
@@ -67,9 +73,17 @@ final class SnapshotReader {
                 // Ask for the next page before handing this one on, so that etcd reads while this
                 // page is encoded and sent: at most two pages are in memory.
                 pending = request == null ? null : fetch(ranges, request, revision);
-                if (!page.getKvs().isEmpty()) {
-                    consumer.accept(page.getKvs());
+                List<KeyValue> kvs = page.getKvs();
+                if (!kvs.isEmpty()) {
+                    if (held != null) {
+                        consumer.accept(List.of(held), false);
+                    }
+                    consumer.accept(kvs.subList(0, kvs.size() - 1), false);
+                    held = kvs.get(kvs.size() - 1);
                 }
+            }
+            if (held != null) {
+                consumer.accept(List.of(held), true);
             }
         } finally {
             if (pending != null) {

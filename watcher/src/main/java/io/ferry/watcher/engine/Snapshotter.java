@@ -2,6 +2,7 @@ package io.ferry.watcher.engine;
 
 import io.ferry.clients.EtcdClients;
 import io.ferry.core.config.WatcherConfig;
+import io.ferry.core.event.ChangeEvent;
 import io.ferry.core.event.ControlRecord;
 import io.ferry.watcher.WatcherState;
 import java.time.Duration;
@@ -58,14 +59,19 @@ final class Snapshotter {
         out.control(ControlRecord.Kind.SNAPSHOT_BEGIN, ctx.mapper().clusterId(), revision, epoch);
         out.commit(ctx.checkpoint(revision, epoch, true));
         long[] done = {0};
-        reader.read(ctx.prefixes(), revision, page -> {
+        reader.read(ctx.prefixes(), revision, (page, last) -> {
             if (ctx.stopping()) {
                 throw new RunContext.Stopped();
             }
             ctx.checkLeadership();
             long now = System.currentTimeMillis();
-            for (io.etcd.jetcd.KeyValue kv : page) {
-                out.change(ctx.mapper().snapshotRead(kv, revision, epoch, now));
+            for (int i = 0; i < page.size(); i++) {
+                ChangeEvent read = ctx.mapper().snapshotRead(page.get(i), revision, epoch, now);
+                if (last && i == page.size() - 1) {
+                    out.lastSnapshotRead(read);
+                } else {
+                    out.change(read);
+                }
             }
             ctx.metrics().snapshotKeys(page.size());
             done[0] += page.size();
