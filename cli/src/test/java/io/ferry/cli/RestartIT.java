@@ -43,45 +43,37 @@ class RestartIT {
     void aSinkKilledAndRestartedAppliesNewChangesWithinSeconds() throws Exception {
         Path config = config("/sinkrestart/", "restart.sink", "watcher.ha.enabled: true");
         Process watch = Cli.start(Files.createDirectories(dir.resolve("watch")), "watch", "-c", config.toString());
-        Path sinkDir = Files.createDirectories(dir.resolve("sink"));
-        Process sink = Cli.start(sinkDir, "sink", "-c", config.toString());
         try {
-            awaitApplied("/sinkrestart/", 0, sink, sinkDir, Duration.ofSeconds(120));
-            for (int round = 1; round <= 2; round++) {
-                sink.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                Files.deleteIfExists(sinkDir.resolve("ferry-run.log"));
-                sink = Cli.start(sinkDir, "sink", "-c", config.toString());
-                Duration took = awaitApplied("/sinkrestart/", round, sink, sinkDir, Duration.ofSeconds(120));
-                System.out.printf("ferry sink restart %d: new changes applied %d ms after the process started%n", round,
-                        took.toMillis());
-                assertTrue(took.compareTo(BACK_AT_WORK) <= 0, "ferry sink restarted after kill -9 took " + took.toMillis()
-                        + " ms to apply a new change (at most " + BACK_AT_WORK.toMillis() + " ms)\n" + Cli.log(sinkDir));
-            }
+            killAndRestartTwice("sink", config, "/sinkrestart/");
         } finally {
-            Cli.stop(sink);
             Cli.stop(watch);
         }
     }
 
     @Test
     void ferryRunKilledAndRestartedAppliesNewChangesWithinSeconds() throws Exception {
-        Path config = config("/runrestart/", "restart.run", "watcher.ha.enabled: true");
-        Path runDir = Files.createDirectories(dir.resolve("run"));
-        Process run = Cli.start(runDir, "run", "-c", config.toString());
+        killAndRestartTwice("run", config("/runrestart/", "restart.run", "watcher.ha.enabled: true"), "/runrestart/");
+    }
+
+    /** Starts {@code ferry <command>}, and twice kills it with -9, starts it again and times its way back to work. */
+    private void killAndRestartTwice(String command, Path config, String prefix) throws Exception {
+        Path logDir = Files.createDirectories(dir.resolve(command));
+        Process process = Cli.start(logDir, command, "-c", config.toString());
         try {
-            awaitApplied("/runrestart/", 0, run, runDir, Duration.ofSeconds(120));
+            awaitApplied(prefix, 0, process, logDir, Duration.ofSeconds(120));
             for (int round = 1; round <= 2; round++) {
-                run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                Files.deleteIfExists(runDir.resolve("ferry-run.log"));
-                run = Cli.start(runDir, "run", "-c", config.toString());
-                Duration took = awaitApplied("/runrestart/", round, run, runDir, Duration.ofSeconds(120));
-                System.out.printf("ferry run restart %d: new changes applied %d ms after the process started%n", round,
-                        took.toMillis());
-                assertTrue(took.compareTo(BACK_AT_WORK) <= 0, "ferry run restarted after kill -9 took " + took.toMillis()
-                        + " ms to apply a new change (at most " + BACK_AT_WORK.toMillis() + " ms)\n" + Cli.log(runDir));
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                Files.deleteIfExists(logDir.resolve("ferry-run.log"));
+                process = Cli.start(logDir, command, "-c", config.toString());
+                Duration took = awaitApplied(prefix, round, process, logDir, Duration.ofSeconds(120));
+                System.out.printf("ferry %s restart %d: new changes applied %d ms after the process started%n", command,
+                        round, took.toMillis());
+                assertTrue(took.compareTo(BACK_AT_WORK) <= 0, "ferry " + command + " restarted after kill -9 took "
+                        + took.toMillis() + " ms to apply a new change (at most " + BACK_AT_WORK.toMillis() + " ms)\n"
+                        + Cli.log(logDir));
             }
         } finally {
-            Cli.stop(run);
+            Cli.stop(process);
         }
     }
 

@@ -18,9 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #awaitHealthy(Duration)} after a fault waits for the members that can be healthy to be
  * so; {@link #leader()} waits for a leader that a majority agrees on.
  */
-public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class EtcdCluster extends ServerExtension {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdCluster.class);
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
@@ -72,7 +69,6 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
     private List<Member> members = List.of();
     private final Object clientLock = new Object();
     private Client client;
-    private String owner;
 
     /** Three members with etcd's default settings. */
     public EtcdCluster() {
@@ -91,22 +87,6 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
         }
         this.size = size;
         this.extraArgs = List.copyOf(Arrays.asList(extraArgs));
-    }
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        if (owner == null) {
-            owner = context.getUniqueId();
-            start();
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (context.getUniqueId().equals(owner)) {
-            owner = null;
-            close();
-        }
     }
 
     /**

@@ -10,9 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>When the environment variable {@value #ENV_ENDPOINTS} is set, that etcd is used as it is and
  * no process is started; {@link #kill()}, {@link #stop()} and {@link #restart()} then throw.
  */
-public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class EtcdServer extends ServerExtension {
 
     /** Comma-separated client URLs of an external etcd to use instead of starting one. */
     public static final String ENV_ENDPOINTS = "FERRY_TEST_ETCD_ENDPOINTS";
@@ -48,7 +45,6 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
     private int metricsPort;
     private Process process;
     private Client client;
-    private String owner;
 
     /** An etcd with default settings. */
     public EtcdServer() {
@@ -76,22 +72,6 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback, Au
         this.external = externalEndpoints == null || externalEndpoints.isBlank() ? null : externalEndpoints.trim();
         this.https = https;
         this.clientSetup = clientSetup;
-    }
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        if (owner == null) {
-            owner = context.getUniqueId();
-            start();
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (context.getUniqueId().equals(owner)) {
-            owner = null;
-            close();
-        }
     }
 
     /**

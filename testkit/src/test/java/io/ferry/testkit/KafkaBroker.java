@@ -12,9 +12,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>When {@value #ENV_BOOTSTRAP} is set, that cluster is used as it is and no broker is started;
  * {@link #kill()}, {@link #stop()} and {@link #restart()} then throw.
  */
-public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class KafkaBroker extends ServerExtension {
 
     /** Bootstrap servers of an external Kafka cluster to use instead of starting a broker. */
     public static final String ENV_BOOTSTRAP = "FERRY_TEST_KAFKA_BOOTSTRAP";
@@ -53,7 +50,6 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
     private int controllerPort;
     private Process process;
     private Admin admin;
-    private String owner;
 
     /** A single-node broker with the testkit's settings. */
     public KafkaBroker() {
@@ -73,22 +69,6 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
     KafkaBroker(String externalBootstrap, Map<String, String> overrides) {
         this.external = externalBootstrap == null || externalBootstrap.isBlank() ? null : externalBootstrap.trim();
         this.overrides = Map.copyOf(overrides);
-    }
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        if (owner == null) {
-            owner = context.getUniqueId();
-            start();
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (context.getUniqueId().equals(owner)) {
-            owner = null;
-            close();
-        }
     }
 
     /**

@@ -28,9 +28,6 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * registers again (after a kill, only once its old session has expired) and catches up as a follower.
  * {@link #awaitHealthy(Duration)} waits until the running brokers lead every partition again.
  */
-public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class KafkaCluster extends ServerExtension {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaCluster.class);
     private static final Duration START_LIMIT = Duration.ofSeconds(120);
@@ -75,7 +72,6 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback, 
     private Path dir;
     private List<Broker> brokers = List.of();
     private Admin admin;
-    private String owner;
 
     /** Three brokers with Apache's defaults. */
     public KafkaCluster() {
@@ -92,22 +88,6 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback, 
         }
         this.size = size;
         this.overrides = Map.copyOf(overrides);
-    }
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        if (owner == null) {
-            owner = context.getUniqueId();
-            start();
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (context.getUniqueId().equals(owner)) {
-            owner = null;
-            close();
-        }
     }
 
     /**

@@ -15,9 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>Like {@link EtcdServer}, which it runs, it can be {@link #kill() killed}, {@link #stop() stopped}
  * and {@link #start() started} again with the same ports, data, users and roles.
  */
-public final class SecuredEtcd implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class SecuredEtcd extends ServerExtension {
 
     /** The user with every right; etcd requires it, with the role of the same name, before auth can be enabled. */
     public static final String ROOT = "root";
@@ -57,7 +54,6 @@ public final class SecuredEtcd implements BeforeAllCallback, AfterAllCallback, A
     private final String serverName;
     private final EtcdServer server;
     private boolean authEnabled;
-    private String owner;
 
     /** A secured etcd presenting the test server certificate ({@link TestCertificates#server()}). */
     public SecuredEtcd() {
@@ -74,22 +70,6 @@ public final class SecuredEtcd implements BeforeAllCallback, AfterAllCallback, A
         this.serverName = serverIdentity.commonName();
         this.server = new EtcdServer(null, tls, true, b -> withTls(b, certs.client(ROOT)).authority(serverName)
                 .user(bytes(ROOT)).password(bytes(rootPassword)));
-    }
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        if (owner == null) {
-            owner = context.getUniqueId();
-            start();
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (context.getUniqueId().equals(owner)) {
-            owner = null;
-            close();
-        }
     }
 
     /**

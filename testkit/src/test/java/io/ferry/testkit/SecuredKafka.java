@@ -34,9 +34,6 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * new KafkaProducer<>(KAFKA.saslClientProperties("ferry-watcher", "secret"), ...);
  * }</pre>
  */
-public final class SecuredKafka implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class SecuredKafka extends ServerExtension {
 
     /** The SASL mechanism of the {@code SASL_SSL} listener. */
     public static final String MECHANISM = "SCRAM-SHA-512";
@@ -89,7 +86,6 @@ public final class SecuredKafka implements BeforeAllCallback, AfterAllCallback, 
     private SecuredKafkaFiles.ListenerPorts ports;
     private Process process;
     private Admin admin;
-    private String owner;
 
     /** A secured broker whose client listeners present {@link TestCertificates#server()}. */
     public SecuredKafka() {
@@ -104,22 +100,6 @@ public final class SecuredKafka implements BeforeAllCallback, AfterAllCallback, 
         this.certs = TestCertificates.get();
         this.clientFacing = clientFacing;
         this.overrides = Map.copyOf(overrides);
-    }
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        if (owner == null) {
-            owner = context.getUniqueId();
-            start();
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (context.getUniqueId().equals(owner)) {
-            owner = null;
-            close();
-        }
     }
 
     /**

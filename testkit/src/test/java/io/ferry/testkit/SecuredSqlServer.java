@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>Register it as a static {@code @RegisterExtension} (started before the first test, stopped and
  * deleted after the last) or drive it by hand with {@link #start()} and {@link #close()}.
  */
-public final class SecuredSqlServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class SecuredSqlServer extends ServerExtension {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecuredSqlServer.class);
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
@@ -60,7 +57,6 @@ public final class SecuredSqlServer implements BeforeAllCallback, AfterAllCallba
     private int port;
     private Process process;
     private Duration startupTime;
-    private String owner;
 
     private SecuredSqlServer(SecuredSqlEngine engine, TestCertificates.Identity serverIdentity) {
         this.engine = engine;
@@ -86,22 +82,6 @@ public final class SecuredSqlServer implements BeforeAllCallback, AfterAllCallba
     /** A private MariaDB presenting {@code serverIdentity}. */
     public static SecuredSqlServer mariadb(TestCertificates.Identity serverIdentity) {
         return new SecuredSqlServer(new SecuredMariaDbEngine(), serverIdentity);
-    }
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        if (owner == null) {
-            owner = context.getUniqueId();
-            start();
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (context.getUniqueId().equals(owner)) {
-            owner = null;
-            close();
-        }
     }
 
     /**

@@ -7,8 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * or 127.0.0.1:3306 (user root). When none answers, {@link #start()} fails and says how to start
  * the local stack; it never skips.
  */
-public final class SqlDatabase implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class SqlDatabase extends ServerExtension {
 
     /** The kinds of database the testkit provides. */
     public enum Kind {
@@ -48,7 +46,6 @@ public final class SqlDatabase implements BeforeAllCallback, AfterAllCallback, A
     private String database;
     private String url;
     private Path sqliteDir;
-    private String owner;
 
     private SqlDatabase(Kind kind) {
         this.kind = kind;
@@ -74,20 +71,10 @@ public final class SqlDatabase implements BeforeAllCallback, AfterAllCallback, A
         return new SqlDatabase(Kind.SQLITE);
     }
 
+    /** The fresh database, named after the test class. */
     @Override
-    public void beforeAll(ExtensionContext context) {
-        if (owner == null) {
-            owner = context.getUniqueId();
-            start(context.getTestClass().map(Class::getSimpleName).orElse("test"));
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (context.getUniqueId().equals(owner)) {
-            owner = null;
-            close();
-        }
+    protected void start(ExtensionContext context) {
+        start(context.getTestClass().map(Class::getSimpleName).orElse("test"));
     }
 
     /** Creates the fresh database. Calling it again while it exists does nothing. */
