@@ -11,12 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -82,7 +85,10 @@ final class ForgedRecords {
      * Sends the records with a plain (non-transactional) producer built from {@code client}, and
      * waits for each acknowledgement.
      *
-     * @throws Exception the first send that failed, as the producer reported it
+     * @throws ExecutionException the first send that failed, its cause the broker's refusal. An idempotent
+     *         producer can be refused its producer id before {@code send} is called, and then {@code send}
+     *         throws at once instead of failing the future; both ways are reported alike, so that a test does
+     *         not depend on that race.
      */
     static void send(Properties client, Map<String, Object> extra, List<ProducerRecord<byte[], byte[]>> records) throws Exception {
         Properties p = new Properties();
@@ -94,11 +100,25 @@ final class ForgedRecords {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (ProducerRecord<byte[], byte[]> r : records) {
-                sent.add(producer.send(r));
+                try {
+                    sent.add(producer.send(r));
+                } catch (KafkaException e) {
+                    throw new ExecutionException(refusal(e));
+                }
             }
             for (Future<RecordMetadata> f : sent) {
                 f.get(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** The broker's error inside the producer's wrapper, or the exception itself when there is none. */
+    private static Throwable refusal(KafkaException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ApiException) {
+                return t;
+            }
+        }
+        return e;
     }
 }
