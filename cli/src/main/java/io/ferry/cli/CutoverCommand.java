@@ -24,7 +24,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ferry cutover}: make SQL authoritative, with measured downtime; or {@code --abort} a freeze. */
-@Command(name = "cutover", description = {"Cut over from etcd to SQL: pre-check, verify online at R0, freeze, drain to F,",
+@Command(name = "cutover", header = "Cut over from etcd to SQL, with its downtime measured; any failure aborts.", description = {"Cut over from etcd to SQL: pre-check, verify online at R0, freeze, drain to F,",
     "verify (R0, F] only, switch. Prints each step with its timing and the downtime (freeze to switch).",
     "Any failure aborts: the freeze is undone and etcd stays authoritative."})
 final class CutoverCommand implements Callable<Integer> {

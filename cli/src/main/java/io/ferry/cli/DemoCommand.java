@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  * SQLite; then the same {@code status}, {@code cutover} and {@code reconcile} commands an
  * operator runs, printed with their command lines so they can be run again by hand.
  */
-@Command(name = "demo", description = {"A guided quickstart on this machine: local etcd with sample data and live writers,",
+@Command(name = "demo", header = "A guided quickstart on this machine, on embedded Kafka and SQLite.", description = {"A guided quickstart on this machine: local etcd with sample data and live writers,",
     "ferry run on embedded Kafka and SQLite, then status, a cutover and a reconciliation report.",
     "Installs etcd from Debian's packages when it is missing. Work files go to --dir."})
 final class DemoCommand implements Callable<Integer> {

@@ -3,6 +3,7 @@ package io.ferry.cli;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.ConfigException;
 import java.io.PrintWriter;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ferry",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // --help and -h on every subcommand too
+
         versionProvider = FerryVersion.class,
         description = {
             "Moves a live system's state out of etcd into PostgreSQL, MySQL or SQLite, online:",
@@ -54,6 +57,12 @@ public final class Ferry implements Runnable {
 
     public static void main(String[] args) {
         RedactingOutput.install();
+        Optional<String> badLogFormat = LogFormat.apply(System::getenv);
+        if (badLogFormat.isPresent()) {
+            System.err.println("ferry: " + badLogFormat.get());
+            System.err.flush();
+            System.exit(EXIT_ERROR);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ShutdownSignal.request();
             ShutdownSignal.awaitClosed(java.time.Duration.ofSeconds(30));

@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ferry finish}: end the bake period after a switch; SQL stays authoritative for good. */
-@Command(name = "finish", description = {"End the bake period of a switched cutover: stop reverse replication, drop the",
+@Command(name = "finish", header = "End a switched cutover's bake period; no rollback after it.", description = {"End the bake period of a switched cutover: stop reverse replication, drop the",
     "replication slot (an abandoned one fills PostgreSQL's disk) and write the decommission report.",
     "After it, ferry rollback is no longer possible."})
 final class FinishCommand implements Callable<Integer> {

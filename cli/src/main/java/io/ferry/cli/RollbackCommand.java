@@ -26,7 +26,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ferry rollback}: make etcd authoritative again after a switch, losing none of SQL's writes. */
-@Command(name = "rollback", description = {"Roll back a switched cutover: freeze SQL writers, drain the reverse stream into",
+@Command(name = "rollback", header = "Roll back a switched cutover: etcd becomes authoritative again.", description = {"Roll back a switched cutover: freeze SQL writers, drain the reverse stream into",
     "etcd, mark etcd authoritative, verify etcd equals SQL, resume forward replication, release the slot.",
     "Prints each step with its timing and the downtime (freeze to record). A failure before etcd is",
     "authoritative leaves SQL authoritative."})

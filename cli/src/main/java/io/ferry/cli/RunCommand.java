@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
  * {@code ferry run}: the watcher and the sink in one process, the single-machine mode. With
  * {@code kafka.bootstrap: embedded} (the default) it also runs a Kafka broker in the process.
  */
-@Command(name = "run", description = {"Run the watcher and the sink in one process (single-machine mode), and on",
+@Command(name = "run", header = "Run the watcher, the sink and the reverse writer in one process.", description = {"Run the watcher and the sink in one process (single-machine mode), and on",
     "PostgreSQL, MySQL and MariaDB the reverse writer, which works only after a cutover's switch.",
     "With kafka.bootstrap: embedded (the default) it also runs an in-process Kafka broker."})
 final class RunCommand implements Callable<Integer> {

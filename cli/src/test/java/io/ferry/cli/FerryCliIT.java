@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -104,6 +106,48 @@ class FerryCliIT {
         Cli.Result r = run("config-docs");
         assertEquals(0, r.exit(), r.toString());
         assertEquals(Files.readString(Path.of("..", "docs", "configuration.md")), r.out());
+    }
+
+    @Test
+    void subcommandsAnswerHelpAndDashHWithTheirUsage() throws Exception {
+        for (List<String> args : List.of(List.of("run", "--help"), List.of("cutover", "-h"))) {
+            Cli.Result r = run(args.toArray(String[]::new));
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("Usage: ferry " + args.get(0) + " "), r.out());
+            assertTrue(r.err().isEmpty(), r.err());
+        }
+    }
+
+    @Test
+    void logLinesCarryTheDateAndZoneOrAreJsonLinesWhenAsked() throws Exception {
+        // etcd does not answer: the watcher logs its configuration and start, then the process ends with exit code 2.
+        Path unreachable = Files.writeString(dir.resolve("unreachable.yaml"), """
+                etcd.endpoints: http://127.0.0.1:1
+                etcd.connect.timeout.ms: 1000
+                kafka.bootstrap: 127.0.0.1:1
+                """);
+        Cli.Result text = run("watch", "-c", unreachable.toString());
+        assertEquals(2, text.exit(), text.toString());
+        String first = text.err().lines().findFirst().orElse("");
+        assertTrue(first.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) INFO .*"), first);
+
+        Cli.Result json = Cli.run(dir, Map.of("FERRY_LOG_FORMAT", "json"), "watch", "-c", unreachable.toString());
+        assertEquals(2, json.exit(), json.toString());
+        ObjectMapper mapper = new ObjectMapper();
+        List<String> logLines = json.err().lines().filter(l -> l.startsWith("{")).toList();
+        assertTrue(logLines.size() >= 3, json.err());
+        for (String line : logLines) {
+            JsonNode event = mapper.readTree(line);
+            for (String field : List.of("timestamp", "level", "loggerName", "formattedMessage")) {
+                assertTrue(event.hasNonNull(field), field + " missing from " + line);
+            }
+        }
+        // The command's own verdict stays one plain line, as in the text format.
+        assertTrue(json.err().contains("ferry watch: cannot reach etcd at [http://127.0.0.1:1]"), json.err());
+
+        Cli.Result bad = Cli.run(dir, Map.of("FERRY_LOG_FORMAT", "xml"), "check");
+        assertEquals(2, bad.exit(), bad.toString());
+        assertEquals("ferry: FERRY_LOG_FORMAT=xml is not a log format: use text (the default) or json", bad.err().strip());
     }
 
     private Cli.Result run(String... args) throws Exception {

@@ -26,7 +26,7 @@ public final class DemoLog {
         }
         PatternLayoutEncoder pattern = new PatternLayoutEncoder();
         pattern.setContext(ctx);
-        pattern.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
+        pattern.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{20} - %msg%n");
         pattern.setCharset(StandardCharsets.UTF_8);
         pattern.start();
         // The file gets what the terminal would: every line with the configuration's secrets masked.

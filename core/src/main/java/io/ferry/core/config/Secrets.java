@@ -48,6 +48,10 @@ public final class Secrets {
         String encoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
         forms.add(encoded);
         forms.add(encoded.replace("+", "%20"));
+        // In a JSON log line (FERRY_LOG_FORMAT=json) a secret appears escaped: logback also escapes '/', Jackson does not.
+        String json = jsonEscaped(secret);
+        forms.add(json);
+        forms.add(json.replace("/", "\\/"));
         if (secret.indexOf('\n') >= 0) {
             for (String line : secret.split("\r?\n")) {
                 if (line.strip().length() >= 16) { // a PEM body line; never "-----END PRIVATE KEY-----" alone
@@ -59,6 +63,31 @@ public final class Secrets {
         forms.stream().filter(f -> f.length() >= MIN_REMEMBERED && !all.contains(f)).distinct().forEach(all::add);
         all.sort(Comparator.comparingInt(String::length).reversed());
         remembered = List.copyOf(all);
+    }
+
+    /** {@code value} as a JSON string's content: quotes, backslashes and control characters escaped. */
+    static String jsonEscaped(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** {@code text} with every {@linkplain #remember remembered} secret replaced by {@code ****}. */

@@ -39,6 +39,16 @@ class SecretsTest {
     }
 
     @Test
+    void aRememberedSecretIsMaskedInAJsonLogLineToo() {
+        String secret = "q\"uo/te\\back\tx";
+        Secrets.remember(secret);
+        // As logback's JsonEncoder writes it (it escapes '/'), and as Jackson does (it does not).
+        assertEquals("{\"message\":\"login with ****\"}", Secrets.redact("{\"message\":\"login with q\\\"uo\\/te\\\\back\\tx\"}"));
+        assertEquals("{\"message\":\"login with ****\"}", Secrets.redact("{\"message\":\"login with q\\\"uo/te\\\\back\\tx\"}"));
+        assertEquals("login with ****", Secrets.redact("login with " + secret));
+    }
+
+    @Test
     void hostsAndUsersStayReadable() {
         assertEquals("mysql://root@[::1]:3306,h2:3306/app", Secrets.maskUrl("mysql://root@[::1]:3306,h2:3306/app"));
         assertEquals("http://127.0.0.1:2379", Secrets.maskUrl("http://127.0.0.1:2379"));
