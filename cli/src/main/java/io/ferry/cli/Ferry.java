@@ -84,6 +84,14 @@ public final class Ferry implements Runnable {
             err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return EXIT_ERROR;
         });
+        cli.setExecutionStrategy(parsed -> {
+            CommandLine.ParseResult last = parsed;
+            while (last.hasSubcommand()) {
+                last = last.subcommand();
+            }
+            ClientLogs.forCommand(last.commandSpec().name());
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cli.execute(args);
     }
 

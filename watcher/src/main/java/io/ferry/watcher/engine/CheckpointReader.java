@@ -66,7 +66,7 @@ final class CheckpointReader {
             return found;
         } catch (KafkaException e) {
             throw new Failures.Transient("cannot read the checkpoint from " + tp + " on Kafka at " + clients.bootstrap()
-                    + ": " + e.getMessage(), e);
+                    + ": " + e.getMessage() + ". Check kafka.bootstrap, that the brokers run, and the kafka.* security settings", e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.ferry.watcher.engine;
 
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.ferry.clients.EtcdPermissionDenied;
+import io.ferry.core.FerryException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -71,7 +72,7 @@ final class Failures {
     }
 
     /** A failure that resuming from the checkpoint can get past: Kafka or etcd away for a while, leadership lost. */
-    static final class Transient extends RuntimeException {
+    static final class Transient extends FerryException {
         Transient(String message, Throwable cause) {
             super(message, cause);
         }
