@@ -35,7 +35,7 @@ final class CutoverCommand implements Callable<Integer> {
     @Option(names = "--freeze", defaultValue = "marker", paramLabel = "marker|external",
             description = "marker: write the freeze marker that cooperating writers watch (default). "
                     + "external: you have stopped the writers; wait until etcd is quiet.")
-    String freeze;
+    FreezeMode freeze;
 
     @Option(names = "--without-rollback", description = "Cut over without opening the rollback path (no replication slot or "
             + "binlog position): after the switch, ferry rollback is then impossible. Implied on SQLite.")
@@ -60,7 +60,7 @@ final class CutoverCommand implements Callable<Integer> {
                         + id.map(i -> "Cutover " + i + " recorded as aborted.").orElse("No open cutover was recorded."));
                 return Ferry.EXIT_OK;
             }
-            Cutover.Plan plan = new Cutover.Plan(c.etcd().prefixes(), mode(), bytes(cc.markerKey()), bytes(cc.versionKey()), bytes(cc.fenceKey()),
+            Cutover.Plan plan = new Cutover.Plan(c.etcd().prefixes(), freeze, bytes(cc.markerKey()), bytes(cc.versionKey()), bytes(cc.fenceKey()),
                     cc.maxLag(), cc.quiet(), cc.timeout(), rollbackPath(target, c, cc));
             new Cutover(etcd, sql, record, System.out).run(plan);
             return Ferry.EXIT_OK;
@@ -78,13 +78,6 @@ final class CutoverCommand implements Callable<Integer> {
                 bytes(cc.reverseProbeKey()));
     }
 
-    private FreezeMode mode() {
-        try {
-            return FreezeMode.valueOf(freeze.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new io.ferry.core.FerryException("--freeze must be 'marker' or 'external', not '" + freeze + "'");
-        }
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import io.ferry.core.FerryException;
 import io.ferry.core.config.ConfigException;
 import java.io.PrintWriter;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -74,9 +75,19 @@ public final class Ferry implements Runnable {
         System.exit(exit);
     }
 
+    /**
+     * The commands that change or judge replicated state. Without {@code -c} they would act on the embedded
+     * defaults: on an etcd host, a forgotten {@code -c} pointed a cutover at the local etcd and created
+     * {@code ./ferry.db}. {@code status}, {@code check} and {@code demo} keep {@code -c} optional.
+     */
+    static final Set<String> NEED_CONFIG = Set.of("run", "watch", "sink", "reverse", "cutover", "rollback", "finish",
+            "replay", "reconcile");
+
     /** Runs a command line and returns its exit code; tests call this instead of {@link #main}. */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Ferry());
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // --freeze marker, checked before anything connects
+        requireConfig(cli);
         cli.setExecutionExceptionHandler(Ferry::handle);
         cli.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
@@ -93,6 +104,16 @@ public final class Ferry implements Runnable {
             return new CommandLine.RunLast().execute(parsed);
         });
         return cli.execute(args);
+    }
+
+    /** Makes {@code -c} required on {@link #NEED_CONFIG}: picocli then refuses a missing one before anything connects. */
+    private static void requireConfig(CommandLine cli) {
+        for (String name : NEED_CONFIG) {
+            CommandLine.Model.CommandSpec command = cli.getSubcommands().get(name).getCommandSpec();
+            CommandLine.Model.OptionSpec config = command.findOption("-c");
+            command.remove(config);
+            command.addOption(config.toBuilder().required(true).build());
+        }
     }
 
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {

@@ -38,7 +38,7 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--freeze", defaultValue = "marker", paramLabel = "marker|external",
             description = "marker: the cutover row's phase rolling_back tells SQL writers to stop, and the rollback waits until "
                     + "the reverse stream is quiet (default). external: you have stopped them.")
-    String freeze;
+    FreezeMode freeze;
 
     @Option(names = "--abort", description = "Undo a rollback that was interrupted before it recorded etcd as authoritative "
             + "(phase rolling_back): SQL stays authoritative, reverse replication and SQL writers resume.")
@@ -55,7 +55,7 @@ final class RollbackCommand implements Callable<Integer> {
             if (abort) {
                 return abort(CutoverRecord.of(c), etcd, cc);
             }
-            Rollback.Plan plan = new Rollback.Plan(c.etcd().prefixes(), mode(), bytes(cc.versionKey()),
+            Rollback.Plan plan = new Rollback.Plan(c.etcd().prefixes(), freeze, bytes(cc.versionKey()),
                     bytes(cc.reversePositionKey()), bytes(cc.reverseFenceKey()), cc.ownKeys(), cc.quiet(), cc.timeout());
             new Rollback(etcd, sql, new SqlFence(target, c.sink().table(), SqlDialects.forKind(target.kind())),
                     CutoverRecord.of(c), capture, report -> RepairRecords.emit(c, etcd, report), System.out).run(plan);
@@ -78,13 +78,6 @@ final class RollbackCommand implements Callable<Integer> {
         return Ferry.EXIT_OK;
     }
 
-    private FreezeMode mode() {
-        try {
-            return FreezeMode.valueOf(freeze.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new FerryException("--freeze must be 'marker' or 'external', not '" + freeze + "'");
-        }
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -7,16 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * Every subcommand answers {@code --help} and {@code -h} with its own usage and exit code 0 (issue 23:
- * they answered "Unknown option: '--help'"), and the command list shows each one's whole summary line,
- * never a description cut mid-sentence. FerryCliIT checks the same through the packaged jar.
+ * What the command line accepts before anything connects (issue 23): every subcommand answers
+ * {@code --help} and {@code -h} with its own usage and exit code 0 (they answered "Unknown option:
+ * '--help'"); the command list shows whole summary lines; the commands that change or judge state
+ * refuse to run without {@code -c}; a bad option value is refused at once. FerryCliIT checks help
+ * through the packaged jar.
  */
-class FerryHelpTest {
+class FerryCommandLineTest {
 
     @Test
     void everySubcommandAnswersHelpAndDashH() {
@@ -41,6 +45,26 @@ class FerryHelpTest {
             }
             assertTrue(entry.strip().endsWith("."), "cut summary: " + entry);
             assertFalse(entry.strip().endsWith(","), entry);
+        }
+    }
+
+    @Test
+    void commandsThatChangeOrJudgeStateRefuseToRunWithoutAConfigFile() {
+        for (String name : Ferry.NEED_CONFIG) {
+            Printed p = execute(name);
+            assertEquals(Ferry.EXIT_ERROR, p.exit(), name + ":\n" + p.out() + p.err());
+            assertTrue(p.err().startsWith("ferry: Missing required option: '--config=FILE'"), name + ":\n" + p.err());
+        }
+        assertFalse(Files.exists(Path.of("ferry.db")), "a refused command created the embedded default's ./ferry.db");
+    }
+
+    @Test
+    void aBadFreezeModeIsRefusedBeforeAnythingConnects() {
+        for (String name : List.of("cutover", "rollback")) {
+            // The endpoints do not answer: reaching them would take seconds and end with another message.
+            Printed p = execute(name, "-c", "/nonexistent/ferry.yaml", "--freeze", "maybe");
+            assertEquals(Ferry.EXIT_ERROR, p.exit(), p.err());
+            assertTrue(p.err().startsWith("ferry: Invalid value for option '--freeze': expected one of [MARKER, EXTERNAL]"), p.err());
         }
     }
 
