@@ -73,6 +73,7 @@ class SecretsNeverPrintedIT {
     private static final List<String> LONG_RUNNING = List.of("run", "watch", "sink", "reverse");
     private static final Duration LIMIT = Duration.ofSeconds(60);
     private static final String DB = "leak";
+    private static final String JSON_LOGS = "present-jdbc-url";
 
     @TempDir
     Path dir;
@@ -126,7 +127,9 @@ class SecretsNeverPrintedIT {
         List<Future<Finished>> running = new ArrayList<>();
         try {
             for (Invocation invocation : invocations) {
-                running.add(pool.submit(() -> run(invocation, env)));
+                // One variant logs JSON lines (FERRY_LOG_FORMAT=json), where a secret would appear JSON-escaped.
+                Map<String, String> its = invocation.variant().equals(JSON_LOGS) ? withJsonLogs(env) : env;
+                running.add(pool.submit(() -> run(invocation, its)));
             }
             List<Finished> finished = new ArrayList<>();
             for (Future<Finished> f : running) {
@@ -230,11 +233,19 @@ class SecretsNeverPrintedIT {
         return found;
     }
 
-    /** A secret as it is, and percent-encoded as a URL would carry it. */
+    /** A secret as it is, percent-encoded as a URL would carry it, and JSON-escaped as a JSON log line would. */
     private static List<String> forms(String secret) {
         String utf8 = new String(secret.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         String encoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        return encoded.equals(secret) ? List.of(utf8) : List.of(utf8, encoded, encoded.replace("+", "%20"));
+        String json = utf8.replace("\\", "\\\\").replace("\"", "\\\"");
+        return java.util.stream.Stream.of(utf8, encoded, encoded.replace("+", "%20"), json, json.replace("/", "\\/"))
+                .distinct().toList();
+    }
+
+    private static Map<String, String> withJsonLogs(Map<String, String> env) {
+        Map<String, String> json = new LinkedHashMap<>(env);
+        json.put("FERRY_LOG_FORMAT", "json");
+        return json;
     }
 
     private Map<String, String> secrets() {
@@ -263,7 +274,7 @@ class SecretsNeverPrintedIT {
                 "etcd.tls.ca.file: " + certs.caCert(),
                 "etcd.tls.cert.file: " + root.cert(),
                 "etcd.tls.key.file: " + root.key(),
-                present ? "etcd.connect.timeout.ms: 5000" : "sink.retry.backoff.max.ms: 200",
+                present ? "etcd.connect.timeout.ms: 20000" : "sink.retry.backoff.max.ms: 200",
                 "kafka.bootstrap: " + (present ? KAFKA.saslSslBootstrap() : "127.0.0.1:" + closedPort()),
                 "kafka.topic: leak.changes",
                 "kafka.topic.partitions: 2",
