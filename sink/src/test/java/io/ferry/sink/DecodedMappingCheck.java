@@ -322,13 +322,7 @@ final class DecodedMappingCheck {
 
     private static Map<String, Object> mapping(String prefix, String table, Object decode, boolean json,
                                                Map<String, Object> columns) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("prefix", prefix);
-        m.put("table", table);
-        m.put("decode", decode);
-        m.put("json", json);
-        m.put("columns", columns);
-        return m;
+        return Map.of("prefix", prefix, "table", table, "decode", decode, "json", json, "columns", columns);
     }
 
     private static Map<String, Object> col(String from, String type) {
