@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ferry.core.config.FerryConfig;
 import io.ferry.values.BbsValues;
 import io.ferry.values.DecodeChainParser;
 import io.ferry.values.KubernetesValues;
@@ -125,6 +126,38 @@ class DecodedMappingTest {
         assertEquals("web", column(row, "app"));
         assertEquals(Instant.ofEpochSecond(KubernetesValues.CREATED), column(row, "created"));
         assertTrue(((String) column(row, "containers")).startsWith("[{\"name\":\"web\""), (String) column(row, "containers"));
+    }
+
+    @Test
+    void aMappingWrittenInYamlAsTheDocsShowIt() throws Exception {
+        String yaml = """
+                kafka: {bootstrap: localhost:9092, topic: etcd}
+                sink:
+                  jdbc: jdbc:sqlite:/tmp/ferry.db
+                  mappings:
+                    - prefix: /registry/pods/
+                      table: pods
+                      decode: kubernetes
+                      columns:
+                        namespace: {from: /metadata/namespace}
+                        name:      {from: /metadata/name}
+                        app:       {from: /metadata/labels/app}
+                        created:   {from: /metadata/creationTimestamp, type: timestamp}
+                    - prefix: /v1/actual/
+                      table: actual_lrps
+                      decode: [{strip: "ferry:"}, base64]
+                      columns:
+                        lease_id: {from: lease}
+                        ports:    {from: /ports, type: jsonb}
+                """;
+        List<TableMapping> mappings = MappingParser.parse(FerryConfig.fromYaml(yaml, Map.of()).sink().mappings());
+        assertEquals("kubernetes", mappings.get(0).decoder().describe());
+        MappedRow pod = new ValueMapper(mappings).map(utf8("/registry/pods/shop/web-1"),
+                KubernetesValues.stored("v1", "Pod", KubernetesValues.pod("shop", "web-1", "web")), 0);
+        assertEquals(List.of("shop", "web-1", "web", Instant.ofEpochSecond(KubernetesValues.CREATED)), List.of(pod.values()));
+        MappedRow actual = new ValueMapper(mappings).map(utf8("/v1/actual/g/0"),
+                utf8("ferry:" + java.util.Base64.getEncoder().encodeToString(utf8("{\"ports\":[8080]}"))), 42);
+        assertEquals(List.of(42L, "[8080]"), List.of(actual.values()));
     }
 
     @Test
