@@ -30,44 +30,26 @@ final class ColumnValues {
     }
 
     static Object of(ColumnType type, JsonNode node) {
-        switch (type) {
-            case TEXT:
-                return node.isTextual() ? node.asText() : node.toString();
-            case JSON:
-                return node.toString();
-            default:
-                break;
+        if (type == ColumnType.JSON) {
+            return node.toString();
         }
         if (node.isTextual()) {
             return of(type, node.asText());
         }
         return switch (type) {
-            case BIGINT -> {
-                if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-                    throw new IllegalArgumentException(node.toString());
-                }
-                yield node.asLong();
-            }
-            case DOUBLE -> {
-                if (!node.isNumber()) {
-                    throw new IllegalArgumentException(node.toString());
-                }
-                yield node.asDouble();
-            }
-            case BOOLEAN -> {
-                if (!node.isBoolean()) {
-                    throw new IllegalArgumentException(node.toString());
-                }
-                yield node.asBoolean();
-            }
-            case TIMESTAMP -> {
-                if (!node.isNumber()) {
-                    throw new IllegalArgumentException(node.toString());
-                }
-                yield epochSeconds(node.decimalValue(), node.toString());
-            }
-            default -> throw new IllegalStateException("unhandled column type " + type);
+            case TEXT, JSON -> node.toString();
+            case BIGINT -> require(node.isIntegralNumber() && node.canConvertToLong(), node).asLong();
+            case DOUBLE -> require(node.isNumber(), node).asDouble();
+            case BOOLEAN -> require(node.isBoolean(), node).asBoolean();
+            case TIMESTAMP -> epochSeconds(require(node.isNumber(), node).decimalValue(), node.toString());
         };
+    }
+
+    private static JsonNode require(boolean fits, JsonNode node) {
+        if (!fits) {
+            throw new IllegalArgumentException(node.toString());
+        }
+        return node;
     }
 
     static Object of(ColumnType type, String text) {
