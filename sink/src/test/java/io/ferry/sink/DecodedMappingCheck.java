@@ -258,6 +258,10 @@ final class DecodedMappingCheck {
                 "shop|web-2|web|" + CREATED_TEXT.replace("10:00:00", "10:02:00") + "|nginx:1.27"),
                 query("SELECT namespace, name, app, " + utcText("created") + ", " + jsonText("containers", "0", "image")
                         + " FROM " + t + "_pods ORDER BY namespace, name"), "every Pod's namespace, name, label, time, image");
+        assertEquals(List.of("billing/web-0", "billing/web-1", "billing/web-2", "ops/web-0", "ops/web-2", "shop/web-0",
+                "shop/web-1", "shop/web-2"), query("SELECT " + jsonText("doc", "metadata", "namespace") + ", "
+                + jsonText("doc", "metadata", "name") + " FROM " + t + "_pods ORDER BY 1, 2").stream()
+                .map(r -> r.replace('|', '/')).toList(), "the decoded Pod in the doc column, queried as JSON");
         assertEquals(List.of("web-0|2", "web-2|3"), query("SELECT name, COUNT(*) FROM " + t + "_pods WHERE app = 'web' "
                 + "GROUP BY name ORDER BY name"));
         assertTrue(query("SELECT DISTINCT level FROM " + t + "_configmaps").equals(List.of("debug")));
