@@ -11,6 +11,7 @@ import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.SigningConfig;
 import io.ferry.core.config.SinkConfig;
+import io.ferry.core.event.Bytes;
 import io.ferry.sink.dialect.SqlDialects;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -66,6 +67,8 @@ public final class JdbcSink implements AutoCloseable {
     public static JdbcSink create(FerryConfig config, MeterRegistry registry) {
         SinkConfig sink = config.sink();
         java.util.List<TableMapping> mappings = MappingParser.parse(sink.mappings());
+        mappings.forEach(m -> LOG.info("Mapping {} to table {}, decoded by {}", Bytes.printable(m.prefix()), m.table(),
+                m.decoder().describe()));
         JdbcTarget target = JdbcConnections.sink(config);
         SqlDialect dialect = SqlDialects.forKind(target.kind());
         RecordSigner signer = signer(config);

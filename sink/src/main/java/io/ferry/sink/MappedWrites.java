@@ -31,11 +31,11 @@ final class MappedWrites {
             List<String> placeholders = new ArrayList<>(List.of("?", "?"));
             m.columns().forEach(col -> {
                 columns.add(col.name());
-                placeholders.add("?");
+                placeholders.add(dialect.placeholder(col.type()));
             });
             if (m.json()) {
                 columns.add(TableMapping.DOC);
-                placeholders.add(dialect.jsonPlaceholder());
+                placeholders.add(dialect.placeholder(ColumnType.JSON));
             }
             GuardedUpserts.apply(c, dialect, m.table(), columns, placeholders, e.getValue(), (ps, first, r) -> {
                 int i = first;
@@ -85,11 +85,13 @@ final class MappedWrites {
                 case BIGINT -> Types.BIGINT;
                 case DOUBLE -> Types.DOUBLE;
                 case BOOLEAN -> Types.BOOLEAN;
+                case TIMESTAMP, JSON -> Types.VARCHAR;
             });
             return;
         }
         switch (type) {
-            case TEXT -> ps.setString(i, (String) value);
+            case TEXT, JSON -> ps.setString(i, (String) value);
+            case TIMESTAMP -> ps.setString(i, ColumnValues.sqlTimestamp((java.time.Instant) value));
             case BIGINT -> ps.setLong(i, (Long) value);
             case DOUBLE -> ps.setDouble(i, (Double) value);
             case BOOLEAN -> ps.setBoolean(i, (Boolean) value);

@@ -80,7 +80,7 @@ final class RecordDecoder {
             unpin = through > kv.modRevision() || replaces > 0 ? new Unpin(kv.modRevision(), through, replaces) : null;
         }
         return new RowChange(r.partition(), r.offset(), e.key(), kv.value(), kv.createRevision(), kv.modRevision(),
-                kv.version(), kv.lease(), repair, inSnapshot, e.tsMs(), mapper.map(e.key(), kv.value()), progress,
+                kv.version(), kv.lease(), repair, inSnapshot, e.tsMs(), mapper.map(e.key(), kv.value(), kv.lease()), progress,
                 e.source().reverse(), unpin);
     }
 

@@ -38,7 +38,7 @@ final class SchemaMigrator {
             java.util.Map<String, String> types = new java.util.LinkedHashMap<>();
             m.columns().forEach(col -> types.put(col.name(), dialect.columnType(col.type())));
             if (m.json()) {
-                types.put(TableMapping.DOC, dialect.jsonType());
+                types.put(TableMapping.DOC, dialect.columnType(ColumnType.JSON));
             }
             apply(c, "mapped:" + m.table(), dialect.mappedTableMigrations(m.table(), types));
         }

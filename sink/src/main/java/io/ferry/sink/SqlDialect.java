@@ -115,14 +115,14 @@ public interface SqlDialect {
     record Staging(String create, String clear, String load, String staleCount, String upsert) {
     }
 
-    /** SQL type of a mapped column. */
+    /** SQL type of a mapped column; {@link ColumnType#JSON} is also the type of the {@code doc} column. */
     String columnType(ColumnType type);
 
-    /** Type of a column that keeps a whole JSON value ({@code jsonb} on PostgreSQL). */
-    String jsonType();
-
-    /** Parameter placeholder of a JSON value. */
-    default String jsonPlaceholder() {
+    /**
+     * Parameter placeholder of a mapped column's value. JSON is bound as its text, a timestamp as
+     * UTC text {@code 2024-05-01 10:00:00.500000}; a dialect casts them where its types need it.
+     */
+    default String placeholder(ColumnType type) {
         return "?";
     }
 

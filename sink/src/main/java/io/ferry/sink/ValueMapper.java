@@ -1,19 +1,21 @@
 package io.ferry.sink;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.core.event.Bytes;
+import io.ferry.values.DecodeResult;
 import java.util.List;
 
 /**
- * Turns a key and its JSON value into a mapped row. A value that is not JSON, or a field that does
- * not convert to its column's type, is a mismatch: bad input, which halts the partition (or goes
- * to the dead-letter topic) like any other record that cannot be applied. A pointer that finds
- * nothing gives NULL.
+ * Turns a key, its lease and its value into a mapped row. The value goes through the mapping's
+ * decoder chain (JSON when it has none) to a document that the JSON pointers and the {@code doc}
+ * column read. A value that does not decode, or a field that does not convert to its column's type,
+ * is a mismatch: bad input, which halts the partition (or goes to the dead-letter topic) like any
+ * other record that cannot be applied. Its reason is the decoder's category and reason, never the
+ * value's bytes (nor, when the chain decrypts, the field that did not convert). A pointer that
+ * finds nothing gives NULL.
  */
 final class ValueMapper {
 
-    private final ObjectMapper json = new ObjectMapper();
     private final List<TableMapping> mappings;
 
     ValueMapper(List<TableMapping> mappings) {
@@ -21,97 +23,58 @@ final class ValueMapper {
     }
 
     /** The mapped row of a put, or null when no mapping covers the key. */
-    MappedRow map(byte[] key, byte[] value) throws BadRecordException {
+    MappedRow map(byte[] key, byte[] value, long lease) throws BadRecordException {
         for (TableMapping m : mappings) {
             if (m.matches(key)) {
-                return map(m, key, value);
+                return map(m, key, value, lease);
             }
         }
         return null;
     }
 
-    private MappedRow map(TableMapping m, byte[] key, byte[] value) throws BadRecordException {
+    private MappedRow map(TableMapping m, byte[] key, byte[] value, long lease) throws BadRecordException {
         JsonNode root = null;
-        if (m.json() || m.columns().stream().anyMatch(c -> c.pointer() != null)) {
-            try {
-                root = json.readTree(value);
-            } catch (java.io.IOException e) {
-                throw new BadRecordException("value does not match mapping to table " + m.table() + ": not JSON ("
-                        + Bytes.printable(java.util.Arrays.copyOf(value, Math.min(value.length, 40))) + ")", e);
+        if (m.readsValue()) {
+            DecodeResult decoded = m.decoder().decode(value);
+            if (!decoded.ok()) {
+                throw new BadRecordException("value does not match mapping to table " + m.table() + ": "
+                        + decoded.failure().tag() + ": " + decoded.reason());
             }
-            if (root == null || root.isMissingNode()) {
-                throw new BadRecordException("value does not match mapping to table " + m.table() + ": empty value");
-            }
+            root = decoded.document();
         }
         String[] segments = null;
         Object[] values = new Object[m.columns().size()];
         for (int i = 0; i < values.length; i++) {
             TableMapping.MappedColumn c = m.columns().get(i);
-            String text;
-            if (c.keySegment() >= 0) {
-                if (segments == null) {
-                    String k = Bytes.strictUtf8OrNull(key);
-                    if (k == null) {
-                        throw new BadRecordException("key is not UTF-8, so mapping to table " + m.table()
-                                + " cannot split it into segments");
+            try {
+                switch (c.source()) {
+                    case KEY -> {
+                        if (segments == null) {
+                            segments = segments(m, key);
+                        }
+                        values[i] = c.keySegment() < segments.length ? ColumnValues.of(c.type(), segments[c.keySegment()]) : null;
                     }
-                    segments = k.split("/", -1);
+                    case LEASE -> values[i] = lease == 0 ? null : ColumnValues.of(c.type(), Long.toString(lease));
+                    case VALUE -> {
+                        JsonNode node = root.at(c.pointer());
+                        values[i] = node.isMissingNode() || node.isNull() ? null : ColumnValues.of(c.type(), node);
+                    }
                 }
-                text = c.keySegment() < segments.length ? segments[c.keySegment()] : null;
-                values[i] = text == null ? null : convert(m, c, text);
-            } else {
-                JsonNode node = root.at(c.pointer());
-                values[i] = node.isMissingNode() || node.isNull() ? null : convert(m, c, node);
+            } catch (IllegalArgumentException e) {
+                throw new BadRecordException("value does not match mapping to table " + m.table() + ": column " + c.name()
+                        + " (" + c.type().label() + ") from " + c.from() + " found "
+                        + (c.source() == TableMapping.Source.VALUE && m.decoder().decrypts()
+                                ? "a value that does not convert (not shown: it was decrypted)" : e.getMessage()));
             }
         }
         return new MappedRow(m, values, m.json() ? root.toString() : null);
     }
 
-    private static Object convert(TableMapping m, TableMapping.MappedColumn c, JsonNode node) throws BadRecordException {
-        if (c.type() == ColumnType.TEXT) {
-            return node.isTextual() ? node.asText() : node.toString();
+    private static String[] segments(TableMapping m, byte[] key) throws BadRecordException {
+        String k = Bytes.strictUtf8OrNull(key);
+        if (k == null) {
+            throw new BadRecordException("key is not UTF-8, so mapping to table " + m.table() + " cannot split it into segments");
         }
-        if (node.isTextual()) {
-            return convert(m, c, node.asText());
-        }
-        boolean ok = switch (c.type()) {
-            case BIGINT -> node.canConvertToLong() && node.isIntegralNumber();
-            case DOUBLE -> node.isNumber();
-            case BOOLEAN -> node.isBoolean();
-            default -> true;
-        };
-        if (!ok) {
-            throw mismatch(m, c, node.toString());
-        }
-        return switch (c.type()) {
-            case BIGINT -> node.asLong();
-            case DOUBLE -> node.asDouble();
-            case BOOLEAN -> node.asBoolean();
-            default -> node.asText();
-        };
-    }
-
-    private static Object convert(TableMapping m, TableMapping.MappedColumn c, String text) throws BadRecordException {
-        try {
-            return switch (c.type()) {
-                case TEXT -> text;
-                case BIGINT -> Long.parseLong(text);
-                case DOUBLE -> Double.parseDouble(text);
-                case BOOLEAN -> {
-                    if (!text.equals("true") && !text.equals("false")) {
-                        throw new NumberFormatException(text);
-                    }
-                    yield Boolean.parseBoolean(text);
-                }
-            };
-        } catch (NumberFormatException e) {
-            throw mismatch(m, c, "'" + text + "'");
-        }
-    }
-
-    private static BadRecordException mismatch(TableMapping m, TableMapping.MappedColumn c, String found) {
-        return new BadRecordException("value does not match mapping to table " + m.table() + ": column " + c.name()
-                + " (" + c.type().name().toLowerCase(java.util.Locale.ROOT) + ") from "
-                + (c.pointer() != null ? c.pointer() : "key:" + c.keySegment()) + " found " + found);
+        return k.split("/", -1);
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sink's scenarios, written once and run against every dialect by the subclasses. Each test
@@ -507,6 +508,13 @@ abstract class AbstractSinkIT {
             assertTrue(letters.size() == 1 && letters.get(0).contains("does not match mapping to table " + mapped),
                     letters.toString());
         }
+    }
+
+    /** Kubernetes, Diego BBS, protobuf and CBOR values into typed mapped tables; see {@link DecodedMappingCheck}. */
+    @Test
+    void mappedTablesDecodeKubernetesDiegoProtobufAndCborValuesIntoTypedColumns(@TempDir java.nio.file.Path dir)
+            throws Exception {
+        new DecodedMappingCheck(this, dir).run();
     }
 
     /** The database restarts while the sink applies a large backlog; nothing is lost or applied twice. */

@@ -33,7 +33,7 @@ class ValueMapperTest {
     @Test
     void keySegmentsAndJsonPointersBecomeTypedValues() throws Exception {
         MappedRow row = mapper.map("/v1/actual/pg-1/2/instance".getBytes(),
-                "{\"state\":\"RUNNING\",\"net\":{\"ports\":[8080]},\"healthy\":true}".getBytes());
+                "{\"state\":\"RUNNING\",\"net\":{\"ports\":[8080]},\"healthy\":true}".getBytes(), 0);
         assertEquals("pg-1", column(row, "process_guid"));
         assertEquals(2L, column(row, "instance_index"));
         assertEquals("RUNNING", column(row, "state"));
@@ -44,18 +44,19 @@ class ValueMapperTest {
 
     @Test
     void absentFieldsAreNullAndUnmappedKeysHaveNoRow() throws Exception {
-        MappedRow row = mapper.map("/v1/actual/pg-1/0/instance".getBytes(), "{}".getBytes());
+        MappedRow row = mapper.map("/v1/actual/pg-1/0/instance".getBytes(), "{}".getBytes(), 0);
         assertNull(column(row, "state"));
-        assertNull(mapper.map("/v1/task/t-1".getBytes(), "not json".getBytes()));
+        assertNull(mapper.map("/v1/task/t-1".getBytes(), "not json".getBytes(), 0));
     }
 
     @Test
     void aValueThatDoesNotFitTheMappingIsBadInputNamingTableAndColumn() {
         var notJson = assertThrows(BadRecordException.class,
-                () -> mapper.map("/v1/actual/pg-1/0/instance".getBytes(), new byte[] {8, 1, (byte) 0xFF}));
-        assertTrue(notJson.getMessage().contains("does not match mapping to table actual_lrps: not JSON"), notJson.getMessage());
+                () -> mapper.map("/v1/actual/pg-1/0/instance".getBytes(), new byte[] {8, 1, (byte) 0xFF}, 0));
+        assertTrue(notJson.getMessage().contains("does not match mapping to table actual_lrps: undecodable: json: not JSON"),
+                notJson.getMessage());
         var wrongType = assertThrows(BadRecordException.class,
-                () -> mapper.map("/v1/actual/pg-1/zero/instance".getBytes(), "{}".getBytes()));
+                () -> mapper.map("/v1/actual/pg-1/zero/instance".getBytes(), "{}".getBytes(), 0));
         assertTrue(wrongType.getMessage().contains("column instance_index (bigint) from key:4 found 'zero'"),
                 wrongType.getMessage());
     }
@@ -68,7 +69,7 @@ class ValueMapperTest {
         assertTrue(e.getMessage().contains("sink.mappings[0].table"), e.getMessage());
         assertTrue(e.getMessage().contains("sink.mappings[1].prefix is required"), e.getMessage());
         assertTrue(e.getMessage().contains("columns.key"), e.getMessage());
-        assertTrue(e.getMessage().contains("neither key:N nor a JSON pointer"), e.getMessage());
+        assertTrue(e.getMessage().contains("is neither key:N, lease nor a JSON pointer"), e.getMessage());
         assertArrayEquals("/v1/actual/".getBytes(), mappings.get(0).prefix());
     }
 }

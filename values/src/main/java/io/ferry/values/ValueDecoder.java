@@ -69,6 +69,19 @@ public final class ValueDecoder {
         }
     }
 
+    /**
+     * Whether the chain may decrypt values (it has a key ring): a caller must then not quote what the document
+     * holds in its own messages, as the decoders never quote decrypted bytes.
+     */
+    public boolean decrypts() {
+        for (Step step : steps) {
+            if (step.decrypts()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The chain, as {@code diego(keys: k1) | protobuf(pkg.Type from /path)}; holds no secret. */
     public String describe() {
         return description;

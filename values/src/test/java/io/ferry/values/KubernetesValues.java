@@ -19,21 +19,22 @@ import java.nio.charset.StandardCharsets;
 /**
  * Kubernetes objects as the API server stores them in etcd: {@code k8s\0} and a {@code runtime.Unknown}
  * (apiVersion, kind, the object's protobuf) for built-in kinds, JSON for custom resources, self-described
- * CBOR for custom resources under the CBOR feature gates. Built from client-java-proto's classes.
+ * CBOR for custom resources under the CBOR feature gates. Built from client-java-proto's classes. Public for the
+ * sink's mapped-table tests, which get it through this module's test-jar.
  */
-final class KubernetesValues {
+public final class KubernetesValues {
 
-    static final long CREATED = 1_714_557_600L; // 2024-05-01T10:00:00Z
+    public static final long CREATED = 1_714_557_600L; // 2024-05-01T10:00:00Z
 
     private KubernetesValues() {
     }
 
     /** The storage form of a built-in object. */
-    static byte[] stored(String apiVersion, String kind, Message object) {
+    public static byte[] stored(String apiVersion, String kind, Message object) {
         return stored(apiVersion, kind, object.toByteString());
     }
 
-    static byte[] stored(String apiVersion, String kind, ByteString raw) {
+    public static byte[] stored(String apiVersion, String kind, ByteString raw) {
         Runtime.Unknown unknown = Runtime.Unknown.newBuilder()
                 .setTypeMeta(Runtime.TypeMeta.newBuilder().setApiVersion(apiVersion).setKind(kind))
                 .setRaw(raw)
@@ -41,12 +42,12 @@ final class KubernetesValues {
         return BbsValues.concat(new byte[] {'k', '8', 's', 0}, unknown.toByteArray());
     }
 
-    static Meta.ObjectMeta.Builder meta(String namespace, String name) {
+    public static Meta.ObjectMeta.Builder meta(String namespace, String name) {
         return Meta.ObjectMeta.newBuilder().setNamespace(namespace).setName(name).setUid("uid-" + name)
                 .setResourceVersion("42").setCreationTimestamp(Meta.Time.newBuilder().setSeconds(CREATED));
     }
 
-    static V1.Pod pod(String namespace, String name, String app) {
+    public static V1.Pod pod(String namespace, String name, String app) {
         V1.Container web = V1.Container.newBuilder().setName("web").setImage("nginx:1.27")
                 .addPorts(V1.ContainerPort.newBuilder().setContainerPort(8080).setProtocol("TCP"))
                 .setResources(V1.ResourceRequirements.newBuilder()
@@ -73,14 +74,14 @@ final class KubernetesValues {
                 .build();
     }
 
-    static V1.ConfigMap configMap(String namespace, String name) {
+    public static V1.ConfigMap configMap(String namespace, String name) {
         return V1.ConfigMap.newBuilder().setMetadata(meta(namespace, name))
                 .putData("log.level", "debug").putData("feature.x", "on")
                 .putBinaryData("blob", ByteString.copyFrom(new byte[] {0, 1, 2, (byte) 0xff}))
                 .build();
     }
 
-    static V1Apps.Deployment deployment(String namespace, String name) {
+    public static V1Apps.Deployment deployment(String namespace, String name) {
         return V1Apps.Deployment.newBuilder().setMetadata(meta(namespace, name))
                 .setSpec(V1Apps.DeploymentSpec.newBuilder().setReplicas(3)
                         .setSelector(Meta.LabelSelector.newBuilder().putMatchLabels("app", name)))
@@ -88,7 +89,7 @@ final class KubernetesValues {
     }
 
     /** A CustomResourceDefinition, whose schema has JSON names that its .proto does not. */
-    static V1Apiextensions.CustomResourceDefinition crd() {
+    public static V1Apiextensions.CustomResourceDefinition crd() {
         V1Apiextensions.JSONSchemaProps spec = V1Apiextensions.JSONSchemaProps.newBuilder().setType("object")
                 .setXKubernetesPreserveUnknownFields(true)
                 .setAdditionalProperties(V1Apiextensions.JSONSchemaPropsOrBool.newBuilder().setAllows(false))
@@ -106,7 +107,7 @@ final class KubernetesValues {
     }
 
     /** A custom resource as the API server stores it: JSON, with a trailing newline. */
-    static byte[] customResourceJson(String namespace, String name) {
+    public static byte[] customResourceJson(String namespace, String name) {
         return ("{\"apiVersion\":\"stable.example.com/v1\",\"kind\":\"CronTab\",\"metadata\":{\"name\":\"" + name
                 + "\",\"namespace\":\"" + namespace + "\",\"creationTimestamp\":\"2024-05-01T10:00:00Z\"},"
                 + "\"spec\":{\"cronSpec\":\"* * * * */5\",\"image\":\"my-cron-image\",\"replicas\":2}}\n")
@@ -117,7 +118,7 @@ final class KubernetesValues {
      * The same custom resource in self-described CBOR (tag 55799), its strings partly as byte strings, as the
      * API server writes strings it cannot prove to be UTF-8.
      */
-    static byte[] customResourceCbor(String namespace, String name) throws IOException {
+    public static byte[] customResourceCbor(String namespace, String name) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CBORFactory f = CBORFactory.builder().enable(CBORGenerator.Feature.WRITE_TYPE_HEADER).build();
         try (CBORGenerator g = (CBORGenerator) new ObjectMapper(f).createGenerator(out)) {

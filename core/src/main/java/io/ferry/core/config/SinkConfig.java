@@ -107,9 +107,11 @@ public record SinkConfig(String jdbc, String table, Optional<String> user, Optio
             .validator(Validator.atLeast(1))
             .build();
     public static final ConfigKey<Object> MAPPINGS = ConfigKey.builder("sink.mappings", ConfigType.STRUCTURED)
-            .doc("Mapped tables: a list of {prefix, table, json, columns: {name: {from, type}}}. from is key:N (a key "
-                    + "segment) or a JSON pointer; type is text, bigint, double or boolean; json: true keeps the value in a "
-                    + "doc column (jsonb on PostgreSQL). Keys under prefix still go to sink.table too. See docs/sink.md.")
+            .doc("Mapped tables: a list of {prefix, table, decode, json, columns: {name: {from, type}}}. decode is the "
+                    + "value's decoder chain (JSON when absent; see docs/mappings.md); from is key:N (a key segment), lease "
+                    + "(the lease id) or a JSON pointer into the decoded value; type is text, bigint, double, boolean, "
+                    + "timestamp or json (jsonb); json: true keeps the decoded value in a doc column (jsonb on PostgreSQL). "
+                    + "Keys under prefix still go to sink.table too. See docs/sink.md.")
             .build();
 
     public static final List<ConfigKey<?>> KEYS = List.of(JDBC, TABLE, USER, PASSWORD, GROUP, INSTANCE_ID, BATCH_MAX_RECORDS,

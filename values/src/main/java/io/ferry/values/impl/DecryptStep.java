@@ -21,6 +21,11 @@ public final class DecryptStep implements Step {
     }
 
     @Override
+    public boolean decrypts() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return "decrypt(keys: " + String.join(", ", keys.labels()) + ")";
     }

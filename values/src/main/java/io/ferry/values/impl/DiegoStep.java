@@ -74,6 +74,11 @@ public final class DiegoStep implements Step {
     }
 
     @Override
+    public boolean decrypts() {
+        return !keys.labels().isEmpty();
+    }
+
+    @Override
     public String describe() {
         return keys.labels().isEmpty() ? "diego" : "diego(keys: " + String.join(", ", keys.labels()) + ")";
     }

@@ -13,4 +13,9 @@ public interface Step {
 
     /** How the step shows in logs and {@code ValueDecoder.describe()}; never holds a secret. */
     String describe();
+
+    /** Whether the step may decrypt: then what comes after it is secret, and nothing may quote it. */
+    default boolean decrypts() {
+        return false;
+    }
 }

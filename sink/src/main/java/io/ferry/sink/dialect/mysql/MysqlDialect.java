@@ -133,12 +133,10 @@ final class MysqlDialect extends AbstractDialect {
             case BIGINT -> "BIGINT";
             case DOUBLE -> "DOUBLE";
             case BOOLEAN -> "BOOLEAN";
+            // DATETIME, not TIMESTAMP: no conversion through the session's time zone, no 2038 limit; the sink writes UTC.
+            case TIMESTAMP -> "DATETIME(6)";
+            case JSON -> "JSON";
         };
-    }
-
-    @Override
-    public String jsonType() {
-        return "JSON";
     }
 
     @Override

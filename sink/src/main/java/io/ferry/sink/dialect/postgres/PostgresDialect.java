@@ -84,17 +84,19 @@ final class PostgresDialect extends AbstractDialect {
             case BIGINT -> "bigint";
             case DOUBLE -> "double precision";
             case BOOLEAN -> "boolean";
+            case TIMESTAMP -> "timestamptz";
+            case JSON -> "jsonb";
         };
     }
 
     @Override
-    public String jsonType() {
-        return "jsonb";
-    }
-
-    @Override
-    public String jsonPlaceholder() {
-        return "CAST(? AS jsonb)";
+    public String placeholder(ColumnType type) {
+        return switch (type) {
+            case JSON -> "CAST(? AS jsonb)";
+            // The text is UTC without a zone; AT TIME ZONE makes it that instant, whatever the session's TimeZone.
+            case TIMESTAMP -> "(CAST(? AS timestamp) AT TIME ZONE 'UTC')";
+            default -> "?";
+        };
     }
 
     @Override

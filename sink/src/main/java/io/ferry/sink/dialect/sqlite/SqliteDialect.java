@@ -82,12 +82,10 @@ final class SqliteDialect extends AbstractDialect {
             case BIGINT -> "INTEGER";
             case DOUBLE -> "REAL";
             case BOOLEAN -> "BOOLEAN";
+            // UTC as 'YYYY-MM-DD HH:MM:SS.SSSSSS': sorts as text and is read by SQLite's date and time functions.
+            case TIMESTAMP -> "TEXT";
+            case JSON -> "TEXT";
         };
-    }
-
-    @Override
-    public String jsonType() {
-        return "TEXT";
     }
 
     @Override
