@@ -89,7 +89,7 @@ final class ReconcileCommand implements Callable<Integer> {
             options = options.atRevision(revision);
         }
         try (Client etcd = EtcdClients.build(c.etcd());
-             SqlTable sql = SqlTables.open(JdbcConnections.sink(c), c.sink().table())) {
+             SqlTable sql = SqlTables.open(JdbcConnections.sink(c), c.sink().table(), c.kafka().topic())) {
             EtcdClients.probe(etcd, c.etcd());
             Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql,
                     new ProgressBar(System.err, System.console() != null));

@@ -52,7 +52,7 @@ final class RollbackCommand implements Callable<Integer> {
         CutoverConfig cc = CutoverConfig.of(c);
         JdbcTarget target = JdbcConnections.sink(c);
         ReverseCapture capture = new ReverseCapture(ReverseTarget.of(c), cc.reverseSlot());
-        try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table())) {
+        try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table(), c.kafka().topic())) {
             EtcdClients.probe(etcd, c.etcd());
             if (abort) {
                 return abort(CutoverRecord.of(c), etcd, cc);

@@ -15,6 +15,7 @@ import io.ferry.reverse.ReverseCapture;
 import io.ferry.state.CutoverPhase;
 import io.ferry.state.CutoverRow;
 import io.ferry.state.StateTables;
+import io.ferry.state.Watermarks;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -176,18 +177,12 @@ public final class Rollback {
     }
 
     private String drainSink(long rb, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long min = sql.watermarks().values().stream().mapToLong(Long::longValue).min().orElse(-1);
-            if (min >= rb) {
-                return "";
-            }
-            if (System.nanoTime() > deadline) {
-                throw new FerryException("the sink did not reach RB=" + rb + " within " + timeout.toSeconds()
-                        + " s (lowest watermark " + min + "); is it running?");
-            }
-            Thread.sleep(20);
+        Watermarks marks = sql.offsets().awaitWatermark(rb, timeout);
+        if (!marks.reached(rb)) {
+            throw new FerryException("the sink did not reach RB=" + rb + " within " + timeout.toSeconds()
+                    + " s (lowest watermark " + marks.min() + "); is it running?");
         }
+        return "";
     }
 
     private ContentComparer.Result verify(Plan plan, long rb) {
