@@ -45,7 +45,7 @@ public final class ReconcileChild {
         FerryConfig config = FerryConfig.fromMap(flat);
         Map<String, Object> out = new LinkedHashMap<>();
         try (Client etcd = EtcdClients.build(config.etcd());
-             SqlTable sql = SqlTables.open(JdbcConnections.sink(config), config.sink().table())) {
+             SqlTable sql = SqlTables.open(JdbcConnections.sink(config), config.sink().table(), config.kafka().topic())) {
             RawRangeRead.Result before = RawRangeRead.read(etcd.getKVClient(), prefix, revision);
             MemoryWatch.reset();
             long start = System.nanoTime();

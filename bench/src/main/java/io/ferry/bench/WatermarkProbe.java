@@ -1,8 +1,10 @@
 package io.ferry.bench;
 
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.state.SinkOffsets;
+import io.ferry.state.Watermarks;
 import io.ferry.testkit.SqlDatabase;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,7 +19,7 @@ final class WatermarkProbe implements AutoCloseable {
     private final SqlDatabase db;
     private final String topic;
     private Connection connection;
-    private PreparedStatement query;
+    private SinkOffsets offsets;
 
     WatermarkProbe(SqlDatabase db, String topic) throws SQLException {
         this.db = db;
@@ -28,23 +30,21 @@ final class WatermarkProbe implements AutoCloseable {
     private void connect() throws SQLException {
         connection = db.connect();
         connection.setAutoCommit(true);
-        query = null;
+        offsets = new SinkOffsets(connection, JdbcTarget.parse(db.jdbcUrl()).kind(), topic);
     }
 
     /** The lowest watermark over {@code partitions} partitions; -1 until each has one. */
     long minWatermark(int partitions) {
+        if (offsets == null) {
+            reconnect();
+            return -1;
+        }
         try {
-            if (query == null) {
-                query = connection.prepareStatement("SELECT MIN(watermark), COUNT(*) FROM ferry_offsets WHERE topic = ?");
-            }
-            query.setString(1, topic);
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next() && rs.getLong(2) >= partitions ? rs.getLong(1) : -1;
-            }
+            Watermarks marks = offsets.watermarks();
+            return marks.byPartition().size() >= partitions ? marks.min() : -1;
         } catch (SQLException e) {
-            // Before the sink's start-up there is no ferry_offsets yet. And on this shared machine
-            // other sessions' tests have closed our server connection under us, so a failed query
-            // always gets a new connection: a dead one would read -1 for ever.
+            // On this shared machine other sessions' tests have closed our server connection under us, so
+            // a failed query always gets a new connection: a dead one would read -1 for ever.
             reconnect();
             return -1;
         }
@@ -80,7 +80,7 @@ final class WatermarkProbe implements AutoCloseable {
         try {
             connect();
         } catch (SQLException e) {
-            query = null; // the next poll tries again
+            offsets = null; // the next poll tries again
         }
     }
 

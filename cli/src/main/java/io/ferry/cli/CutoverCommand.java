@@ -5,6 +5,9 @@ import io.ferry.cli.cutover.Cutover;
 import io.ferry.cli.cutover.CutoverRecord;
 import io.ferry.cli.cutover.FreezeMode;
 import io.ferry.cli.cutover.SqlFence;
+import io.ferry.clients.EtcdClients;
+import io.ferry.clients.EtcdPermissionDenied;
+import io.ferry.clients.EtcdRoles;
 import io.ferry.clients.JdbcConnections;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
@@ -13,9 +16,6 @@ import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reconciler.sql.SqlTables;
 import io.ferry.reverse.ReverseCapture;
 import io.ferry.reverse.ReverseTarget;
-import io.ferry.clients.EtcdClients;
-import io.ferry.clients.EtcdPermissionDenied;
-import io.ferry.clients.EtcdRoles;
 import io.ferry.sink.dialect.SqlDialects;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -50,7 +50,7 @@ final class CutoverCommand implements Callable<Integer> {
         CutoverConfig cc = CutoverConfig.of(c);
         JdbcTarget target = JdbcConnections.sink(c);
         CutoverRecord record = CutoverRecord.of(c);
-        try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table())) {
+        try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table(), c.kafka().topic())) {
             EtcdClients.probe(etcd, c.etcd());
             if (abort) {
                 etcd.getKVClient().delete(io.etcd.jetcd.ByteSequence.from(cc.markerKey(), StandardCharsets.UTF_8))

@@ -6,15 +6,20 @@ import io.ferry.cli.demo.DemoLog;
 import io.ferry.cli.demo.DiegoWorkload;
 import io.ferry.cli.demo.LocalEtcd;
 import io.ferry.clients.EtcdClients;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
-import io.ferry.sink.SinkState;
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.state.SinkOffsets;
+import io.ferry.state.Watermarks;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,6 +42,8 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
     private static final String OWNED = ".ferry-demo";
+    /** How long each wait for the sink runs before the demo shows how far it got. */
+    private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
 
     @Option(names = "--keys", defaultValue = "5000", description = "Size of the sample keyspace (default: ${DEFAULT-VALUE}).")
     int keys;
@@ -148,24 +155,28 @@ final class DemoCommand implements Callable<Integer> {
     private void awaitCaughtUp(Client client, FerryConfig c, CompletableFuture<Integer> ferryRun) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         long target = client.getKVClient().get(ByteSequence.from(new byte[] {0})).get(10, TimeUnit.SECONDS).getHeader().getRevision();
-        long last = -1;
-        while (true) {
-            if (ferryRun.isDone()) {
-                ferryRun.get();
-                throw new FerryException("ferry run stopped before it caught up");
+        JdbcTarget sink = JdbcConnections.sink(c);
+        try (Connection db = JdbcConnections.connect(sink)) {
+            SinkOffsets offsets = new SinkOffsets(db, sink.kind(), c.kafka().topic());
+            long last = -1;
+            while (true) {
+                if (ferryRun.isDone()) {
+                    ferryRun.get();
+                    throw new FerryException("ferry run stopped before it caught up");
+                }
+                Watermarks marks = offsets.awaitWatermark(target, PROGRESS_EVERY);
+                if (marks.reached(target)) {
+                    return;
+                }
+                long mark = marks.min();
+                if (mark / 1000 != last / 1000) {
+                    System.out.printf("      sink at revision %,d of %,d%n", Math.max(mark, 0), target);
+                    last = mark;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new FerryException("the sink did not reach revision " + target + " within 5 minutes; see the log above");
+                }
             }
-            long mark = SinkState.read(c).minWatermark();
-            if (mark >= target) {
-                return;
-            }
-            if (mark / 1000 != last / 1000) {
-                System.out.printf("      sink at revision %,d of %,d%n", Math.max(mark, 0), target);
-                last = mark;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new FerryException("the sink did not reach revision " + target + " within 5 minutes; see the log above");
-            }
-            Thread.sleep(500);
         }
     }
 

@@ -10,6 +10,8 @@ import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.reverse.ReverseCapture;
 import io.ferry.reverse.ReverseTarget;
+import io.ferry.state.CutoverPhase;
+import io.ferry.state.CutoverRow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,7 +40,7 @@ final class FinishCommand implements Callable<Integer> {
         FerryConfig c = config.load();
         CutoverConfig cc = CutoverConfig.of(c);
         CutoverRecord record = CutoverRecord.of(c);
-        CutoverRecord.Latest latest = record.latest().filter(l -> l.phase() == CutoverRecord.Phase.SWITCHED)
+        CutoverRow latest = record.latest().filter(l -> l.phase() == CutoverPhase.SWITCHED)
                 .orElseThrow(() -> new FerryException("there is no switched cutover to finish: ferry status shows the phase"));
         long finishedAt = System.currentTimeMillis();
         // The record first: the reverse writer stops on it, and a rollback can no longer start.

@@ -2,6 +2,9 @@ package io.ferry.cli;
 
 import io.etcd.jetcd.Client;
 import io.ferry.cli.cutover.CutoverRecord;
+import io.ferry.clients.EtcdClients;
+import io.ferry.clients.EtcdPermissionDenied;
+import io.ferry.clients.EtcdRoles;
 import io.ferry.clients.JdbcConnections;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.FerryConfig;
@@ -17,9 +20,7 @@ import io.ferry.reconciler.report.ProgressBar;
 import io.ferry.reconciler.report.TerminalSummary;
 import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reconciler.sql.SqlTables;
-import io.ferry.clients.EtcdClients;
-import io.ferry.clients.EtcdPermissionDenied;
-import io.ferry.clients.EtcdRoles;
+import io.ferry.state.CutoverRow;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ final class ReconcileCommand implements Callable<Integer> {
             options = options.atRevision(revision);
         }
         try (Client etcd = EtcdClients.build(c.etcd());
-             SqlTable sql = SqlTables.open(JdbcConnections.sink(c), c.sink().table())) {
+             SqlTable sql = SqlTables.open(JdbcConnections.sink(c), c.sink().table(), c.kafka().topic())) {
             EtcdClients.probe(etcd, c.etcd());
             Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql,
                     new ProgressBar(System.err, System.console() != null));
@@ -110,7 +111,7 @@ final class ReconcileCommand implements Callable<Integer> {
     private static Long switchedAt(FerryConfig c) {
         return CutoverRecord.of(c).latest()
                 .filter(l -> l.phase().sqlAuthoritative())
-                .map(CutoverRecord.Latest::freezeRevision).orElse(null);
+                .map(CutoverRow::freezeRevision).orElse(null);
     }
 
     /** History is read on a connection of its own, closed right after, so cancelling the watch disturbs nothing else. */

@@ -5,6 +5,9 @@ import io.ferry.cli.cutover.CutoverRecord;
 import io.ferry.cli.cutover.FreezeMode;
 import io.ferry.cli.cutover.Rollback;
 import io.ferry.cli.cutover.SqlFence;
+import io.ferry.clients.EtcdClients;
+import io.ferry.clients.EtcdPermissionDenied;
+import io.ferry.clients.EtcdRoles;
 import io.ferry.clients.JdbcConnections;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
@@ -16,9 +19,8 @@ import io.ferry.reverse.Authority;
 import io.ferry.reverse.ReverseCapture;
 import io.ferry.reverse.ReverseTarget;
 import io.ferry.sink.dialect.SqlDialects;
-import io.ferry.clients.EtcdClients;
-import io.ferry.clients.EtcdPermissionDenied;
-import io.ferry.clients.EtcdRoles;
+import io.ferry.state.CutoverPhase;
+import io.ferry.state.CutoverRow;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,7 +52,7 @@ final class RollbackCommand implements Callable<Integer> {
         CutoverConfig cc = CutoverConfig.of(c);
         JdbcTarget target = JdbcConnections.sink(c);
         ReverseCapture capture = new ReverseCapture(ReverseTarget.of(c), cc.reverseSlot());
-        try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table())) {
+        try (Client etcd = EtcdClients.build(c.etcd()); SqlTable sql = SqlTables.open(target, c.sink().table(), c.kafka().topic())) {
             EtcdClients.probe(etcd, c.etcd());
             if (abort) {
                 return abort(CutoverRecord.of(c), etcd, cc);
@@ -67,7 +69,7 @@ final class RollbackCommand implements Callable<Integer> {
 
     /** etcd's version key goes back to what the switch wrote, then the record: the reverse writer may write again. */
     private static int abort(CutoverRecord record, Client etcd, CutoverConfig cc) throws Exception {
-        CutoverRecord.Latest l = record.latest().filter(x -> x.phase() == CutoverRecord.Phase.ROLLING_BACK)
+        CutoverRow l = record.latest().filter(x -> x.phase() == CutoverPhase.ROLLING_BACK)
                 .orElseThrow(() -> new FerryException("no rollback is in progress (phase rolling_back): nothing to abort"));
         etcd.getKVClient().put(io.etcd.jetcd.ByteSequence.from(bytes(cc.versionKey())),
                 io.etcd.jetcd.ByteSequence.from(Authority.switched(l.freezeRevision(), l.digest())))

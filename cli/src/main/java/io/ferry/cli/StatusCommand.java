@@ -7,6 +7,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
+import io.ferry.clients.EtcdClients;
 import io.ferry.clients.JdbcConnections;
 import io.ferry.clients.KafkaSettings;
 import io.ferry.clients.TopicCheck;
@@ -16,13 +17,13 @@ import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
+import io.ferry.core.event.Checkpoint;
 import io.ferry.reverse.ReverseCapture;
 import io.ferry.reverse.ReverseProgress;
 import io.ferry.reverse.ReverseTarget;
-import io.ferry.core.event.Checkpoint;
 import io.ferry.sink.SinkState;
+import io.ferry.state.CutoverPhase;
 import io.ferry.watcher.engine.Checkpoints;
-import io.ferry.clients.EtcdClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -172,7 +173,7 @@ final class StatusCommand implements Callable<Integer> {
             return out;
         }
         var l = latest.get();
-        out.put("phase", l.phase().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("phase", statusName(l.phase()));
         out.put("authoritative", l.phase().sqlAuthoritative() ? "sql" : "etcd");
         out.put("r0", l.r0());
         out.put("freeze_revision", l.freezeRevision());
@@ -181,11 +182,16 @@ final class StatusCommand implements Callable<Integer> {
         if (l.reason() != null) {
             out.put("reason", l.reason());
         }
-        if (l.phase() == io.ferry.cli.cutover.CutoverRecord.Phase.ROLLED_BACK) {
+        if (l.phase() == CutoverPhase.ROLLED_BACK) {
             out.put("rollback_revision", l.rollbackRevision());
             out.put("rollback_downtime_ms", l.rollbackDowntimeMs());
         }
         return out;
+    }
+
+    /** A phase as the status report names it. */
+    private static String statusName(CutoverPhase phase) {
+        return phase.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** During the bake period, how far reverse replication has copied SQL's changes into etcd. */
@@ -193,7 +199,7 @@ final class StatusCommand implements Callable<Integer> {
         @SuppressWarnings("unchecked")
         Map<String, Object> cut = (Map<String, Object>) status.get("cutover");
         Object phase = cut.get("phase");
-        if (!"switched".equals(phase) && !"rolling_back".equals(phase)) {
+        if (java.util.Arrays.stream(CutoverPhase.values()).noneMatch(p -> p.bakePeriod() && statusName(p).equals(phase))) {
             return;
         }
         Map<String, Object> r = new LinkedHashMap<>();

@@ -59,8 +59,9 @@ class ClusterIT {
     static final EtcdCluster ETCD = new EtcdCluster();
     @RegisterExtension
     static final KafkaCluster KAFKA = new KafkaCluster();
-    /** A database of each test's own: ferry_offsets holds one pipeline per database here. */
-    private SqlDatabase pg;
+    /** One database for every test: each test's pipeline reads its own topic's offsets only. */
+    @RegisterExtension
+    static final SqlDatabase PG = SqlDatabase.postgres();
 
     /** Under target/, not a temporary directory: the processes' logs are what a failure is read from. */
     private Path dir;
@@ -73,8 +74,6 @@ class ClusterIT {
     void workDir(TestInfo test) throws Exception {
         dir = Files.createDirectories(Path.of("target", "cluster-it", test.getTestMethod().orElseThrow().getName())
                 .toAbsolutePath());
-        pg = SqlDatabase.postgres();
-        pg.start();
     }
 
     @AfterEach
@@ -86,7 +85,6 @@ class ClusterIT {
             Cli.stop(p);
         }
         proxies.forEach(TcpProxy::close);
-        pg.close();
         for (EtcdCluster.Member m : ETCD.members()) {
             if (m.isolated()) {
                 m.heal();
@@ -202,9 +200,9 @@ class ClusterIT {
                 "kafka.bootstrap: " + KAFKA.bootstrapServers(),
                 "kafka.topic: " + topic,
                 "kafka.topic.partitions: 3",
-                "sink.jdbc: " + pg.jdbcUrl(),
-                "sink.user: " + pg.user(),
-                "sink.password: \"" + (pg.password() == null ? "" : pg.password()) + "\"",
+                "sink.jdbc: " + PG.jdbcUrl(),
+                "sink.user: " + PG.user(),
+                "sink.password: \"" + (PG.password() == null ? "" : PG.password()) + "\"",
                 "http.enabled: false",
                 ""));
         Path watchDir = Files.createDirectories(dir.resolve(topic + "-watch"));
@@ -379,7 +377,7 @@ class ClusterIT {
                 }
             }
             Awaitility.await(key + " = " + value + " in SQL").atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> value.equals(Cli.value(pg, key)));
+                    .pollInterval(Duration.ofMillis(200)).until(() -> value.equals(Cli.value(PG, key)));
         }
 
         void halt() throws InterruptedException {

@@ -9,11 +9,14 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
+import io.ferry.state.StateTables;
 import io.ferry.testkit.EtcdServer;
 import io.ferry.testkit.KafkaBroker;
 import io.ferry.testkit.SqlDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ferry cutover} end to end on real etcd, Kafka and PostgreSQL with {@code ferry run}
  * replicating: an abort that leaves etcd authoritative, then a cutover with a writer running
  * until the freeze, its downtime printed and stored, a late write after F reported, and
- * {@code ferry finish} ending the bake period without leaving a replication slot behind.
+ * {@code ferry finish} ending the bake period without leaving a replication slot behind. And a
+ * cutover in a database that also holds another topic's offsets.
  */
 @Timeout(900)
 class CutoverIT {
@@ -136,6 +141,41 @@ class CutoverIT {
         assertEquals(f, report.get("freeze_revision").asLong());
         assertEquals("ferry_reverse", report.get("replication_slot_dropped").asText());
         assertEquals("finished", ferry.status().get("cutover").get("phase").asText());
+    }
+
+    /**
+     * Issue 22's drift: this database also holds another pipeline's offsets (an old topic's, far
+     * behind and on a partition this topic does not have). {@code ferry reconcile} and {@code ferry
+     * cutover} each wait on their own topic's watermark, so neither waits for a pipeline that no
+     * longer runs.
+     */
+    @Test
+    void reconcileAndCutoverWaitOnTheirOwnTopicsWatermark() throws Exception {
+        String prefix = "/shared/";
+        KV kv = ETCD.client().getKVClient();
+        for (int i = 0; i < 50; i++) {
+            kv.put(bytes(prefix + "key-" + i), bytes("value " + i)).get();
+        }
+        ferry = FerryRun.configure(dir, ETCD, KAFKA, PG, prefix, "shared.changes", "cutover.timeout.ms: 30000").start();
+        // ferry status fails until the watcher has created its checkpoint topic, which on a busy machine takes a while.
+        Awaitility.await("ferry status").atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(2))
+                .until(() -> ferry.command("status", "--json").exit() == 0);
+        ferry.awaitSinkAt(kv.get(bytes(prefix)).get().getHeader().getRevision(), Duration.ofSeconds(300));
+        try (Connection c = PG.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + StateTables.OFFSETS
+                + " (topic, partition_id, next_offset, watermark, snapshot_epoch, snapshot_revision, updated_at)"
+                + " VALUES ('shared.old', ?, 10, 1, 0, 0, 0)")) {
+            for (int partition : new int[] {0, 7}) {
+                ps.setInt(1, partition);
+                ps.executeUpdate();
+            }
+        }
+
+        Cli.Result reconcile = ferry.command("reconcile", "--wait", "30");
+        assertEquals(0, reconcile.exit(), reconcile.toString());
+
+        Cli.Result cut = ferry.command("cutover", "--without-rollback");
+        assertEquals(0, cut.exit(), cut.toString());
+        assertEquals("switched", ferry.status().get("cutover").get("phase").asText());
     }
 
     private static long slots() throws Exception {

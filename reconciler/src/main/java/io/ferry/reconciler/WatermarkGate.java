@@ -1,6 +1,8 @@
 package io.ferry.reconciler;
 
 import io.ferry.reconciler.sql.SqlTable;
+import io.ferry.state.StateTables;
+import io.ferry.state.Watermarks;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -15,38 +17,34 @@ import org.slf4j.LoggerFactory;
 final class WatermarkGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatermarkGate.class);
-    private static final long POLL_MS = 200;
 
     private WatermarkGate() {
     }
 
     /** Returns the watermarks once every partition reached {@code revision}; throws after the timeout. */
     static Map<Integer, Long> await(SqlTable sql, long revision, Duration timeout) throws SQLException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<Integer, Long> marks = sql.watermarks();
-        while (!caughtUp(marks, revision)) {
-            if (System.nanoTime() > deadline) {
-                throw new ReconcileException(behindMessage(marks, revision, timeout));
-            }
-            sleep();
-            marks = sql.watermarks();
+        Watermarks marks;
+        try {
+            marks = sql.offsets().awaitWatermark(revision, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReconcileException("interrupted while waiting for the sink's watermark", e);
         }
-        LOG.info("Sink has applied every partition through revision {} (watermarks {})", revision, new TreeMap<>(marks));
-        return marks;
+        if (!marks.reached(revision)) {
+            throw new ReconcileException(behindMessage(marks.byPartition(), revision, timeout));
+        }
+        LOG.info("Sink has applied every partition through revision {} (watermarks {})", revision, marks.byPartition());
+        return marks.byPartition();
     }
 
     static long min(Map<Integer, Long> marks) {
         return marks.values().stream().mapToLong(Long::longValue).min().orElse(-1);
     }
 
-    private static boolean caughtUp(Map<Integer, Long> marks, long revision) {
-        return !marks.isEmpty() && min(marks) >= revision;
-    }
-
     private static String behindMessage(Map<Integer, Long> marks, long revision, Duration timeout) {
         if (marks.isEmpty()) {
-            return "the sink has not stored any watermark yet (no rows in ferry_offsets), so it cannot be compared at "
-                    + "revision " + revision + ". Start the sink (ferry sink or ferry run) and let it catch up, or pass "
+            return "the sink has not stored any watermark yet (no rows of this topic in " + StateTables.OFFSETS
+                    + "), so it cannot be compared at revision " + revision + ". Start the sink (ferry sink or ferry run) and let it catch up, or pass "
                     + "--no-wait to compare anyway.";
         }
         long min = min(marks);
@@ -59,14 +57,5 @@ final class WatermarkGate {
         return "the sink has not caught up with revision " + revision + " after waiting " + timeout.toSeconds()
                 + " s: its lowest watermark is " + min + ", " + (revision - min) + " revisions behind (" + behind
                 + "). Check that the sink is running (ferry status), then run reconcile again, or raise --wait.";
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(POLL_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ReconcileException("interrupted while waiting for the sink's watermark", e);
-        }
     }
 }

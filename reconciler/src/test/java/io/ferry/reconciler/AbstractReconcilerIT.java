@@ -118,6 +118,39 @@ abstract class AbstractReconcilerIT {
         assertTrue(e.getMessage().contains("3 revisions behind"), e.getMessage());
     }
 
+    /**
+     * Issue 22's drift: a database that also holds another pipeline's (or an old topic's) offsets.
+     * The wait is on this topic's watermark only: the other topic's rows, far behind and on a
+     * partition this topic does not have, neither hold it up nor, far ahead, release it.
+     */
+    @Test
+    void waitsOnItsOwnTopicsWatermarkOnly() throws Exception {
+        long r = load("/drift/", 5);
+        sinkCaughtUpTo(r);
+        try {
+            SqlFixture.execute(db(), "INSERT INTO ferry_offsets (topic, partition_id, next_offset, watermark) VALUES "
+                    + "('old.topic', 0, 0, 0)");
+            SqlFixture.execute(db(), "INSERT INTO ferry_offsets (topic, partition_id, next_offset, watermark) VALUES "
+                    + "('old.topic', 5, 0, 0)");
+
+            ReconcileReport report = reconcile(List.of("/drift/"),
+                    ReconcileOptions.defaults().atRevision(r).withWatermarkTimeout(Duration.ofSeconds(5)));
+
+            assertEquals(ReconcileReport.Verdict.CLEAN, report.verdict(), () -> sampleOf(report));
+            assertEquals(java.util.Map.of(0, r), report.watermarks(), "this topic's partitions, at this topic's watermark");
+
+            SqlFixture.execute(db(), "UPDATE ferry_offsets SET watermark = ? WHERE topic = 'old.topic'", r + 100);
+            SqlFixture.execute(db(), "UPDATE ferry_offsets SET watermark = ? WHERE topic = 't'", r - 2);
+
+            ReconcileException e = assertThrows(ReconcileException.class, () -> reconcile(List.of("/drift/"),
+                    ReconcileOptions.defaults().atRevision(r).withWatermarkTimeout(Duration.ofMillis(500))));
+
+            assertTrue(e.getMessage().contains("2 revisions behind"), e.getMessage());
+        } finally {
+            SqlFixture.execute(db(), "DELETE FROM ferry_offsets WHERE topic = 'old.topic'");
+        }
+    }
+
     @Test
     void lateWritesAfterTheCutoverAreListedWithTheirSqlState() throws Exception {
         long before = load("/late/", 3);
@@ -199,7 +232,7 @@ abstract class AbstractReconcilerIT {
         JdbcTarget parsed = JdbcTarget.parse(db().jdbcUrl());
         JdbcTarget target = new JdbcTarget(parsed.kind(), parsed.jdbcUrl(), java.util.Optional.ofNullable(db().user()),
                 java.util.Optional.ofNullable(db().password()));
-        return SqlTables.open(target, SqlFixture.TABLE);
+        return SqlTables.open(target, SqlFixture.TABLE, SqlFixture.TOPIC);
     }
 
     private static String jsonOf(ReconcileReport r, List<LateWrite> late) {

@@ -17,7 +17,7 @@ public final class BoundedMemoryMain {
 
     public static void main(String[] args) throws Exception {
         try (Client etcd = Client.builder().endpoints(args[0]).maxInboundMessageSize(Integer.MAX_VALUE).build();
-             SqlTable sql = SqlTables.open(JdbcTarget.parse(args[1]), SqlFixture.TABLE)) {
+             SqlTable sql = SqlTables.open(JdbcTarget.parse(args[1]), SqlFixture.TABLE, SqlFixture.TOPIC)) {
             ReconcileReport r = new Reconciler(etcd.getKVClient(), sql, ProgressListener.NONE)
                     .reconcile(List.of(args[2]), ReconcileOptions.defaults().atRevision(Long.parseLong(args[3])));
             Runtime rt = Runtime.getRuntime();

@@ -14,6 +14,8 @@ import java.util.List;
 final class SqlFixture {
 
     static final String TABLE = "etcd_kv";
+    /** The topic of the offsets the tests write: the reconciler reads this topic's watermarks only. */
+    static final String TOPIC = "t";
 
     private SqlFixture() {
     }

@@ -139,9 +139,9 @@ public final class ReverseWriter implements AutoCloseable {
         while (!closing) {
             try {
                 byte[] version = currentVersion();
-                Optional<CutoverPhase> latest = CutoverPhase.latest(target, topic);
+                Optional<LatestCutover> latest = LatestCutover.of(target, topic);
                 long pause;
-                if (Authority.sqlAuthoritative(version) && latest.map(CutoverPhase::bakePeriod).orElse(false)) {
+                if (Authority.sqlAuthoritative(version) && latest.map(LatestCutover::bakePeriod).orElse(false)) {
                     state = State.STREAMING;
                     stream(version, null);
                     pause = POLL_MS;
@@ -152,7 +152,7 @@ public final class ReverseWriter implements AutoCloseable {
                     pause = CUTOVER_POLL_MS;
                 } else {
                     state = State.WAITING;
-                    pause = latest.map(CutoverPhase::underWay).orElse(false) ? CUTOVER_POLL_MS : IDLE_POLL_MS;
+                    pause = latest.map(LatestCutover::underWay).orElse(false) ? CUTOVER_POLL_MS : IDLE_POLL_MS;
                 }
                 lastFailure = null;
                 backoffMs = 1000;
@@ -205,7 +205,7 @@ public final class ReverseWriter implements AutoCloseable {
      * the engine fails. With {@code probeFor}, before that cutover's switch: only until its probe row
      * is carried into etcd, and nothing else is written there.
      */
-    private void stream(byte[] version, CutoverPhase probeFor) throws Exception {
+    private void stream(byte[] version, LatestCutover probeFor) throws Exception {
         if (target.source().equals("postgres") && !new ReverseCapture(target, cutover.reverseSlot()).slotExists()) {
             // Debezium would create a new slot, starting now: every change since the switch would be lost to etcd.
             throw new FerryException("replication slot " + cutover.reverseSlot() + " is gone from " + target.describe()
@@ -282,10 +282,10 @@ public final class ReverseWriter implements AutoCloseable {
         try {
             long poll = probeFor == null ? POLL_MS : CUTOVER_POLL_MS;
             while (!closing && fenced.get() == null && !ended.await(poll, TimeUnit.MILLISECONDS)) {
-                Optional<CutoverPhase> latest = CutoverPhase.latest(target, topic);
+                Optional<LatestCutover> latest = LatestCutover.of(target, topic);
                 if (!java.util.Arrays.equals(version, currentVersion())) {
                     fenced.set("etcd's version key changed: the side that is authoritative changed");
-                } else if (probeFor == null && !latest.map(CutoverPhase::bakePeriod).orElse(false)) {
+                } else if (probeFor == null && !latest.map(LatestCutover::bakePeriod).orElse(false)) {
                     fenced.set("the bake period ended (ferry finish or ferry rollback)");
                 } else if (probeFor != null && !latest.map(l -> l.id() == probeFor.id() && l.underWay()).orElse(false)) {
                     fenced.set("cutover " + probeFor.id() + " ended before its probe arrived");

@@ -1,15 +1,16 @@
 package io.ferry.sink;
 
 import io.ferry.core.event.Bytes;
+import io.ferry.state.CutoverTable;
+import io.ferry.state.LateWritesTable;
+import io.ferry.state.StateTables;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,32 +37,19 @@ final class LateWrites {
 
     private static final Logger LOG = LoggerFactory.getLogger(LateWrites.class);
 
-    private final SqlDialect dialect;
-    private final String topic;
+    private final CutoverTable cutovers;
+    private final LateWritesTable lateWrites;
     private final Set<ByteBuffer> ownKeys = new HashSet<>();
 
     LateWrites(SqlDialect dialect, String topic, Collection<byte[]> ownKeys) {
-        this.dialect = dialect;
-        this.topic = topic;
+        this.cutovers = new CutoverTable(dialect.kind(), topic);
+        this.lateWrites = new LateWritesTable(dialect.kind(), topic);
         ownKeys.forEach(k -> this.ownKeys.add(ByteBuffer.wrap(k)));
     }
 
-    /** The cutover phases in which SQL is authoritative. */
-    static final List<String> SQL_AUTHORITATIVE = List.of("SWITCHED", "ROLLING_BACK", "FINISHED");
-
     /** F of the switched cutover, or 0 while etcd is authoritative. */
     long switchedAt(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + dialect.quote("freeze_revision") + ") FROM "
-                + dialect.quote(SqlDialect.CUTOVER) + " WHERE " + dialect.quote("topic") + " = ? AND "
-                + dialect.quote("phase") + " IN (?, ?, ?)")) {
-            ps.setString(1, topic);
-            for (int i = 0; i < SQL_AUTHORITATIVE.size(); i++) {
-                ps.setString(i + 2, SQL_AUTHORITATIVE.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
+        return cutovers.switchedAt(c);
     }
 
     /**
@@ -69,11 +57,7 @@ final class LateWrites {
      * A change is one key at one revision, so a replay or a duplicate delivery records nothing twice.
      */
     void record(Connection c, BatchPlan plan, long f, ApplyCounts counts) throws SQLException {
-        String insert = "INSERT INTO " + dialect.quote(SqlDialect.LATE_WRITES) + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-        try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM " + dialect.quote(SqlDialect.LATE_WRITES)
-                + " WHERE " + dialect.quote("revision") + " = ? AND " + dialect.quote("topic") + " = ? AND "
-                + dialect.quote("key") + " = ?");
-             PreparedStatement ps = c.prepareStatement(insert)) {
+        try (PreparedStatement exists = lateWrites.prepareRecorded(c); PreparedStatement ps = lateWrites.prepareInsert(c)) {
             long now = System.currentTimeMillis();
             Set<String> batch = new HashSet<>();
             for (PartitionPlan p : plan.partitions()) {
@@ -83,7 +67,8 @@ final class LateWrites {
                         counts.skippedStale += item instanceof RowChange ? 1 : 0;
                         continue;
                     }
-                    if (!batch.add(change.modRevision() + "/" + HexFormat.of().formatHex(change.key())) || seen(exists, change)) {
+                    if (!batch.add(change.modRevision() + "/" + HexFormat.of().formatHex(change.key()))
+                            || lateWrites.recorded(exists, change.modRevision(), change.key())) {
                         counts.skippedStale++;
                         continue;
                     }
@@ -91,28 +76,12 @@ final class LateWrites {
                     LOG.warn("Late write after the cutover (F={}): {} of key {} at revision {} (partition {}, offset {}) is "
                             + "recorded in {}, not applied: SQL is authoritative", f, change.isDelete() ? "delete" : "put",
                             Bytes.printable(change.key()), change.modRevision(), p.partition(), change.offset(),
-                            SqlDialect.LATE_WRITES);
-                    ps.setString(1, topic);
-                    ps.setInt(2, p.partition());
-                    ps.setLong(3, change.offset());
-                    ps.setBytes(4, change.key());
-                    ps.setString(5, change.isDelete() ? "delete" : "put");
-                    ps.setLong(6, change.modRevision());
-                    ps.setLong(7, change.tsMs());
-                    ps.setLong(8, now);
-                    ps.addBatch();
+                            StateTables.LATE_WRITES);
+                    lateWrites.add(ps, p.partition(), change.offset(), change.key(), change.isDelete() ? "delete" : "put",
+                            change.modRevision(), change.tsMs(), now);
                 }
             }
             ps.executeBatch();
-        }
-    }
-
-    private boolean seen(PreparedStatement exists, RowChange change) throws SQLException {
-        exists.setLong(1, change.modRevision());
-        exists.setString(2, topic);
-        exists.setBytes(3, change.key());
-        try (ResultSet rs = exists.executeQuery()) {
-            return rs.next();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.ferry.sink;
 
+import io.ferry.state.StateTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,7 +43,7 @@ final class OffsetStore {
         Map<Integer, Long> candidates = sweepCandidates(c);
         try (PreparedStatement ps = c.prepareStatement("SELECT " + col("partition_id") + ", " + col("next_offset") + ", "
                 + col("watermark") + ", " + col("snapshot_epoch") + ", " + col("snapshot_revision") + " FROM "
-                + dialect.quote(SqlDialect.OFFSETS) + " WHERE " + col("topic") + " = ?")) {
+                + dialect.quote(StateTables.OFFSETS) + " WHERE " + col("topic") + " = ?")) {
             ps.setString(1, topic);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -61,7 +62,7 @@ final class OffsetStore {
     private Map<Integer, Long> sweepCandidates(Connection c) throws SQLException {
         Map<Integer, Long> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + col("partition_id") + ", COUNT(*) FROM "
-                + dialect.quote(SqlDialect.SWEEP) + " GROUP BY " + col("partition_id"));
+                + dialect.quote(StateTables.SWEEP) + " GROUP BY " + col("partition_id"));
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.put(rs.getInt(1), rs.getLong(2));
@@ -72,7 +73,7 @@ final class OffsetStore {
 
     /** Moves the row from the plan's expected offset to its next one; false when it was not at the expected offset. */
     boolean advance(Connection c, PartitionPlan plan) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + dialect.quote(SqlDialect.OFFSETS) + " SET "
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + dialect.quote(StateTables.OFFSETS) + " SET "
                 + col("next_offset") + " = ?, " + col("watermark") + " = ?, " + col("snapshot_epoch") + " = ?, "
                 + col("snapshot_revision") + " = ?, " + col("updated_at") + " = ? WHERE " + col("topic") + " = ? AND "
                 + col("partition_id") + " = ? AND " + col("next_offset") + " = ?")) {
@@ -91,7 +92,7 @@ final class OffsetStore {
     /** The stored next offset of a partition, or -2 when it has no row. */
     long storedOffset(Connection c, int partition) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + col("next_offset") + " FROM "
-                + dialect.quote(SqlDialect.OFFSETS) + " WHERE " + col("topic") + " = ? AND " + col("partition_id") + " = ?")) {
+                + dialect.quote(StateTables.OFFSETS) + " WHERE " + col("topic") + " = ? AND " + col("partition_id") + " = ?")) {
             ps.setString(1, topic);
             ps.setInt(2, partition);
             try (ResultSet rs = ps.executeQuery()) {
@@ -103,7 +104,7 @@ final class OffsetStore {
     /** Sets partitions to start again at the given offsets (-1: the beginning); the snapshot state is reset. */
     void rewind(Connection c, Map<Integer, Long> offsets) throws SQLException {
         load(c, offsets.keySet());
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + dialect.quote(SqlDialect.OFFSETS) + " SET "
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + dialect.quote(StateTables.OFFSETS) + " SET "
                 + col("next_offset") + " = ?, " + col("snapshot_epoch") + " = 0, " + col("snapshot_revision") + " = 0, "
                 + col("updated_at") + " = ? WHERE " + col("topic") + " = ? AND " + col("partition_id") + " = ?")) {
             for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
@@ -115,26 +116,10 @@ final class OffsetStore {
             }
             ps.executeBatch();
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + dialect.quote(SqlDialect.SWEEP))) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + dialect.quote(StateTables.SWEEP))) {
             ps.executeUpdate();
         }
         c.commit();
-    }
-
-    /** Every stored partition of the topic: {next offset, watermark}. */
-    Map<Integer, long[]> readAll(Connection c) throws SQLException {
-        Map<Integer, long[]> out = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + col("partition_id") + ", " + col("next_offset") + ", "
-                + col("watermark") + ", " + col("updated_at") + " FROM " + dialect.quote(SqlDialect.OFFSETS) + " WHERE "
-                + col("topic") + " = ?")) {
-            ps.setString(1, topic);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getInt(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
-                }
-            }
-        }
-        return out;
     }
 
     private String col(String name) {

@@ -1,5 +1,6 @@
 package io.ferry.sink;
 
+import io.ferry.state.StateTables;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -158,7 +159,7 @@ final class RowBuffer {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + dialect.quote(SqlDialect.SWEEP) + " WHERE "
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + dialect.quote(StateTables.SWEEP) + " WHERE "
                 + dialect.quote("key") + " = ?")) {
             for (RowChange r : rows) {
                 ps.setBytes(1, r.key());

@@ -4,6 +4,9 @@ import io.ferry.clients.JdbcConnections;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.dialect.SqlDialects;
+import io.ferry.state.SinkOffsets;
+import io.ferry.state.StateSql;
+import io.ferry.state.StateTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,16 +33,17 @@ public record SinkState(Map<Integer, Long> watermarks, Map<Integer, Long> offset
         JdbcTarget target = JdbcConnections.sink(config);
         SqlDialect dialect = SqlDialects.forKind(target.kind());
         try (Connection c = Databases.connect(target, dialect)) {
-            if (!tableExists(c, SqlDialect.OFFSETS)) {
+            if (!StateSql.exists(c, StateTables.OFFSETS)) {
                 return new SinkState(Map.of(), Map.of(), Map.of(), -1, -1);
             }
+            Map<Integer, SinkOffsets.Row> rows = new SinkOffsets(c, target.kind(), config.kafka().topic()).rows();
             Map<Integer, Long> watermarks = new TreeMap<>();
             Map<Integer, Long> offsets = new TreeMap<>();
             Map<Integer, Long> appliedAt = new TreeMap<>();
-            new OffsetStore(dialect, config.kafka().topic()).readAll(c).forEach((p, row) -> {
-                offsets.put(p, row[0]);
-                watermarks.put(p, row[1]);
-                appliedAt.put(p, row[2]);
+            rows.forEach((p, row) -> {
+                offsets.put(p, row.nextOffset());
+                watermarks.put(p, row.watermark());
+                appliedAt.put(p, row.updatedAtMs());
             });
             SinkState state = new SinkState(Collections.unmodifiableMap(watermarks), Collections.unmodifiableMap(offsets),
                     Collections.unmodifiableMap(appliedAt),
@@ -58,22 +62,11 @@ public record SinkState(Map<Integer, Long> watermarks, Map<Integer, Long> offset
 
     static long meta(Connection c, SqlDialect dialect, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + dialect.quote("value") + " FROM "
-                + dialect.quote(SqlDialect.META) + " WHERE " + dialect.quote("name") + " = ?")) {
+                + dialect.quote(StateTables.META) + " WHERE " + dialect.quote("name") + " = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Long.parseLong(rs.getString(1)) : -1;
             }
         }
-    }
-
-    private static boolean tableExists(Connection c, String name) throws SQLException {
-        for (String candidate : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
-            try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, candidate, null)) {
-                if (rs.next()) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }

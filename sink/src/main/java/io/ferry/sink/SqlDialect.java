@@ -16,17 +16,6 @@ import java.util.Map;
  */
 public interface SqlDialect {
 
-    /** Bookkeeping tables every sink keeps, with a {@code ferry_} prefix. */
-    String OFFSETS = "ferry_offsets";
-    String TOMBSTONES = "ferry_tombstones";
-    String META = "ferry_meta";
-    String SWEEP = "ferry_sweep";
-    String SCHEMA_VERSION = "ferry_schema_version";
-    /** One row per cutover attempt; {@code ferry cutover} writes it, the sink reads the switch from it. */
-    String CUTOVER = "ferry_cutover";
-    /** etcd changes after a cutover's switch, recorded instead of applied. */
-    String LATE_WRITES = "ferry_late_writes";
-
     /** Columns of the generic table, in parameter order. */
     List<String> ROW_COLUMNS = List.of("key", "value", "create_revision", "mod_revision", "version", "lease");
 
@@ -40,12 +29,6 @@ public interface SqlDialect {
 
     /** Driver properties for the fastest safe bulk path (batch rewriting, WAL). */
     Map<String, String> driverProperties();
-
-    /** Creates {@link #SCHEMA_VERSION} when it is absent. */
-    String createSchemaVersionTable();
-
-    /** Versioned DDL of the bookkeeping tables: element i is migration i + 1. */
-    List<List<String>> bookkeepingMigrations();
 
     /** Versioned DDL of the generic table {@code table}: element i is migration i + 1. */
     List<List<String>> tableMigrations(String table);
@@ -129,10 +112,10 @@ public interface SqlDialect {
     /** Records a delete; keeps the newest. Parameters: key, revision, deleted_at (epoch ms). */
     String upsertTombstone();
 
-    /** Inserts a {@link #OFFSETS} row when there is none. Parameters: topic, partition. */
+    /** Inserts a {@code ferry_offsets} row when there is none. Parameters: topic, partition. */
     String insertOffsetIfAbsent();
 
-    /** Inserts or replaces a {@link #META} value. Parameters: name, value. */
+    /** Inserts or replaces a {@code ferry_meta} value. Parameters: name, value. */
     String upsertMeta();
 
     /** Inserts a sweep candidate. Parameters: key, partition, epoch. */

@@ -1,5 +1,6 @@
 package io.ferry.sink;
 
+import io.ferry.state.StateTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -82,7 +83,7 @@ final class Sweeper {
     long end(Connection c, SnapshotMark mark) throws SQLException {
         List<byte[]> keys = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + dialect.quote("key") + " FROM "
-                + dialect.quote(SqlDialect.SWEEP) + " WHERE " + dialect.quote("partition_id") + " = ?")) {
+                + dialect.quote(StateTables.SWEEP) + " WHERE " + dialect.quote("partition_id") + " = ?")) {
             ps.setInt(1, mark.partition());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -118,7 +119,7 @@ final class Sweeper {
     }
 
     private void clear(Connection c, int partition) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + dialect.quote(SqlDialect.SWEEP) + " WHERE "
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + dialect.quote(StateTables.SWEEP) + " WHERE "
                 + dialect.quote("partition_id") + " = ?")) {
             ps.setInt(1, partition);
             ps.executeUpdate();

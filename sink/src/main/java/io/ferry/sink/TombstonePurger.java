@@ -1,5 +1,6 @@
 package io.ferry.sink;
 
+import io.ferry.state.StateTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +31,7 @@ final class TombstonePurger {
 
     void purge(Connection c, long nowMs) throws SQLException {
         long horizon = nowMs - retention.toMillis();
-        String t = dialect.quote(SqlDialect.TOMBSTONES);
+        String t = dialect.quote(StateTables.TOMBSTONES);
         String deletedAt = dialect.quote("deleted_at");
         long maxRevision = -1;
         try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + dialect.quote("revision") + ") FROM " + t

@@ -1,6 +1,7 @@
 package io.ferry.sink;
 
 import io.ferry.core.event.Bytes;
+import io.ferry.state.StateTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -28,7 +29,7 @@ final class Unpinning {
             return;
         }
         long removedRows = remove(c, dialect, table, "mod_revision", rows, null);
-        long removedTombstones = remove(c, dialect, SqlDialect.TOMBSTONES, "revision", rows, null);
+        long removedTombstones = remove(c, dialect, StateTables.TOMBSTONES, "revision", rows, null);
         for (TableMapping m : mappings) {
             remove(c, dialect, m.table(), "mod_revision", rows, m);
         }

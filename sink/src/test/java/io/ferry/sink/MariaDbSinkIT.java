@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.dialect.SqlDialects;
+import io.ferry.state.StateSchema;
 import io.ferry.testkit.SqlDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -45,11 +46,11 @@ class MariaDbSinkIT extends AbstractSinkIT {
     @Test
     void aMigrationCutOffHalfwayIsFinishedByTheNextStart() throws Exception {
         SqlDialect dialect = SqlDialects.forKind(JdbcTarget.Kind.MYSQL);
-        List<String> first = dialect.bookkeepingMigrations().get(0);
+        List<String> first = new StateSchema(JdbcTarget.Kind.MYSQL).migrations().get(0);
         try (SqlDatabase fresh = SqlDatabase.mariadb()) {
             fresh.start();
             try (Connection c = fresh.connect(); Statement s = c.createStatement()) {
-                s.execute(dialect.createSchemaVersionTable());
+                s.execute(new StateSchema(JdbcTarget.Kind.MYSQL).createSchemaVersionTable());
                 // The first start died after the first three statements of migration 1 (a table, a table, an index).
                 for (String ddl : first.subList(0, 3)) {
                     s.execute(ddl);
@@ -59,7 +60,7 @@ class MariaDbSinkIT extends AbstractSinkIT {
                 c.setAutoCommit(false);
                 new SchemaMigrator(dialect).migrate(c, "kv_cut_off");
             }
-            assertEquals(dialect.bookkeepingMigrations().size(), SinkRows.count(fresh,
+            assertEquals(new StateSchema(JdbcTarget.Kind.MYSQL).migrations().size(), SinkRows.count(fresh,
                     "SELECT MAX(version) FROM ferry_schema_version WHERE component = 'bookkeeping'"));
             assertEquals(1, SinkRows.count(fresh, "SELECT MAX(version) FROM ferry_schema_version WHERE component = 'table:kv_cut_off'"));
             // Every table of migration 1 exists, including the ones the cut-off start never created.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.dialect.SqlDialects;
+import io.ferry.state.StateSchema;
 import io.ferry.testkit.SqlDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -74,7 +75,7 @@ class PostgresSinkIT extends AbstractSinkIT {
                 first.setAutoCommit(false);
                 second.setAutoCommit(false);
                 try (Statement s = first.createStatement()) {
-                    s.execute(dialect.createSchemaVersionTable());
+                    s.execute(new StateSchema(JdbcTarget.Kind.POSTGRES).createSchemaVersionTable());
                 }
                 long secondPid = single(second, "SELECT pg_backend_pid()");
                 second.commit();
@@ -90,7 +91,7 @@ class PostgresSinkIT extends AbstractSinkIT {
                 first.commit();
                 migration.get(60, TimeUnit.SECONDS);
             }
-            assertEquals(dialect.bookkeepingMigrations().size(), SinkRows.count(fresh,
+            assertEquals(new StateSchema(JdbcTarget.Kind.POSTGRES).migrations().size(), SinkRows.count(fresh,
                     "SELECT MAX(version) FROM ferry_schema_version WHERE component = 'bookkeeping'"));
             assertEquals(dialect.tableMigrations("kv_race").size(), SinkRows.count(fresh,
                     "SELECT MAX(version) FROM ferry_schema_version WHERE component = 'table:kv_race'"));

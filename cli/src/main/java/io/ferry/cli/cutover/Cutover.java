@@ -11,6 +11,8 @@ import io.ferry.reconciler.Reconciler;
 import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reverse.Authority;
 import io.ferry.reverse.ReverseCapture;
+import io.ferry.state.StateTables;
+import io.ferry.state.Watermarks;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -144,8 +146,8 @@ public final class Cutover {
                         .get(30, TimeUnit.SECONDS);
                 return ms;
             });
-            out.println("      From now on the sink records etcd changes after F in ferry_late_writes instead of applying"
-                    + " them; ferry status counts them.");
+            out.println("      From now on the sink records etcd changes after F in " + StateTables.LATE_WRITES
+                    + " instead of applying them; ferry status counts them.");
             if (rollbackPath != null) {
                 out.println("      Reverse replication (ferry reverse, or ferry run) now copies SQL's changes into etcd, so that"
                         + " ferry rollback loses nothing; ferry finish ends it.");
@@ -241,18 +243,12 @@ public final class Cutover {
     }
 
     private String drain(long f, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long min = sql.watermarks().values().stream().mapToLong(Long::longValue).min().orElse(-1);
-            if (min >= f) {
-                return "";
-            }
-            if (System.nanoTime() > deadline) {
-                throw new FerryException("the sink did not reach F=" + f + " within " + timeout.toSeconds()
-                        + " s (lowest watermark " + min + ")");
-            }
-            Thread.sleep(20);
+        Watermarks marks = sql.offsets().awaitWatermark(f, timeout);
+        if (!marks.reached(f)) {
+            throw new FerryException("the sink did not reach F=" + f + " within " + timeout.toSeconds()
+                    + " s (lowest watermark " + marks.min() + ")");
         }
+        return "";
     }
 
     /** Where the online rounds ended: the last round's revision and the keys still to compare at F. */

@@ -12,6 +12,10 @@ import io.ferry.reconciler.Reconciler;
 import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reverse.Authority;
 import io.ferry.reverse.ReverseCapture;
+import io.ferry.state.CutoverPhase;
+import io.ferry.state.CutoverRow;
+import io.ferry.state.StateTables;
+import io.ferry.state.Watermarks;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -75,12 +79,12 @@ public final class Rollback {
     }
 
     public Outcome run(Plan plan) throws Exception {
-        CutoverRecord.Latest latest = record.latest().orElseThrow(() -> new FerryException(
+        CutoverRow latest = record.latest().orElseThrow(() -> new FerryException(
                 "no cutover was ever made against this database: there is nothing to roll back"));
-        if (latest.phase() != CutoverRecord.Phase.SWITCHED) {
+        if (latest.phase() != CutoverPhase.SWITCHED) {
             throw new FerryException("the latest cutover is " + latest.phase().name().toLowerCase(java.util.Locale.ROOT)
                     + ", not switched: only a switched cutover can be rolled back"
-                    + (latest.phase() == CutoverRecord.Phase.ROLLING_BACK ? " (a rollback is running, or was interrupted: "
+                    + (latest.phase() == CutoverPhase.ROLLING_BACK ? " (a rollback is running, or was interrupted: "
                     + "ferry rollback --abort undoes it, then roll back again)" : ""));
         }
         byte[] sqlVersion = get(plan.versionKey());
@@ -122,7 +126,7 @@ public final class Rollback {
             return new Outcome(rb, downtimeMs, same.etcdKeys(), repaired);
         } catch (Exception e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-            if (record.latest().map(l -> l.phase() == CutoverRecord.Phase.ROLLED_BACK).orElse(false)) {
+            if (record.latest().map(l -> l.phase() == CutoverPhase.ROLLED_BACK).orElse(false)) {
                 throw new FerryException("the rollback is recorded and etcd is authoritative, but a last step failed: " + reason
                         + ". Run ferry reconcile --repair until it is clean.", e);
             }
@@ -142,7 +146,8 @@ public final class Rollback {
         while (System.nanoTime() - quietSince < plan.quiet().toNanos()) {
             if (System.nanoTime() > deadline) {
                 throw new FerryException("SQL's writers did not stop within " + plan.timeout().toSeconds() + " s (the reverse "
-                        + "stream kept bringing changes). Stop them (they should watch ferry_cutover's phase) and try again.");
+                        + "stream kept bringing changes). Stop them (they should watch " + StateTables.CUTOVER
+                        + "'s phase) and try again.");
             }
             Thread.sleep(50);
             long now = modRevision(plan.positionKey());
@@ -172,18 +177,12 @@ public final class Rollback {
     }
 
     private String drainSink(long rb, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long min = sql.watermarks().values().stream().mapToLong(Long::longValue).min().orElse(-1);
-            if (min >= rb) {
-                return "";
-            }
-            if (System.nanoTime() > deadline) {
-                throw new FerryException("the sink did not reach RB=" + rb + " within " + timeout.toSeconds()
-                        + " s (lowest watermark " + min + "); is it running?");
-            }
-            Thread.sleep(20);
+        Watermarks marks = sql.offsets().awaitWatermark(rb, timeout);
+        if (!marks.reached(rb)) {
+            throw new FerryException("the sink did not reach RB=" + rb + " within " + timeout.toSeconds()
+                    + " s (lowest watermark " + marks.min() + "); is it running?");
         }
+        return "";
     }
 
     private ContentComparer.Result verify(Plan plan, long rb) {

@@ -1,13 +1,15 @@
 package io.ferry.reconciler.sql;
 
 import io.ferry.core.KeyRanges;
+import io.ferry.core.config.JdbcTarget;
 import io.ferry.reconciler.Row;
+import io.ferry.state.SinkOffsets;
+import io.ferry.state.StateTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -19,16 +21,16 @@ import java.util.function.Consumer;
  */
 abstract class JdbcSqlTable implements SqlTable {
 
-    static final String WATERMARK_TABLE = "ferry_offsets";
-    static final String TOMBSTONE_TABLE = "ferry_tombstones";
     private static final int FETCH_SIZE = 1000;
 
     protected final Connection connection;
     protected final String table;
+    private final SinkOffsets offsets;
 
-    JdbcSqlTable(Connection connection, String table) {
+    JdbcSqlTable(Connection connection, String table, JdbcTarget.Kind kind, String topic) {
         this.connection = connection;
         this.table = quoteQualified(table);
+        this.offsets = new SinkOffsets(connection, kind, topic);
     }
 
     /** Quotes one identifier in this dialect. */
@@ -107,10 +109,10 @@ abstract class JdbcSqlTable implements SqlTable {
 
     @Override
     public OptionalLong tombstoneRevision(byte[] key) throws SQLException {
-        if (!tableExists(TOMBSTONE_TABLE)) {
+        if (!tableExists(StateTables.TOMBSTONES)) {
             return OptionalLong.empty();
         }
-        String sql = "SELECT " + quote("revision") + " FROM " + quote(TOMBSTONE_TABLE) + " WHERE " + quote("key") + " = ?";
+        String sql = "SELECT " + quote("revision") + " FROM " + quote(StateTables.TOMBSTONES) + " WHERE " + quote("key") + " = ?";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setBytes(1, key);
             try (ResultSet rs = ps.executeQuery()) {
@@ -122,10 +124,10 @@ abstract class JdbcSqlTable implements SqlTable {
     @Override
     public java.util.List<byte[]> tombstonesAfter(byte[] from, byte[] to, long revision) throws SQLException {
         java.util.List<byte[]> keys = new java.util.ArrayList<>();
-        if (!tableExists(TOMBSTONE_TABLE)) {
+        if (!tableExists(StateTables.TOMBSTONES)) {
             return keys;
         }
-        String sql = "SELECT " + quote("key") + " FROM " + quote(TOMBSTONE_TABLE) + " WHERE " + rangePredicate(to)
+        String sql = "SELECT " + quote("key") + " FROM " + quote(StateTables.TOMBSTONES) + " WHERE " + rangePredicate(to)
                 + " AND " + quote("revision") + " > " + revision;
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             bindRange(ps, from, to);
@@ -140,17 +142,12 @@ abstract class JdbcSqlTable implements SqlTable {
 
     @Override
     public Map<Integer, Long> watermarks() throws SQLException {
-        Map<Integer, Long> out = new HashMap<>();
-        if (!tableExists(WATERMARK_TABLE)) {
-            return out;
-        }
-        String sql = "SELECT " + quote("partition_id") + ", " + quote("watermark") + " FROM " + quote(WATERMARK_TABLE);
-        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.merge(rs.getInt(1), rs.getLong(2), Math::min);
-            }
-        }
-        return out;
+        return offsets.watermarks().byPartition();
+    }
+
+    @Override
+    public SinkOffsets offsets() {
+        return offsets;
     }
 
     @Override

@@ -14,8 +14,8 @@ import java.util.HexFormat;
  */
 final class MysqlTable extends JdbcSqlTable {
 
-    MysqlTable(Connection connection, String table) throws SQLException {
-        super(connection, table);
+    MysqlTable(Connection connection, String table, String topic) throws SQLException {
+        super(connection, table, io.ferry.core.config.JdbcTarget.Kind.MYSQL, topic);
         try (Statement s = connection.createStatement()) {
             // GROUP_CONCAT silently truncates at this length; a range is at most one bounded page.
             s.execute("SET SESSION group_concat_max_len = 4294967295");

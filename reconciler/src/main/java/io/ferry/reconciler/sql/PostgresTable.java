@@ -7,8 +7,8 @@ import java.sql.SQLException;
 /** PostgreSQL: {@code int4send}/{@code int8send} give the big-endian fields, {@code sha256} the digest. */
 final class PostgresTable extends JdbcSqlTable {
 
-    PostgresTable(Connection connection, String table) throws SQLException {
-        super(connection, table);
+    PostgresTable(Connection connection, String table, String topic) throws SQLException {
+        super(connection, table, io.ferry.core.config.JdbcTarget.Kind.POSTGRES, topic);
         // pgjdbc streams with a cursor only inside a transaction; the reconciler only reads.
         connection.setAutoCommit(false);
         connection.setReadOnly(true);
@@ -29,14 +29,5 @@ final class PostgresTable extends JdbcSqlTable {
     @Override
     byte[] digestOf(ResultSet rs, int column) throws SQLException {
         return rs.getBytes(column);
-    }
-
-    @Override
-    public java.util.Map<Integer, Long> watermarks() throws SQLException {
-        try {
-            return super.watermarks();
-        } finally {
-            connection.commit(); // end the read transaction, so the next call sees the sink's latest commit
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.ferry.reconciler.sql;
 
 import io.ferry.reconciler.Row;
+import io.ferry.state.SinkOffsets;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -37,8 +38,11 @@ public interface SqlTable extends AutoCloseable {
     /** Keys in the range that the sink deleted at a revision above {@code revision}. */
     java.util.List<byte[]> tombstonesAfter(byte[] from, byte[] to, long revision) throws SQLException;
 
-    /** Each partition's applied etcd revision, as the sink stored it; empty if the sink never ran. */
+    /** Each partition's applied etcd revision, as the sink of this table's topic stored it; empty if it never ran. */
     Map<Integer, Long> watermarks() throws SQLException;
+
+    /** The sink's offsets and watermarks of this table's topic, read through this table's connection. */
+    SinkOffsets offsets();
 
     @Override
     void close() throws SQLException;

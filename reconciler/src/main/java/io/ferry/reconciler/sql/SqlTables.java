@@ -14,13 +14,14 @@ public final class SqlTables {
     private SqlTables() {
     }
 
-    public static SqlTable open(JdbcTarget target, String table) {
+    /** The generic table {@code table} and the bookkeeping of the sink that replicates {@code topic} into it. */
+    public static SqlTable open(JdbcTarget target, String table, String topic) {
         try {
             Connection c = JdbcConnections.connect(target);
             return switch (target.kind()) {
-                case POSTGRES -> new PostgresTable(c, table);
-                case MYSQL -> new MysqlTable(c, table);
-                case SQLITE -> new SqliteTable(c, table);
+                case POSTGRES -> new PostgresTable(c, table, topic);
+                case MYSQL -> new MysqlTable(c, table, topic);
+                case SQLITE -> new SqliteTable(c, table, topic);
             };
         } catch (SQLException e) {
             throw new FerryException("cannot connect to " + Secrets.maskUrl(target.jdbcUrl()) + ": "

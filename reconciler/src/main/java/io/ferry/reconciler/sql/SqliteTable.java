@@ -16,8 +16,8 @@ final class SqliteTable extends JdbcSqlTable {
 
     private static final String FUNCTION = "ferry_sha256";
 
-    SqliteTable(Connection connection, String table) throws SQLException {
-        super(connection, table);
+    SqliteTable(Connection connection, String table, String topic) throws SQLException {
+        super(connection, table, io.ferry.core.config.JdbcTarget.Kind.SQLITE, topic);
         Function.create(connection, FUNCTION, new Sha256Aggregate());
     }
 

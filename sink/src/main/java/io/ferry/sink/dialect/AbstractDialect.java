@@ -1,6 +1,7 @@
 package io.ferry.sink.dialect;
 
 import io.ferry.sink.SqlDialect;
+import io.ferry.state.StateTables;
 import java.util.List;
 
 /**
@@ -31,48 +32,6 @@ public abstract class AbstractDialect implements SqlDialect {
             sb.append(sb.isEmpty() ? "" : ".").append('"').append(part.replace("\"", "\"\"")).append('"');
         }
         return sb.toString();
-    }
-
-    @Override
-    public String createSchemaVersionTable() {
-        return "CREATE TABLE IF NOT EXISTS " + q(SCHEMA_VERSION) + " (" + q("component") + " VARCHAR(128) NOT NULL, "
-                + q("version") + " INT NOT NULL, " + q("applied_at") + " BIGINT NOT NULL, PRIMARY KEY ("
-                + q("component") + ", " + q("version") + "))" + tableOptions();
-    }
-
-    @Override
-    public List<List<String>> bookkeepingMigrations() {
-        return List.of(List.of(
-                "CREATE TABLE " + q(OFFSETS) + " (" + q("topic") + " VARCHAR(255) NOT NULL, " + q("partition_id")
-                        + " INT NOT NULL, " + q("next_offset") + " BIGINT NOT NULL, " + q("watermark") + " BIGINT NOT NULL, "
-                        + q("snapshot_epoch") + " BIGINT NOT NULL, " + q("snapshot_revision") + " BIGINT NOT NULL, "
-                        + q("updated_at") + " BIGINT NOT NULL, PRIMARY KEY (" + q("topic") + ", " + q("partition_id") + "))"
-                        + tableOptions(),
-                "CREATE TABLE " + q(TOMBSTONES) + " (" + q("key") + " " + keyType() + " NOT NULL PRIMARY KEY, "
-                        + q("revision") + " BIGINT NOT NULL, " + q("deleted_at") + " BIGINT NOT NULL)" + tableOptions(),
-                "CREATE INDEX " + q("ferry_tombstones_deleted_at") + " ON " + q(TOMBSTONES) + " (" + q("deleted_at") + ")",
-                "CREATE TABLE " + q(META) + " (" + q("name") + " VARCHAR(64) NOT NULL PRIMARY KEY, " + q("value")
-                        + " VARCHAR(1024) NOT NULL)" + tableOptions(),
-                "CREATE TABLE " + q(SWEEP) + " (" + q("key") + " " + keyType() + " NOT NULL PRIMARY KEY, "
-                        + q("partition_id") + " INT NOT NULL, " + q("epoch") + " BIGINT NOT NULL)" + tableOptions()),
-                // 2: the cutover record (ferry cutover writes it, the sink reads the switch from it) and the
-                // changes etcd saw after the switch.
-                List.of("CREATE TABLE " + q(CUTOVER) + " (" + q("id") + " BIGINT NOT NULL PRIMARY KEY, "
-                        + q("topic") + " VARCHAR(255) NOT NULL, " + q("phase") + " VARCHAR(32) NOT NULL, " + q("r0") + " BIGINT NOT NULL, " + q("freeze_revision")
-                        + " BIGINT NOT NULL, " + q("started_at") + " BIGINT NOT NULL, " + q("frozen_at") + " BIGINT NOT NULL, "
-                        + q("switched_at") + " BIGINT NOT NULL, " + q("downtime_ms") + " BIGINT NOT NULL, "
-                        + q("report_digest") + " VARCHAR(64), " + q("reason") + " VARCHAR(2000))" + tableOptions(),
-                        "CREATE TABLE " + q(LATE_WRITES) + " (" + q("topic") + " VARCHAR(255) NOT NULL, " + q("partition_id")
-                        + " INT NOT NULL, " + q("kafka_offset") + " BIGINT NOT NULL, " + q("key") + " " + keyType()
-                        + " NOT NULL, " + q("op") + " VARCHAR(8) NOT NULL, " + q("revision") + " BIGINT NOT NULL, "
-                        + q("ts_ms") + " BIGINT NOT NULL, " + q("recorded_at") + " BIGINT NOT NULL, PRIMARY KEY ("
-                        + q("topic") + ", " + q("partition_id") + ", " + q("kafka_offset") + "))" + tableOptions(),
-                        "CREATE INDEX " + q("ferry_late_writes_revision") + " ON " + q(LATE_WRITES) + " (" + q("revision") + ")"),
-                // 3: the bake period after the switch: how a rollback ended (the revision at which etcd became
-                // authoritative again, and its downtime) and when ferry finish ended it.
-                List.of("ALTER TABLE " + q(CUTOVER) + " ADD " + q("rollback_revision") + " BIGINT",
-                        "ALTER TABLE " + q(CUTOVER) + " ADD " + q("rollback_downtime_ms") + " BIGINT",
-                        "ALTER TABLE " + q(CUTOVER) + " ADD " + q("finished_at") + " BIGINT"));
     }
 
     @Override
@@ -118,7 +77,7 @@ public abstract class AbstractDialect implements SqlDialect {
 
     /** {@code EXISTS} a tombstone of {@code alias}'s key at or after its {@code mod_revision}. */
     protected final String tombstoneAtOrAfter(String alias) {
-        return "EXISTS (SELECT 1 FROM " + q(TOMBSTONES) + " d WHERE d." + q("key") + " = " + alias + "." + q("key")
+        return "EXISTS (SELECT 1 FROM " + q(StateTables.TOMBSTONES) + " d WHERE d." + q("key") + " = " + alias + "." + q("key")
                 + " AND d." + q("revision") + " >= " + alias + "." + q("mod_revision") + ")";
     }
 
@@ -133,7 +92,7 @@ public abstract class AbstractDialect implements SqlDialect {
 
     /** {@code NOT EXISTS} a tombstone of the key at or after the incoming revision. Parameters: key, revision. */
     protected final String noNewerTombstone() {
-        return "NOT EXISTS (SELECT 1 FROM " + q(TOMBSTONES) + " d WHERE d." + q("key") + " = ? AND d." + q("revision")
+        return "NOT EXISTS (SELECT 1 FROM " + q(StateTables.TOMBSTONES) + " d WHERE d." + q("key") + " = ? AND d." + q("revision")
                 + " >= ?)";
     }
 }

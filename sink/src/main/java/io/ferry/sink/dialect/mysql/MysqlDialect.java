@@ -3,6 +3,7 @@ package io.ferry.sink.dialect.mysql;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.ColumnType;
 import io.ferry.sink.dialect.AbstractDialect;
+import io.ferry.state.StateTables;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -142,7 +143,7 @@ final class MysqlDialect extends AbstractDialect {
     @Override
     public String upsertTombstone() {
         String newer = "VALUES(" + q("revision") + ") > " + q("revision");
-        return "INSERT INTO " + q(TOMBSTONES) + " (" + q("key") + ", " + q("revision") + ", " + q("deleted_at")
+        return "INSERT INTO " + q(StateTables.TOMBSTONES) + " (" + q("key") + ", " + q("revision") + ", " + q("deleted_at")
                 + ") VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE " + q("deleted_at") + " = IF(" + newer + ", VALUES("
                 + q("deleted_at") + "), " + q("deleted_at") + "), " + q("revision") + " = IF(" + newer + ", VALUES("
                 + q("revision") + "), " + q("revision") + ")";
@@ -150,18 +151,18 @@ final class MysqlDialect extends AbstractDialect {
 
     @Override
     public String insertOffsetIfAbsent() {
-        return "INSERT IGNORE INTO " + q(OFFSETS) + " VALUES (?, ?, -1, 0, 0, 0, 0)";
+        return "INSERT IGNORE INTO " + q(StateTables.OFFSETS) + " VALUES (?, ?, -1, 0, 0, 0, 0)";
     }
 
     @Override
     public String upsertMeta() {
-        return "INSERT INTO " + q(META) + " VALUES (?, ?) ON DUPLICATE KEY UPDATE " + q("value") + " = VALUES("
+        return "INSERT INTO " + q(StateTables.META) + " VALUES (?, ?) ON DUPLICATE KEY UPDATE " + q("value") + " = VALUES("
                 + q("value") + ")";
     }
 
     @Override
     public String insertSweepCandidate() {
-        return "INSERT INTO " + q(SWEEP) + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE " + q("partition_id")
+        return "INSERT INTO " + q(StateTables.SWEEP) + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE " + q("partition_id")
                 + " = VALUES(" + q("partition_id") + "), " + q("epoch") + " = VALUES(" + q("epoch") + ")";
     }
 

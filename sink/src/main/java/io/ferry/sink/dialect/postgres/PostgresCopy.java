@@ -3,6 +3,7 @@ package io.ferry.sink.dialect.postgres;
 import io.ferry.sink.NewRowLoader;
 import io.ferry.sink.RowColumns;
 import io.ferry.sink.SqlDialect;
+import io.ferry.state.StateTables;
 import java.nio.ByteBuffer;
 import java.sql.Array;
 import java.sql.Connection;
@@ -105,7 +106,7 @@ final class PostgresCopy implements NewRowLoader {
         }
         Map<ByteBuffer, Long> stored = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + dialect.quote("key") + ", " + dialect.quote("revision")
-                + " FROM " + dialect.quote(SqlDialect.TOMBSTONES) + " WHERE " + dialect.quote("key") + " = ANY (?)")) {
+                + " FROM " + dialect.quote(StateTables.TOMBSTONES) + " WHERE " + dialect.quote("key") + " = ANY (?)")) {
             Array array = c.createArrayOf("bytea", keys);
             ps.setArray(1, array);
             try (ResultSet rs = ps.executeQuery()) {
@@ -123,7 +124,7 @@ final class PostgresCopy implements NewRowLoader {
     }
 
     private boolean anyTombstone(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + dialect.quote(SqlDialect.TOMBSTONES) + " LIMIT 1");
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + dialect.quote(StateTables.TOMBSTONES) + " LIMIT 1");
              ResultSet rs = ps.executeQuery()) {
             return rs.next();
         }

@@ -4,6 +4,7 @@ import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.ColumnType;
 import io.ferry.sink.NewRowLoader;
 import io.ferry.sink.dialect.AbstractDialect;
+import io.ferry.state.StateTables;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +68,7 @@ final class PostgresDialect extends AbstractDialect {
         }
         return "INSERT INTO " + q(table) + " AS t (" + rowColumns() + ") SELECT u.k, u.v, u.c, u.m, u.ver, u.l FROM "
                 + "unnest(?::bytea[], ?::bytea[], ?::int8[], ?::int8[], ?::int8[], ?::int8[]) AS u(k, v, c, m, ver, l) "
-                + "WHERE NOT EXISTS (SELECT 1 FROM " + q(TOMBSTONES) + " d WHERE d." + q("key") + " = u.k AND d."
+                + "WHERE NOT EXISTS (SELECT 1 FROM " + q(StateTables.TOMBSTONES) + " d WHERE d." + q("key") + " = u.k AND d."
                 + q("revision") + " >= u.m) ON CONFLICT (" + q("key") + ") DO UPDATE SET " + set + " WHERE t."
                 + q("mod_revision") + (repair ? " <= " : " < ") + "EXCLUDED." + q("mod_revision");
     }
@@ -101,7 +102,7 @@ final class PostgresDialect extends AbstractDialect {
 
     @Override
     public String upsertTombstone() {
-        return "INSERT INTO " + q(TOMBSTONES) + " AS d (" + q("key") + ", " + q("revision") + ", " + q("deleted_at")
+        return "INSERT INTO " + q(StateTables.TOMBSTONES) + " AS d (" + q("key") + ", " + q("revision") + ", " + q("deleted_at")
                 + ") VALUES (?, ?, ?) ON CONFLICT (" + q("key") + ") DO UPDATE SET " + q("revision") + " = EXCLUDED."
                 + q("revision") + ", " + q("deleted_at") + " = EXCLUDED." + q("deleted_at") + " WHERE d." + q("revision")
                 + " < EXCLUDED." + q("revision");
@@ -109,18 +110,18 @@ final class PostgresDialect extends AbstractDialect {
 
     @Override
     public String insertOffsetIfAbsent() {
-        return "INSERT INTO " + q(OFFSETS) + " VALUES (?, ?, -1, 0, 0, 0, 0) ON CONFLICT DO NOTHING";
+        return "INSERT INTO " + q(StateTables.OFFSETS) + " VALUES (?, ?, -1, 0, 0, 0, 0) ON CONFLICT DO NOTHING";
     }
 
     @Override
     public String upsertMeta() {
-        return "INSERT INTO " + q(META) + " VALUES (?, ?) ON CONFLICT (" + q("name") + ") DO UPDATE SET " + q("value")
+        return "INSERT INTO " + q(StateTables.META) + " VALUES (?, ?) ON CONFLICT (" + q("name") + ") DO UPDATE SET " + q("value")
                 + " = EXCLUDED." + q("value");
     }
 
     @Override
     public String insertSweepCandidate() {
-        return "INSERT INTO " + q(SWEEP) + " VALUES (?, ?, ?) ON CONFLICT (" + q("key") + ") DO UPDATE SET "
+        return "INSERT INTO " + q(StateTables.SWEEP) + " VALUES (?, ?, ?) ON CONFLICT (" + q("key") + ") DO UPDATE SET "
                 + q("partition_id") + " = EXCLUDED." + q("partition_id") + ", " + q("epoch") + " = EXCLUDED." + q("epoch");
     }
 }

@@ -3,6 +3,7 @@ package io.ferry.sink.dialect.sqlite;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.ColumnType;
 import io.ferry.sink.dialect.AbstractDialect;
+import io.ferry.state.StateTables;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
@@ -90,7 +91,7 @@ final class SqliteDialect extends AbstractDialect {
 
     @Override
     public String upsertTombstone() {
-        return "INSERT INTO " + q(TOMBSTONES) + " (" + q("key") + ", " + q("revision") + ", " + q("deleted_at")
+        return "INSERT INTO " + q(StateTables.TOMBSTONES) + " (" + q("key") + ", " + q("revision") + ", " + q("deleted_at")
                 + ") VALUES (?, ?, ?) ON CONFLICT (" + q("key") + ") DO UPDATE SET " + q("revision") + " = excluded."
                 + q("revision") + ", " + q("deleted_at") + " = excluded." + q("deleted_at") + " WHERE " + q("revision")
                 + " < excluded." + q("revision");
@@ -98,18 +99,18 @@ final class SqliteDialect extends AbstractDialect {
 
     @Override
     public String insertOffsetIfAbsent() {
-        return "INSERT OR IGNORE INTO " + q(OFFSETS) + " VALUES (?, ?, -1, 0, 0, 0, 0)";
+        return "INSERT OR IGNORE INTO " + q(StateTables.OFFSETS) + " VALUES (?, ?, -1, 0, 0, 0, 0)";
     }
 
     @Override
     public String upsertMeta() {
-        return "INSERT INTO " + q(META) + " VALUES (?, ?) ON CONFLICT (" + q("name") + ") DO UPDATE SET " + q("value")
+        return "INSERT INTO " + q(StateTables.META) + " VALUES (?, ?) ON CONFLICT (" + q("name") + ") DO UPDATE SET " + q("value")
                 + " = excluded." + q("value");
     }
 
     @Override
     public String insertSweepCandidate() {
-        return "INSERT INTO " + q(SWEEP) + " VALUES (?, ?, ?) ON CONFLICT (" + q("key") + ") DO UPDATE SET "
+        return "INSERT INTO " + q(StateTables.SWEEP) + " VALUES (?, ?, ?) ON CONFLICT (" + q("key") + ") DO UPDATE SET "
                 + q("partition_id") + " = excluded." + q("partition_id") + ", " + q("epoch") + " = excluded." + q("epoch");
     }
 
