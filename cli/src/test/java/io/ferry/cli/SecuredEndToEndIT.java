@@ -93,6 +93,7 @@ class SecuredEndToEndIT {
     Path dir;
 
     private final List<Process> processes = new ArrayList<>();
+    private long phaseStarted = System.nanoTime();
 
     @BeforeAll
     static void leastPrivilegeUsersAndTopics() throws Exception {
@@ -163,12 +164,14 @@ class SecuredEndToEndIT {
         LeastPrivilege.etcdRole(ETCD, "ferry-rollback", EtcdRoles.rollback(operatorConfig));
         ETCD.addUser(OPERATOR, OPERATOR_PASSWORD, "ferry-cutover", "ferry-rollback");
 
+        phase("config files, etcd roles and users");
         KV kv = ETCD.rootClient().getKVClient();
         load(kv);
         start("watch", watch, asWatcher);
         start("sink", sink, asSink);
         start("reverse", reverse, Map.of());
         awaitSqlEqualsEtcd(kv);
+        phase("ferry watch, sink and reverse started; the snapshot of " + KEYS + " keys in SQL");
 
         // Live changes: puts, overwrites, deletes, and a transaction that does both.
         for (int i = 0; i < 20; i++) {
@@ -181,16 +184,19 @@ class SecuredEndToEndIT {
         kv.txn().Then(Op.put(bytes(key(40)), bytes("{\"in\":\"txn\"}"), PutOption.DEFAULT),
                 Op.delete(bytes(key(41)), DeleteOption.DEFAULT)).commit().get(30, TimeUnit.SECONDS);
         awaitSqlEqualsEtcd(kv);
+        phase("live puts and deletes in SQL");
 
         Cli.Result clean = ferry("reconcile", reconcile, Map.of());
         assertEquals(0, clean.exit(), () -> clean + logs());
         assertTrue(clean.out().contains("Reconciled " + (KEYS + 20 - 16) + " etcd keys"), clean.out());
+        phase("ferry reconcile");
 
         Cli.Result cut = ferry("cutover", operator, asWatcher, "--freeze", "external");
         assertEquals(0, cut.exit(), () -> cut + logs());
         assertTrue(cut.out().contains("prove the rollback path: the probe reaches etcd through the reverse writer ... ok"),
                 cut.out());
         assertTrue(versionKey(kv).contains("\"authoritative\":\"sql\""), versionKey(kv));
+        phase("ferry cutover");
 
         // Applications write SQL; the rollback path carries it into etcd as ferry-reverse, over verified TLS.
         try (Connection c = PG.connectAdmin(DATABASE)) {
@@ -202,20 +208,24 @@ class SecuredEndToEndIT {
         await("SQL's writes in etcd").atMost(LIMIT).pollInterval(Duration.ofMillis(200))
                 .until(() -> "{\"written\":\"in sql\"}".equals(etcdState(kv).get(key(3)))
                         && etcdState(kv).containsKey(key(KEYS + 50)) && !etcdState(kv).containsKey(key(5)));
+        phase("SQL's update, insert and delete in etcd");
 
         Cli.Result back = ferry("rollback", operator, asWatcher, "--freeze", "external");
         assertEquals(0, back.exit(), () -> back + logs());
         assertTrue(back.out().contains("Rollback complete"), back.out());
+        phase("ferry rollback");
         assertTrue(versionKey(kv).contains("\"authoritative\":\"etcd\""), versionKey(kv));
         assertSame(etcdState(kv), sqlState());
         assertEquals(0, slots(), "the rollback dropped the slot as " + LeastPrivilege.REVERSE);
         Cli.Result afterRollback = ferry("reconcile", reconcile, Map.of());
         assertEquals(0, afterRollback.exit(), () -> afterRollback + logs());
+        phase("ferry reconcile after the rollback");
 
         // Forward replication again, with the same identities.
         put(kv, key(KEYS + 60), "{\"after\":\"rollback\"}");
         awaitSqlEqualsEtcd(kv);
         processes.forEach(p -> assertTrue(p.isAlive(), this::logs));
+        phase("forward replication again");
         for (Process p : processes) {
             Cli.stop(p); // their shutdown is searched too
         }
@@ -229,6 +239,14 @@ class SecuredEndToEndIT {
         secrets.put("PostgreSQL password of " + LeastPrivilege.READER, LeastPrivilege.READER_PASSWORD);
         List<String> leaks = SecretSearch.in(dir, secrets, List.of(credentials));
         assertTrue(leaks.isEmpty(), "secrets printed or written:\n" + String.join("\n", leaks));
+        phase("stopped the parts, searched their output for secrets");
+    }
+
+    /** Prints how long the step that just ended took: what this test costs, step by step. */
+    private void phase(String what) {
+        long now = System.nanoTime();
+        System.out.printf("SecuredEndToEndIT: %s: %d ms%n", what, (now - phaseStarted) / 1_000_000);
+        phaseStarted = now;
     }
 
     /**
