@@ -23,9 +23,15 @@ final class Cli {
     }
 
     static Process start(Path dir, String... args) throws IOException {
+        return start(dir, java.util.Map.of(), args);
+    }
+
+    /** As {@link #start(Path, String...)}, with {@code env} added to the process's environment (a secret, say). */
+    static Process start(Path dir, java.util.Map<String, String> env, String... args) throws IOException {
         ProcessBuilder pb = builder(args).directory(dir.toFile())
                 .redirectOutput(dir.resolve("ferry-run.out").toFile())
                 .redirectError(dir.resolve("ferry-run.log").toFile());
+        pb.environment().putAll(env);
         return pb.start();
     }
 

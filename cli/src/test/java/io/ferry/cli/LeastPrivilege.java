@@ -1,5 +1,7 @@
 package io.ferry.cli;
 
+import io.ferry.clients.EtcdGrant;
+import io.ferry.testkit.SecuredEtcd;
 import io.ferry.testkit.SecuredSqlServer;
 import java.util.List;
 
@@ -8,7 +10,8 @@ import java.util.List;
  * secured test server: the sink's user (owns its tables; the cutover and rollback run as it too),
  * the rollback path's own user, and a read-only user for {@code ferry reconcile}.
  * {@link #postgresStatements} and {@link #mariadbStatements} are the statements the document
- * shows, and {@code SecurityDocTest} checks that it shows them.
+ * shows, and {@code SecurityDocTest} checks that it shows them. {@link #etcdRole} makes an etcd
+ * role of {@code EtcdRoles}, whose commands the document shows too.
  */
 final class LeastPrivilege {
 
@@ -57,6 +60,20 @@ final class LeastPrivilege {
                 "GRANT SELECT ON " + database + ".* TO " + reverse,
                 "CREATE USER " + reader + " IDENTIFIED BY '" + readerPassword + "' REQUIRE SSL",
                 "GRANT SELECT ON " + database + ".* TO " + reader);
+    }
+
+    /** A role with exactly {@code grants} on a secured etcd. */
+    static void etcdRole(SecuredEtcd etcd, String role, List<EtcdGrant> grants) {
+        etcd.addRole(role);
+        for (EtcdGrant g : grants) {
+            if (g.prefix()) {
+                etcd.grantPrefix(role, g.key(), g.type());
+            } else if (g.rangeEnd() != null) {
+                etcd.grantRange(role, g.key(), g.rangeEnd(), g.type());
+            } else {
+                etcd.grantKey(role, g.key(), g.type());
+            }
+        }
     }
 
     /** Makes the three users of {@code database} on a secured PostgreSQL. */

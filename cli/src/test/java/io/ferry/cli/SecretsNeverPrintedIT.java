@@ -9,8 +9,6 @@ import io.ferry.testkit.SecuredSqlServer;
 import io.ferry.testkit.TestCertificates;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -208,38 +205,7 @@ class SecretsNeverPrintedIT {
     /** Every secret in every file the run left, each named by what it is. */
     private static List<String> leaks(Finished f, Map<String, String> secrets, java.util.Collection<Path> inputs)
             throws IOException {
-        List<String> found = new ArrayList<>();
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(f.work())) {
-            files = walk.filter(Files::isRegularFile).toList();
-        }
-        for (Path file : files) {
-            if (inputs.contains(file)) {
-                continue;
-            }
-            String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1); // bytes as they are
-            for (Map.Entry<String, String> secret : secrets.entrySet()) {
-                for (String form : forms(secret.getValue())) {
-                    int at = text.indexOf(form);
-                    if (at >= 0) {
-                        String context = text.substring(Math.max(0, at - 120), Math.min(text.length(), at + form.length() + 40))
-                                .replace(form, "<" + secret.getKey() + ">");
-                        found.add(f.invocation() + ": " + secret.getKey() + " in " + f.work().relativize(file) + ": ..."
-                                + context + "...");
-                    }
-                }
-            }
-        }
-        return found;
-    }
-
-    /** A secret as it is, percent-encoded as a URL would carry it, and JSON-escaped as a JSON log line would. */
-    private static List<String> forms(String secret) {
-        String utf8 = new String(secret.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-        String encoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        String json = utf8.replace("\\", "\\\\").replace("\"", "\\\"");
-        return java.util.stream.Stream.of(utf8, encoded, encoded.replace("+", "%20"), json, json.replace("/", "\\/"))
-                .distinct().toList();
+        return SecretSearch.in(f.work(), secrets, inputs).stream().map(leak -> f.invocation() + ": " + leak).toList();
     }
 
     private static Map<String, String> withJsonLogs(Map<String, String> env) {

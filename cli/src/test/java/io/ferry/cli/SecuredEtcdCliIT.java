@@ -189,16 +189,7 @@ class SecuredEtcdCliIT {
 
     /** A role with the grants and a user of the same name, authenticated by its client certificate. */
     private static void grantExactly(String role, List<EtcdGrant> grants) {
-        ETCD.addRole(role);
-        for (EtcdGrant g : grants) {
-            if (g.prefix()) {
-                ETCD.grantPrefix(role, g.key(), g.type());
-            } else if (g.rangeEnd() != null) {
-                ETCD.grantRange(role, g.key(), g.rangeEnd(), g.type());
-            } else {
-                ETCD.grantKey(role, g.key(), g.type());
-            }
-        }
+        LeastPrivilege.etcdRole(ETCD, role, grants);
         ETCD.addUser(role, null, role);
     }
 
