@@ -8,7 +8,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cutover, the reconciler and the rollback path once each on the production shape: three etcd
- * members and three Kafka brokers on Apache's defaults, PostgreSQL as the target.
+ * members and three Kafka brokers on Apache's defaults, PostgreSQL as the target. It is also the
+ * suite's rollback scenario on a plain PostgreSQL (the same scenario on one etcd member and one
+ * broker added nothing but 100 s); {@link SecuredPostgresRollbackIT} runs it on one member and
+ * broker with a PostgreSQL that requires TLS and passwords.
  */
 class ClusterRollbackIT extends AbstractRollbackIT {
 
