@@ -66,13 +66,7 @@ final class LeastPrivilege {
     static void etcdRole(SecuredEtcd etcd, String role, List<EtcdGrant> grants) {
         etcd.addRole(role);
         for (EtcdGrant g : grants) {
-            if (g.prefix()) {
-                etcd.grantPrefix(role, g.key(), g.type());
-            } else if (g.rangeEnd() != null) {
-                etcd.grantRange(role, g.key(), g.rangeEnd(), g.type());
-            } else {
-                etcd.grantKey(role, g.key(), g.type());
-            }
+            etcd.grant(role, g.type(), g.key(), g.rangeEnd(), g.prefix());
         }
     }
 

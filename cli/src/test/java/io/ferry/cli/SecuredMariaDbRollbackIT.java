@@ -1,7 +1,6 @@
 package io.ferry.cli;
 
 import io.ferry.testkit.SecuredSqlServer;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,35 +13,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the server as the sink does (they ran without TLS before); a read-only user for
  * {@code ferry reconcile}.
  */
-class SecuredMariaDbRollbackIT extends SingleServerRollbackIT {
+class SecuredMariaDbRollbackIT extends SecuredSqlRollbackIT {
 
     @RegisterExtension
     static final SecuredSqlServer MARIADB = SecuredSqlServer.mariadb();
 
-    private static final String DATABASE = "app";
-
     @BeforeAll
     static void leastPrivilegeUsers() {
-        MARIADB.createDatabase(DATABASE);
-        LeastPrivilege.mariadb(MARIADB, DATABASE);
+        prepare(MARIADB);
     }
 
     @Override
-    TargetDatabase db() {
-        return TargetDatabase.secured(MARIADB, DATABASE, List.of(
-                "sink.jdbc: " + MARIADB.jdbcUrl(DATABASE) + "&user=" + LeastPrivilege.SINK + "&password=" + LeastPrivilege.SINK_PASSWORD,
-                "reverse.user: " + LeastPrivilege.REVERSE,
-                "reverse.password: " + LeastPrivilege.REVERSE_PASSWORD));
-    }
-
-    @Override
-    Cli.Result reconcile(FerryRun ferry) throws Exception {
-        return ferry.command(ferry.variant("reader.yaml", "sink.user: " + LeastPrivilege.READER,
-                "sink.password: " + LeastPrivilege.READER_PASSWORD), "reconcile");
-    }
-
-    @Override
-    String slot() {
-        return "ferry_secured_it";
+    SecuredSqlServer server() {
+        return MARIADB;
     }
 }

@@ -1,7 +1,6 @@
 package io.ferry.cli;
 
 import io.ferry.testkit.SecuredSqlServer;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -13,35 +12,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code ferry reconcile}. {@code sink.jdbc} is the form the security review found broken on the
  * rollback path: credentials and {@code sslmode=verify-full} inside the JDBC URL.
  */
-class SecuredPostgresRollbackIT extends SingleServerRollbackIT {
+class SecuredPostgresRollbackIT extends SecuredSqlRollbackIT {
 
     @RegisterExtension
     static final SecuredSqlServer PG = SecuredSqlServer.postgres();
 
-    private static final String DATABASE = "app";
-
     @BeforeAll
     static void leastPrivilegeUsers() {
-        PG.createDatabase(DATABASE);
-        LeastPrivilege.postgres(PG, DATABASE);
+        prepare(PG);
     }
 
     @Override
-    TargetDatabase db() {
-        return TargetDatabase.secured(PG, DATABASE, List.of(
-                "sink.jdbc: " + PG.jdbcUrl(DATABASE) + "&user=" + LeastPrivilege.SINK + "&password=" + LeastPrivilege.SINK_PASSWORD,
-                "reverse.user: " + LeastPrivilege.REVERSE,
-                "reverse.password: " + LeastPrivilege.REVERSE_PASSWORD));
-    }
-
-    @Override
-    Cli.Result reconcile(FerryRun ferry) throws Exception {
-        return ferry.command(ferry.variant("reader.yaml", "sink.user: " + LeastPrivilege.READER,
-                "sink.password: " + LeastPrivilege.READER_PASSWORD), "reconcile");
-    }
-
-    @Override
-    String slot() {
-        return "ferry_secured_it";
+    SecuredSqlServer server() {
+        return PG;
     }
 }

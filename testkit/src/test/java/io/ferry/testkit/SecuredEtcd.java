@@ -171,6 +171,20 @@ public final class SecuredEtcd extends ServerExtension {
                 rootClient().getAuthClient().roleGrantPermission(bytes(role), bytes(from), bytes(end), permission));
     }
 
+    /**
+     * One grant as Ferry's {@code EtcdGrant} describes it (testkit cannot depend on the clients module):
+     * a whole prefix, a range up to {@code rangeEnd}, or the one key.
+     */
+    public void grant(String role, Permission.Type permission, String key, String rangeEnd, boolean prefix) {
+        if (prefix) {
+            grantPrefix(role, key, permission);
+        } else if (rangeEnd != null) {
+            grantRange(role, key, rangeEnd, permission);
+        } else {
+            grantKey(role, key, permission);
+        }
+    }
+
     /** Kills etcd if it runs and deletes its data; a later {@link #start()} sets up a fresh one. Safe to call twice. */
     @Override
     public synchronized void close() {

@@ -118,13 +118,7 @@ class SecuredWatcherIT {
     static void grantExactly(String role, List<EtcdGrant> grants) {
         ETCD.addRole(role);
         for (EtcdGrant g : grants) {
-            if (g.prefix()) {
-                ETCD.grantPrefix(role, g.key(), g.type());
-            } else if (g.rangeEnd() != null) {
-                ETCD.grantRange(role, g.key(), g.rangeEnd(), g.type());
-            } else {
-                ETCD.grantKey(role, g.key(), g.type());
-            }
+            ETCD.grant(role, g.type(), g.key(), g.rangeEnd(), g.prefix());
         }
         ETCD.addUser(role, null, role);
     }
