@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry",
         mixinStandardHelpOptions = true,
         scope = CommandLine.ScopeType.INHERIT, // --help and -h on every subcommand too
-
         versionProvider = FerryVersion.class,
         description = {
             "Moves a live system's state out of etcd into PostgreSQL, MySQL or SQLite, online:",
@@ -68,7 +67,7 @@ public final class Ferry implements Runnable {
             ShutdownSignal.request();
             ShutdownSignal.awaitClosed(java.time.Duration.ofSeconds(30));
         }, "ferry-shutdown"));
-        int exit = execute(args);
+        int exit = execute(true, args);
         ShutdownSignal.closed();
         System.out.flush(); // the redacting streams hold a last line without a newline until flushed
         System.err.flush();
@@ -83,8 +82,16 @@ public final class Ferry implements Runnable {
     static final Set<String> NEED_CONFIG = Set.of("run", "watch", "sink", "reverse", "cutover", "rollback", "finish",
             "replay", "reconcile");
 
-    /** Runs a command line and returns its exit code; tests call this instead of {@link #main}. */
+    /** Runs a command line and returns its exit code; tests and {@code ferry demo} call this instead of {@link #main}. */
     public static int execute(String... args) {
+        return execute(false, args);
+    }
+
+    /**
+     * {@code process}: this command is the process's own, so it may set the process's logging for its kind; a
+     * command run inside another (the demo's status, cutover and reconcile) leaves its host's logging alone.
+     */
+    private static int execute(boolean process, String... args) {
         CommandLine cli = new CommandLine(new Ferry());
         cli.setCaseInsensitiveEnumValuesAllowed(true); // --freeze marker, checked before anything connects
         requireConfig(cli);
@@ -95,14 +102,16 @@ public final class Ferry implements Runnable {
             err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return EXIT_ERROR;
         });
-        cli.setExecutionStrategy(parsed -> {
-            CommandLine.ParseResult last = parsed;
-            while (last.hasSubcommand()) {
-                last = last.subcommand();
-            }
-            ClientLogs.forCommand(last.commandSpec().name());
-            return new CommandLine.RunLast().execute(parsed);
-        });
+        if (process) {
+            cli.setExecutionStrategy(parsed -> {
+                CommandLine.ParseResult last = parsed;
+                while (last.hasSubcommand()) {
+                    last = last.subcommand();
+                }
+                ClientLogs.forCommand(last.commandSpec().name());
+                return new CommandLine.RunLast().execute(parsed);
+            });
+        }
         return cli.execute(args);
     }
 
