@@ -10,8 +10,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The cutover, the reconciler and the rollback path once each on the production shape: three etcd
  * members and three Kafka brokers on Apache's defaults, PostgreSQL as the target. It is also the
  * suite's rollback scenario on a plain PostgreSQL (the same scenario on one etcd member and one
- * broker added nothing but 100 s); {@link SecuredPostgresRollbackIT} runs it on one member and
- * broker with a PostgreSQL that requires TLS and passwords.
+ * broker added nothing but 100 s); {@link SecuredMariaDbRollbackIT} runs it on a MariaDB that
+ * requires TLS and passwords, {@link SecuredEndToEndIT} a rollback on a secured PostgreSQL.
  */
 class ClusterRollbackIT extends AbstractRollbackIT {
 

@@ -58,7 +58,8 @@ import org.junit.jupiter.api.io.TempDir;
  * identity), {@code ferry reverse} (etcd as ferry-reverse, SQL as the REPLICATION user ferry_reverse through
  * {@code reverse.user}); {@code ferry reconcile} as ferry-reconcile and the read-only ferry_reader;
  * {@code ferry cutover} and {@code ferry rollback} as the operator (etcd ferry-operator with the cutover and
- * rollback roles, by password; SQL as the tables' owner, the slot as ferry_reverse; Kafka as ferry-watcher,
+ * rollback roles, by password; SQL as the tables' owner, named with its password inside the JDBC URL, the slot as
+ * ferry_reverse; Kafka as ferry-watcher,
  * since the rollback re-emits through the change topic). Replication of puts and deletes, a clean reconcile,
  * the cutover, a write in SQL carried into etcd by the rollback path, the rollback, forward replication
  * again; and none of the secrets appears in anything the processes printed or wrote.
@@ -148,10 +149,12 @@ class SecuredEndToEndIT {
                 "reverse.password: ${file:" + credentials.resolve("pg-reverse-password") + "}"));
         Path reconcile = shared.variant("reconcile.yaml", etcdCertificate("ferry-reconcile", "sink.user: " + LeastPrivilege.READER,
                 "sink.password: ${file:" + credentials.resolve("pg-reader-password") + "}"));
-        // The operator authenticates to etcd by password; the certificate only opens the connection.
+        // The operator authenticates to etcd by password; the certificate only opens the connection. Its SQL
+        // credentials are inside the JDBC URL, the form the security review found broken on the rollback path.
         Path operator = shared.variant("operator.yaml", etcdCertificate(OPERATOR, "etcd.user: " + OPERATOR,
                 "etcd.password: ${file:" + credentials.resolve("etcd-operator-password") + "}", kafkaUser(KAFKA_WATCHER),
-                "sink.user: " + LeastPrivilege.SINK, "sink.password: ${file:" + credentials.resolve("pg-sink-password") + "}",
+                "sink.jdbc: " + PG.jdbcUrl(DATABASE) + "&user=" + LeastPrivilege.SINK + "&password=${file:"
+                        + credentials.resolve("pg-sink-password") + "}",
                 "reverse.user: " + LeastPrivilege.REVERSE,
                 "reverse.password: ${file:" + credentials.resolve("pg-reverse-password") + "}"));
 

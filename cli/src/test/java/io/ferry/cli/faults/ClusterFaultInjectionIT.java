@@ -32,7 +32,7 @@ class ClusterFaultInjectionIT {
     @Test
     void noWriteIsLostDuplicatedOrResurrectedUnderClusterFaults() throws Exception {
         // The CI short run: every kind a few times, for bin/test's budget; the long run sets faults.minutes.
-        FaultSettings settings = FaultSettings.fromSystemProperties("ClusterFaultInjectionIT", 1.5, 4);
+        FaultSettings settings = FaultSettings.fromSystemProperties("ClusterFaultInjectionIT", 1.0, 4);
         try (Topology servers = new ClusterTopology(ETCD, KAFKA, settings.seed())) {
             new FaultRun(settings, servers, POSTGRES, MARIADB).runAndCheck();
         }
