@@ -50,6 +50,11 @@ public final class Ferry implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    /** Read by {@link #handle} from the parse result, on whichever command it was given. */
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On a failure, also print the stack trace (for a bug report).")
+    private boolean verbose;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -92,6 +97,11 @@ public final class Ferry implements Runnable {
      * command run inside another (the demo's status, cutover and reconcile) leaves its host's logging alone.
      */
     private static int execute(boolean process, String... args) {
+        return commandLine(process).execute(args);
+    }
+
+    /** The command line as {@link #execute} runs it: its options' checks and its failures' handling. */
+    static CommandLine commandLine(boolean process) {
         CommandLine cli = new CommandLine(new Ferry());
         cli.setCaseInsensitiveEnumValuesAllowed(true); // --freeze marker, checked before anything connects
         requireConfig(cli);
@@ -112,7 +122,7 @@ public final class Ferry implements Runnable {
                 return new CommandLine.RunLast().execute(parsed);
             });
         }
-        return cli.execute(args);
+        return cli;
     }
 
     /** Makes {@code -c} required on {@link #NEED_CONFIG}: picocli then refuses a missing one before anything connects. */
@@ -127,6 +137,7 @@ public final class Ferry implements Runnable {
 
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
+        boolean verbose = verbose(parsed);
         if (e instanceof ConfigException) {
             err.println("ferry: " + e.getMessage());
         } else if (e instanceof FerryException) {
@@ -135,10 +146,24 @@ public final class Ferry implements Runnable {
                 err.println("  caused by: " + c);
             }
         } else {
-            err.println("ferry " + cli.getCommandName() + ": unexpected failure, please report it with this trace:");
+            // A failure Ferry has no words for is a bug: one line says what, --verbose gives the trace for the report.
+            err.println("ferry " + cli.getCommandName() + ": unexpected failure: " + e
+                    + (verbose ? "" : ". Run it again with --verbose for the stack trace, and please report it."));
+        }
+        if (verbose) {
             e.printStackTrace(err);
         }
         err.flush();
         return EXIT_ERROR;
+    }
+
+    /** Whether {@code --verbose} was given anywhere on the command line: before or after the subcommand's name. */
+    static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

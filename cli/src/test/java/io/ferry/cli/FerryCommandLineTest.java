@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ferry.core.FerryException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,45 @@ class FerryCommandLineTest {
             assertEquals(Ferry.EXIT_ERROR, p.exit(), p.err());
             assertTrue(p.err().startsWith("ferry: Invalid value for option '--freeze': expected one of [MARKER, EXTERNAL]"), p.err());
         }
+    }
+
+    @Test
+    void aFailurePrintsOneLineAndTheStackTraceOnlyWithVerbose() {
+        RuntimeException bug = new IllegalStateException("index 3 out of bounds");
+        Printed quiet = failing(bug, "boom");
+        assertEquals(Ferry.EXIT_ERROR, quiet.exit());
+        assertEquals("ferry boom: unexpected failure: java.lang.IllegalStateException: index 3 out of bounds. Run it again with "
+                + "--verbose for the stack trace, and please report it.", quiet.err().strip());
+        for (String[] args : List.of(new String[] {"boom", "--verbose"}, new String[] {"--verbose", "boom"})) {
+            Printed verbose = failing(bug, args);
+            assertTrue(verbose.err().contains("\tat io.ferry.cli.FerryCommandLineTest"), verbose.err());
+        }
+
+        FerryException known = new FerryException("cannot reach etcd at http://127.0.0.1:1: connection refused; check etcd.endpoints",
+                new java.net.ConnectException("Connection refused"));
+        Printed one = failing(known, "boom");
+        assertEquals("""
+                ferry boom: cannot reach etcd at http://127.0.0.1:1: connection refused; check etcd.endpoints
+                  caused by: java.net.ConnectException: Connection refused""", one.err().strip());
+        assertTrue(failing(known, "boom", "--verbose").err().contains("\tat "), "--verbose adds the trace to a known failure too");
+    }
+
+    /** A subcommand that throws {@code failure}, run as {@link Ferry#execute} runs the real ones. */
+    private static Printed failing(RuntimeException failure, String... args) {
+        @CommandLine.Command(name = "boom")
+        class Boom implements Runnable {
+            @Override
+            public void run() {
+                throw failure;
+            }
+        }
+        CommandLine cli = Ferry.commandLine(false).addSubcommand("boom", new Boom());
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Printed(exit, out.toString(), err.toString());
     }
 
     private static List<String> subcommands() {
