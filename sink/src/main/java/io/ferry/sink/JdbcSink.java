@@ -78,6 +78,7 @@ public final class JdbcSink implements AutoCloseable {
         HikariDataSource pool = Databases.pool(target, dialect, sink, retrier);
         try {
             migrate(pool, dialect, sink.table(), mappings, retrier);
+            StatementLimit statementLimit = statementLimit(pool, dialect, retrier);
             SinkMetrics metrics = new SinkMetrics(registry);
             String dlq = sink.dlqTopic().orElse(null);
             if (dlq != null) {
@@ -86,7 +87,7 @@ public final class JdbcSink implements AutoCloseable {
             DeadLetters deadLetters = dlq == null ? null : new DeadLetters(dlq, KafkaClients.producer(config));
             OffsetStore offsets = new OffsetStore(dialect, config.kafka().topic());
             SinkParts parts = new SinkParts(config.kafka().topic(), sink.group(), KafkaClients.instanceId(config), sink.table(),
-                    new BatchPlanner(new RecordDecoder(dialect.maxKeyBytes(), sink.valueMaxBytes(), mappings, signer),
+                    new BatchPlanner(new RecordDecoder(dialect.maxKeyBytes(), sink.valueMaxBytes(), mappings, signer, statementLimit),
                             dlq != null),
                     new BatchWriter(dialect, sink.table(), offsets, mappings,
                             new LateWrites(dialect, config.kafka().topic(), CutoverConfig.of(config).ownKeys())), offsets, retrier,
@@ -128,6 +129,30 @@ public final class JdbcSink implements AutoCloseable {
         } catch (FerryException e) {
             throw new SinkException("sink.dlq.topic " + dlq + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads the server's statement size bound once at start. A server whose bound would refuse values that a stock
+     * etcd accepts is worth a warning now rather than a halted partition later.
+     */
+    private static StatementLimit statementLimit(HikariDataSource pool, SqlDialect dialect, Retrier retrier) {
+        long packet = retrier.run("Reading the database's max_allowed_packet", () -> {
+            try (Connection c = pool.getConnection()) {
+                return dialect.maxStatementBytes(c);
+            }
+        });
+        if (packet <= 0) {
+            return StatementLimit.NONE;
+        }
+        StatementLimit limit = StatementLimit.ofMaxAllowedPacket(packet);
+        if (limit.maxRowBytes() < StatementLimit.ETCD_DEFAULT_MAX_REQUEST_BYTES) {
+            LOG.warn("The database's {}, less than etcd's default request limit ({} bytes): raise max_allowed_packet to at "
+                    + "least {}", limit.describe(), StatementLimit.ETCD_DEFAULT_MAX_REQUEST_BYTES,
+                    StatementLimit.packetFor(StatementLimit.ETCD_DEFAULT_MAX_REQUEST_BYTES));
+        } else {
+            LOG.info("The database's {}", limit.describe());
+        }
+        return limit;
     }
 
     private static void migrate(HikariDataSource pool, SqlDialect dialect, String table,

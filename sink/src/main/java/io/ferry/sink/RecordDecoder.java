@@ -29,19 +29,23 @@ final class RecordDecoder {
     private final int maxValueBytes;
     private final ValueMapper mapper;
     private final RecordSigner signer;
+    private final StatementLimit statementLimit;
 
     RecordDecoder(int maxKeyBytes, int maxValueBytes) {
-        this(maxKeyBytes, maxValueBytes, java.util.List.of(), null);
+        this(maxKeyBytes, maxValueBytes, java.util.List.of(), null, StatementLimit.NONE);
     }
 
     /**
      * @param signer checks every record's signature; null when signing is off
+     * @param statementLimit the largest row the database takes in one statement
      */
-    RecordDecoder(int maxKeyBytes, int maxValueBytes, java.util.List<TableMapping> mappings, RecordSigner signer) {
+    RecordDecoder(int maxKeyBytes, int maxValueBytes, java.util.List<TableMapping> mappings, RecordSigner signer,
+                  StatementLimit statementLimit) {
         this.maxKeyBytes = maxKeyBytes;
         this.maxValueBytes = maxValueBytes;
         this.mapper = new ValueMapper(mappings);
         this.signer = signer;
+        this.statementLimit = statementLimit;
     }
 
     /** Returns a {@link RowChange} or a {@link ControlRecord}. */
@@ -79,9 +83,33 @@ final class RecordDecoder {
             long replaces = replaces(r);
             unpin = through > kv.modRevision() || replaces > 0 ? new Unpin(kv.modRevision(), through, replaces) : null;
         }
+        MappedRow mapped = mapper.map(e.key(), kv.value(), kv.lease());
+        if (statementLimit.bounded()) {
+            statementLimit.check(rowBytes(e.key(), kv.value(), mapped));
+        }
         return new RowChange(r.partition(), r.offset(), e.key(), kv.value(), kv.createRevision(), kv.modRevision(),
-                kv.version(), kv.lease(), repair, inSnapshot, e.tsMs(), mapper.map(e.key(), kv.value(), kv.lease()), progress,
-                e.source().reverse(), unpin);
+                kv.version(), kv.lease(), repair, inSnapshot, e.tsMs(), mapped, progress, e.source().reverse(), unpin);
+    }
+
+    /** The bytes a put's row sends: key and value, and a mapped row's text columns and document as UTF-8. */
+    private static long rowBytes(byte[] key, byte[] value, MappedRow mapped) {
+        long bytes = (long) key.length + value.length;
+        if (mapped != null) {
+            for (Object v : mapped.values()) {
+                bytes += v instanceof String text ? utf8Length(text) : Long.BYTES;
+            }
+            bytes += mapped.doc() == null ? 0 : utf8Length(mapped.doc());
+        }
+        return bytes;
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 2 : 3; // a surrogate pair is 4
+        }
+        return bytes;
     }
 
     private void checkSignature(ConsumerRecord<byte[], byte[]> r) throws BadRecordException {

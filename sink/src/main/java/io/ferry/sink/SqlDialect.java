@@ -130,6 +130,14 @@ public interface SqlDialect {
         return false;
     }
 
+    /**
+     * The server's bound on one statement's size in bytes ({@code max_allowed_packet} on MySQL and MariaDB),
+     * or 0 when it has none that a row up to {@code sink.value.max.bytes} could reach.
+     */
+    default long maxStatementBytes(java.sql.Connection c) throws SQLException {
+        return 0;
+    }
+
     /** True when the failure is worth retrying: a lost connection, a deadlock, a lock timeout. */
     default boolean isTransient(SQLException e) {
         String state = e.getSQLState();

@@ -32,6 +32,17 @@ class RecordDecoderTest {
     }
 
     @Test
+    void aRowOverWhatOneStatementCarriesIsBadInputThatNamesThePacketToSet() throws Exception {
+        // max_allowed_packet 16,424: rows of (16,424 - 16,384) / 2 = 20 bytes of key and value.
+        RecordDecoder bounded = new RecordDecoder(100, 100, List.of(), null, StatementLimit.ofMaxAllowedPacket(16_424));
+        assertInstanceOf(RowChange.class, bounded.decode(Records.put(0, 1, "/k", "0123456789abcdef12", 3), false));
+        var e = assertThrows(BadRecordException.class, () -> bounded.decode(Records.put(0, 2, "/k", "0123456789abcdef123", 4), false));
+        assertEquals("row of 21 bytes (key, value and mapped columns) is over what one statement carries to the database "
+                + "(max_allowed_packet 16424 bytes admits rows of 20): raise max_allowed_packet to at least 16426 (SET GLOBAL "
+                + "and the server's configuration) and restart the sink", e.getMessage());
+    }
+
+    @Test
     void aSnapshotReadShowsNoProgress() throws Exception {
         RowChange c = (RowChange) decoder.decode(Records.read(0, 5, "/a", 7, 99), true);
         assertEquals(7, c.modRevision());
@@ -88,7 +99,7 @@ class RecordDecoderTest {
     @Test
     void withSigningOnOnlySignedRecordsPassAndEveryOtherIsBadInputNamingWhy() throws Exception {
         RecordSigner s = signer(false);
-        RecordDecoder checking = new RecordDecoder(16, 10, List.of(), s);
+        RecordDecoder checking = new RecordDecoder(16, 10, List.of(), s, StatementLimit.NONE);
         assertInstanceOf(RowChange.class, checking.decode(signed(s, Records.put(0, 5, "/a", "v1", 42)), false));
         assertInstanceOf(ControlRecord.class, checking.decode(signed(s,
                 Records.control(1, 4, ControlRecord.Kind.SNAPSHOT_END, 1, 500)), false));
@@ -120,7 +131,7 @@ class RecordDecoderTest {
     @Test
     void acceptingUnsignedStillRefusesAWrongSignature() throws Exception {
         RecordSigner s = signer(true);
-        RecordDecoder lenient = new RecordDecoder(16, 10, List.of(), s);
+        RecordDecoder lenient = new RecordDecoder(16, 10, List.of(), s, StatementLimit.NONE);
         assertInstanceOf(RowChange.class, lenient.decode(Records.put(0, 5, "/a", "v1", 42), false));
         var altered = signed(s, Records.put(0, 6, "/a", "v1", 42));
         altered.headers().add(RecordConventions.REPAIR_HEADER, RecordConventions.header("true"));

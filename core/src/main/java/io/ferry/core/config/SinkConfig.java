@@ -81,7 +81,8 @@ public record SinkConfig(String jdbc, String table, Optional<String> user, Optio
             .build();
     public static final ConfigKey<Integer> VALUE_MAX_BYTES = ConfigKey.builder("sink.value.max.bytes", ConfigType.INT)
             .defaultValue(8 * 1024 * 1024)
-            .doc("Largest value the sink writes; a larger one is bad input. On MySQL keep it below max_allowed_packet.")
+            .doc("Largest value the sink writes; a larger one is bad input. On MySQL and MariaDB a row must also fit in "
+                    + "max_allowed_packet at twice its size (docs/sink.md).")
             .validator(Validator.atLeast(1))
             .build();
     public static final ConfigKey<Integer> RETRY_MAX_ATTEMPTS = ConfigKey.builder("sink.retry.max.attempts", ConfigType.INT)

@@ -53,6 +53,13 @@ final class MysqlDialect extends AbstractDialect {
     }
 
     @Override
+    public long maxStatementBytes(java.sql.Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT @@max_allowed_packet")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    @Override
     protected String keyType() {
         return "VARBINARY(3072)";
     }
