@@ -2,11 +2,7 @@ package io.ferry.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.options.WatchOption;
 import io.ferry.clients.EtcdClients;
 import io.ferry.clients.JdbcConnections;
 import io.ferry.clients.KafkaSettings;
@@ -34,9 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -73,7 +67,7 @@ final class StatusCommand implements Callable<Integer> {
         try (Client etcd = EtcdClients.build(c.etcd())) {
             var header = EtcdClients.probe(etcd, c.etcd());
             etcdRevision = header.getRevision();
-            compacted = compactedRevision(etcd, c.etcd().prefixes().get(0));
+            compacted = EtcdClients.compactedRevision(etcd, c.etcd().prefixes().get(0));
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("cluster_id", EtcdClients.clusterId(header));
             e.put("revision", etcdRevision);
@@ -236,27 +230,6 @@ final class StatusCommand implements Callable<Integer> {
             }
         } catch (FerryException e) {
             r.put("slot_retained_wal_bytes", "unknown: " + e.getMessage());
-        }
-    }
-
-    /**
-     * etcd 3.4 does not report its compacted revision; a watch from revision 1 is refused with it. The
-     * watch is on the first prefix's own key, which a user limited to the prefixes may watch.
-     */
-    private static long compactedRevision(Client etcd, String prefix) throws Exception {
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        WatchOption from1 = WatchOption.builder().withRevision(1).build();
-        try (Watch.Watcher ignored = etcd.getWatchClient().watch(ByteSequence.from(prefix, java.nio.charset.StandardCharsets.UTF_8),
-                from1, Watch.listener(r -> { }, t -> {
-                    if (t instanceof CompactedException ce) {
-                        f.complete(ce.getCompactedRevision());
-                    } else {
-                        f.completeExceptionally(t);
-                    }
-                }))) {
-            return f.get(2, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            return 0; // the watch was accepted: nothing has been compacted
         }
     }
 

@@ -173,6 +173,17 @@ class ClusterIT {
         Cli.Result status = Cli.run(dir, "status", "-c", ferry.config.toString());
         assertTrue(status.out().contains("WARNING: topic " + topic + " has replication factor 1 on a cluster of 3 brokers"),
                 status.toString());
+
+        // The preflight says it too, as a warning that passes, and finds the watcher's checkpoint within etcd's history.
+        Awaitility.await("a checkpoint").atMost(Duration.ofSeconds(60))
+                .until(() -> Cli.run(dir, "status", "-c", ferry.config.toString()).out().matches("(?s).*produced through revision [1-9].*"));
+        Cli.Result check = Cli.run(dir, "check", "-c", ferry.config.toString(), "--connect", "--for", "watch");
+        assertEquals(0, check.exit(), check.toString());
+        assertTrue(check.out().contains("ok    Kafka " + KAFKA.bootstrapServers() + ": 3 brokers"), check.out());
+        assertTrue(check.out().contains("WARN  Kafka topic " + topic + ": topic " + topic + " has replication factor 1 on a "
+                + "cluster of 3 brokers"), check.out());
+        assertTrue(check.out().matches("(?s).*ok    etcd history: etcd keeps .*; the watcher resumes at revision \\d+, \\d+ "
+                + "revisions of headroom.*"), check.out());
     }
 
     /** Both of Ferry's topics have 3 replicas and min.insync.replicas 2 on a cluster of 3 brokers. */

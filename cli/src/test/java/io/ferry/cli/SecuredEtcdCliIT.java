@@ -1,6 +1,7 @@
 package io.ferry.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -166,6 +167,36 @@ class SecuredEtcdCliIT {
         } catch (java.io.IOException e) {
             return -1; // the process closed the endpoint while answering
         }
+    }
+
+    /**
+     * {@code ferry check --connect} as the watcher's identity finds the election grant missing before the watcher
+     * would (by reading what the grant covers), names the command that grants it, and passes once it is granted.
+     */
+    @Test
+    void checkConnectNamesTheGrantThePartLacks() throws Exception {
+        Path watch = config("preflight.yaml", "cli-preflight", "/preflight/", "preflight.changes",
+                "jdbc:sqlite:" + dir.resolve("preflight.db"), "watcher.ha.enabled: true");
+        List<EtcdGrant> needed = EtcdRoles.watcher(FerryConfig.load(watch, System.getenv()));
+        List<EtcdGrant> withoutElection = needed.stream().filter(g -> !g.key().startsWith("ferry-election/")).toList();
+        grantExactly("cli-preflight", withoutElection);
+
+        Cli.Result denied = Cli.run(dir, "check", "-c", watch.toString(), "--connect", "--for", "watch");
+        assertEquals(2, denied.exit(), denied.toString());
+        assertTrue(denied.out().contains("ok    etcd " + ETCD.endpoint() + ": answers as user cli-preflight"), denied.out());
+        assertTrue(denied.out().contains("ok    etcd read /preflight/: 0 keys"), denied.out());
+        assertTrue(denied.out().contains("FAIL  etcd read ferry-election/watcher/preflight.changes/: etcd refused reading "
+                + "ferry-election/watcher/preflight.changes/: permission denied for etcd user 'cli-preflight'"), denied.out());
+        assertTrue(denied.out().contains("etcdctl role grant-permission <role> readwrite --prefix=true "
+                + "ferry-election/watcher/preflight.changes/"), denied.out());
+        assertTrue(denied.out().contains(", 1 failed."), denied.out());
+
+        needed.stream().filter(g -> !withoutElection.contains(g))
+                .forEach(g -> ETCD.grant("cli-preflight", g.type(), g.key(), g.rangeEnd(), g.prefix()));
+        Cli.Result granted = Cli.run(dir, "check", "-c", watch.toString(), "--connect", "--for", "watch");
+        assertEquals(0, granted.exit(), granted.toString());
+        assertTrue(granted.out().contains("ok    etcd read ferry-election/watcher/preflight.changes/: 0 keys"), granted.out());
+        assertFalse(granted.out().contains("SQL table"), "the watcher does not reach the database: " + granted.out());
     }
 
     private Path config(String file, String user, String prefix, String topic, String jdbc, String... extra) throws Exception {

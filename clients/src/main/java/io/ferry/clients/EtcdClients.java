@@ -4,9 +4,12 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.Response;
+import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.auth.Permission;
+import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.EtcdConfig;
 import java.net.URI;
@@ -134,6 +137,29 @@ public final class EtcdClients {
     /** {@link #probe(Client, EtcdConfig, byte[])} on the first prefix's own key, which every part of Ferry may read. */
     public static Response.Header probe(Client client, EtcdConfig config) {
         return probe(client, config, config.prefixes().get(0).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The revision etcd has compacted its history through, 0 when it never compacted. etcd 3.4 does not
+     * report it; a watch from revision 1 is refused with it. The watch is on {@code key} (the first
+     * prefix's own key, which a user limited to the prefixes may watch); an accepted watch means nothing
+     * was compacted.
+     */
+    public static long compactedRevision(Client etcd, String key) throws InterruptedException, ExecutionException {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        WatchOption from1 = WatchOption.builder().withRevision(1).build();
+        try (Watch.Watcher ignored = etcd.getWatchClient().watch(ByteSequence.from(key, StandardCharsets.UTF_8), from1,
+                Watch.listener(r -> { }, t -> {
+                    if (t instanceof CompactedException ce) {
+                        f.complete(ce.getCompactedRevision());
+                    } else {
+                        f.completeExceptionally(t);
+                    }
+                }))) {
+            return f.get(2, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return 0;
+        }
     }
 
     /** etcd's cluster id as unsigned hex, as {@code etcdctl} prints it. */

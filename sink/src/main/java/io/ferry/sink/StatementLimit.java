@@ -12,7 +12,7 @@ package io.ferry.sink;
  * @param maxRowBytes the most bytes a row's key, value and mapped columns may take; {@link Long#MAX_VALUE} when unbounded
  * @param maxAllowedPacket the server's {@code max_allowed_packet}, or 0 when it has none
  */
-record StatementLimit(long maxRowBytes, long maxAllowedPacket) {
+public record StatementLimit(long maxRowBytes, long maxAllowedPacket) {
 
     /** PostgreSQL and SQLite: a row is bounded by the value limit alone. */
     static final StatementLimit NONE = new StatementLimit(Long.MAX_VALUE, 0);
@@ -21,10 +21,10 @@ record StatementLimit(long maxRowBytes, long maxAllowedPacket) {
     static final int STATEMENT_TEXT_BYTES = 16 * 1024;
 
     /** etcd's default request limit (--max-request-bytes): a limit below it refuses values a stock etcd accepts. */
-    static final long ETCD_DEFAULT_MAX_REQUEST_BYTES = 1_572_864;
+    public static final long ETCD_DEFAULT_MAX_REQUEST_BYTES = 1_572_864;
 
     /** The limit for a server with this {@code max_allowed_packet}. */
-    static StatementLimit ofMaxAllowedPacket(long maxAllowedPacket) {
+    public static StatementLimit ofMaxAllowedPacket(long maxAllowedPacket) {
         return new StatementLimit(Math.max(0, (maxAllowedPacket - STATEMENT_TEXT_BYTES) / 2), maxAllowedPacket);
     }
 
@@ -33,7 +33,7 @@ record StatementLimit(long maxRowBytes, long maxAllowedPacket) {
     }
 
     /** The {@code max_allowed_packet} under which a row of {@code rowBytes} fits. */
-    static long packetFor(long rowBytes) {
+    public static long packetFor(long rowBytes) {
         return 2 * rowBytes + STATEMENT_TEXT_BYTES;
     }
 
