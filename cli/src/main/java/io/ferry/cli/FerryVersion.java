@@ -7,8 +7,12 @@ final class FerryVersion implements CommandLine.IVersionProvider {
 
     @Override
     public String[] getVersion() {
+        return new String[] {"ferry " + number(), "Java " + System.getProperty("java.version")};
+    }
+
+    /** The version alone, for reports and meters. */
+    static String number() {
         String v = Ferry.class.getPackage().getImplementationVersion();
-        return new String[] {"ferry " + (v == null ? "(development build)" : v),
-            "Java " + System.getProperty("java.version")};
+        return v == null ? "(development build)" : v;
     }
 }

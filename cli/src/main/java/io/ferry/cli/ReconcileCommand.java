@@ -17,6 +17,8 @@ import io.ferry.reconciler.Repairer;
 import io.ferry.reconciler.report.HtmlReport;
 import io.ferry.reconciler.report.JsonReport;
 import io.ferry.reconciler.report.ProgressBar;
+import io.ferry.reconciler.report.ReportContext;
+import io.ferry.reconciler.report.ReportVerdict;
 import io.ferry.reconciler.report.TerminalSummary;
 import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reconciler.sql.SqlTables;
@@ -26,15 +28,19 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ferry reconcile}: prove SQL equals etcd at a revision, or list every difference. */
 @Command(name = "reconcile", description = {
@@ -44,6 +50,9 @@ final class ReconcileCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--revision", paramLabel = "R", description = "etcd revision to compare at (default: the current one; after a cutover's switch, F).")
     Long revision;
@@ -73,13 +82,14 @@ final class ReconcileCommand implements Callable<Integer> {
         FerryConfig c = config.load();
         ReconcileOptions options = ReconcileOptions.defaults().withPageKeys(pageKeys)
                 .withWatermarkTimeout(Duration.ofSeconds(waitSeconds));
-        Long switchedAt = switchedAt(c);
+        Optional<CutoverRow> cutover = CutoverRecord.of(c).latest();
+        // After the switch the sink applies nothing from etcd: the copy is complete at F, and what came later is late.
+        Long switchedAt = cutover.filter(l -> l.phase().sqlAuthoritative()).map(CutoverRow::freezeRevision).orElse(null);
         if (switchedAt != null) {
             if (repair) {
                 throw new FerryException("--repair is refused: a cutover switched at F=" + switchedAt + " and SQL is "
                         + "authoritative, so etcd's state must not overwrite it. Reconcile without --repair.");
             }
-            // After the switch the sink applies nothing from etcd: the copy is complete at F, and what came later is late.
             revision = revision == null ? switchedAt : revision;
             since = since == null ? switchedAt : since;
             System.err.printf("A cutover switched at F=%d: comparing at R=%d and listing etcd changes after F=%d.%n",
@@ -90,28 +100,34 @@ final class ReconcileCommand implements Callable<Integer> {
         }
         try (Client etcd = EtcdClients.build(c.etcd());
              SqlTable sql = SqlTables.open(JdbcConnections.sink(c), c.sink().table(), c.kafka().topic())) {
-            EtcdClients.probe(etcd, c.etcd());
+            String clusterId = EtcdClients.clusterId(EtcdClients.probe(etcd, c.etcd()));
             Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql,
                     new ProgressBar(System.err, System.console() != null));
             ReconcileReport report = reconciler.reconcile(c.etcd().prefixes(), options);
             List<LateWrite> late = since == null ? null : lateWrites(c, sql, reconciler.currentRevision(c.etcd().prefixes()));
-            writeReports(report, late);
-            TerminalSummary.print(report, late, System.out);
+            ReportContext context = context(c, clusterId, cutover);
+            writeReports(report, late, context);
+            TerminalSummary.print(report, late, context, System.out);
             if (repair && report.differences().total() > 0) {
                 repair(c, etcd, report);
             }
-            boolean clean = report.verdict() == ReconcileReport.Verdict.CLEAN && (late == null || late.isEmpty());
-            return clean ? Ferry.EXIT_OK : Ferry.EXIT_DIFFERENCES;
+            return switch (ReportVerdict.of(report, late)) {
+                case CLEAN -> Ferry.EXIT_OK;
+                case DIFFERENCES -> Ferry.EXIT_DIFFERENCES;
+                case NOTHING_COMPARED -> Ferry.EXIT_ERROR; // a wrong prefix, not a proof
+            };
         } catch (RuntimeException e) {
             throw EtcdPermissionDenied.explain(e, c.etcd(), "ferry reconcile", EtcdRoles.reconcile(c));
         }
     }
 
-    /** F of a switched cutover, or null while etcd is authoritative. */
-    private static Long switchedAt(FerryConfig c) {
-        return CutoverRecord.of(c).latest()
-                .filter(l -> l.phase().sqlAuthoritative())
-                .map(CutoverRow::freezeRevision).orElse(null);
+    /** The run's audit facts for the reports. */
+    private ReportContext context(FerryConfig c, String clusterId, Optional<CutoverRow> cutover) {
+        List<String> given = spec.commandLine().getParseResult().originalArgs();
+        return new ReportContext(Instant.now(), clusterId, c.etcd().endpoints().stream().map(Object::toString).toList(),
+                JdbcConnections.sink(c).identity(), c.sink().table(), FerryVersion.number(), given,
+                cutover.map(l -> new ReportContext.Cutover(l.phase().name().toLowerCase(java.util.Locale.ROOT), l.freezeRevision(),
+                        l.downtimeMs(), l.phase().sqlAuthoritative())).orElse(null));
     }
 
     /** History is read on a connection of its own, closed right after, so cancelling the watch disturbs nothing else. */
@@ -123,16 +139,16 @@ final class ReconcileCommand implements Callable<Integer> {
         }
     }
 
-    private void writeReports(ReconcileReport report, List<LateWrite> late) throws Exception {
+    private void writeReports(ReconcileReport report, List<LateWrite> late, ReportContext context) throws Exception {
         if (json != null) {
             try (OutputStream out = Files.newOutputStream(json)) {
-                JsonReport.write(report, late, out);
+                JsonReport.write(report, late, context, out);
             }
             System.err.println("JSON report: " + json.toAbsolutePath());
         }
         if (html != null) {
             try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(html))) {
-                HtmlReport.write(report, late, out);
+                HtmlReport.write(report, late, context, out);
             }
             System.err.println("HTML report: " + html.toAbsolutePath());
         }

@@ -118,6 +118,15 @@ class CutoverIT {
         assertEquals(1, lateWrites.size(), lateWrites.toString());
         assertEquals(PREFIX + "written-after-cutover", lateWrites.get(0).get("key").get("utf8").asText());
         assertEquals(late, lateWrites.get(0).get("revision").asLong());
+        // The report is a record of the switch, and after it suggests no repair from etcd.
+        JsonNode audit = new ObjectMapper().readTree(dir.resolve("late.json").toFile());
+        assertEquals("switched", audit.get("cutover").get("phase").asText(), audit.toString());
+        assertEquals(f, audit.get("cutover").get("freeze_revision").asLong());
+        assertEquals(downtime, audit.get("cutover").get("downtime_ms").asLong());
+        assertTrue(audit.get("etcd_cluster_id").asText().matches("[0-9a-f]+"), audit.toString());
+        assertTrue(audit.get("database").asText().startsWith("postgres://127.0.0.1:5432/"), audit.toString());
+        assertTrue(lateReport.out().contains("SQL is authoritative since the cutover") && !lateReport.out().contains("--repair"),
+                lateReport.out());
 
         // The sink, still running, records the late write in SQL instead of applying it over the authoritative data.
         ferry.awaitSinkAt(late, Duration.ofSeconds(120));

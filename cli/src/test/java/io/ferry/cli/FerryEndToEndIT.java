@@ -90,6 +90,11 @@ class FerryEndToEndIT {
         assertEquals(0, clean.exit(), clean.toString());
         assertEquals("clean", new ObjectMapper().readTree(dir.resolve("r1.json").toFile()).get("verdict").asText());
 
+        // A prefix that matches nothing proves nothing: not CLEAN, exit code 2, with the reason.
+        Cli.Result nothing = ferry.command(ferry.variant("typo.yaml", "etcd.prefix: /e2e-typo/"), "reconcile");
+        assertEquals(2, nothing.exit(), nothing.toString());
+        assertTrue(nothing.out().contains("Verdict: NOTHING COMPARED. No etcd key and no SQL row under /e2e-typo/"), nothing.out());
+
         ferry.damage("DELETE FROM etcd_kv WHERE \"key\" = ?", "/e2e/key-5");
         ferry.damage("UPDATE etcd_kv SET \"value\" = ? WHERE \"key\" = ?", "corrupt", "/e2e/key-6");
         Cli.Result dirty = ferry.command("reconcile", "--json", dir.resolve("r2.json").toString(), "--repair");

@@ -12,27 +12,49 @@ import java.util.Objects;
  * @param etcdRevision the key's mod_revision in etcd at R, 0 when absent there
  * @param sqlRevision the row's mod_revision in SQL, 0 when absent there; for a key ahead of R that SQL
  *     deleted ({@link DifferenceKind#AHEAD}), its tombstone's revision
+ * @param etcdDigest where both sides hold the key, a digest of etcd's value ({@link #digest}); null otherwise
+ * @param sqlDigest where both sides hold the key, a digest of SQL's value; null otherwise
  */
-public record Difference(DifferenceKind kind, byte[] key, long etcdRevision, long sqlRevision) {
+public record Difference(DifferenceKind kind, byte[] key, long etcdRevision, long sqlRevision, String etcdDigest,
+                         String sqlDigest) {
 
     public Difference {
         Objects.requireNonNull(kind);
         Objects.requireNonNull(key);
     }
 
+    /** A key one side lacks: there is no pair of values to tell apart. */
+    public Difference(DifferenceKind kind, byte[] key, long etcdRevision, long sqlRevision) {
+        this(kind, key, etcdRevision, sqlRevision, null, null);
+    }
+
+    /**
+     * The first 16 hex digits of the value's SHA-256: enough to see whether two values are the same without
+     * printing either, which may hold secrets.
+     */
+    public static String digest(byte[] value) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(value), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Difference d && kind == d.kind && Arrays.equals(key, d.key)
-                && etcdRevision == d.etcdRevision && sqlRevision == d.sqlRevision;
+                && etcdRevision == d.etcdRevision && sqlRevision == d.sqlRevision && Objects.equals(etcdDigest, d.etcdDigest)
+                && Objects.equals(sqlDigest, d.sqlDigest);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, Arrays.hashCode(key), etcdRevision, sqlRevision);
+        return Objects.hash(kind, Arrays.hashCode(key), etcdRevision, sqlRevision, etcdDigest, sqlDigest);
     }
 
     @Override
     public String toString() {
-        return kind.jsonName() + " " + Bytes.printable(key) + " etcd@" + etcdRevision + " sql@" + sqlRevision;
+        return kind.jsonName() + " " + Bytes.printable(key) + " etcd@" + etcdRevision + " sql@" + (sqlRevision == 0 ? "-" : sqlRevision)
+                + (etcdDigest == null ? "" : " values " + etcdDigest + " / " + sqlDigest);
     }
 }

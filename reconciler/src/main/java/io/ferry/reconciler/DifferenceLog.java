@@ -72,6 +72,10 @@ public final class DifferenceLog implements AutoCloseable {
             g.writeNumberField("etcd_revision", d.etcdRevision());
             g.writeNumberField("sql_revision", d.sqlRevision());
             g.writeNumberField("position", position);
+            if (d.etcdDigest() != null) {
+                g.writeStringField("etcd_value_sha256", d.etcdDigest());
+                g.writeStringField("sql_value_sha256", d.sqlDigest());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new FerryException("cannot write the differences file " + file + ": " + e.getMessage(), e);
@@ -127,6 +131,8 @@ public final class DifferenceLog implements AutoCloseable {
         long etcd = 0;
         long sql = 0;
         long position = 0;
+        String etcdDigest = null;
+        String sqlDigest = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             p.nextToken();
@@ -143,10 +149,12 @@ public final class DifferenceLog implements AutoCloseable {
                 case "etcd_revision" -> etcd = p.getLongValue();
                 case "sql_revision" -> sql = p.getLongValue();
                 case "position" -> position = p.getLongValue();
+                case "etcd_value_sha256" -> etcdDigest = p.getText();
+                case "sql_value_sha256" -> sqlDigest = p.getText();
                 default -> p.skipChildren();
             }
         }
-        return new Located(new Difference(kind, key, etcd, sql), position);
+        return new Located(new Difference(kind, key, etcd, sql, etcdDigest, sqlDigest), position);
     }
 
     @Override

@@ -118,7 +118,8 @@ public final class IncrementalVerifier {
         } else if (!row.get().sameContent(etcd.get())) {
             DifferenceKind kind = row.get().modRevision() < etcd.get().modRevision() ? DifferenceKind.STALE
                     : row.get().modRevision() > f ? DifferenceKind.AHEAD : DifferenceKind.MISMATCH;
-            log.add(new Difference(kind, key, etcd.get().modRevision(), row.get().modRevision()), -1);
+            log.add(new Difference(kind, key, etcd.get().modRevision(), row.get().modRevision(),
+                    Difference.digest(etcd.get().value()), Difference.digest(row.get().value())), -1);
         }
     }
 

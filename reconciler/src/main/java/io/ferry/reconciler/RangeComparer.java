@@ -22,7 +22,10 @@ final class RangeComparer {
     private final int leafKeys;
     private final DifferenceLog log;
     private final List<Row> aheadCandidates;
+    /** etcd keys compared before the current page. */
     private long position;
+    /** The current page's etcd rows, in key order: where in the key space a difference lies. */
+    private List<Row> pageRows = List.of();
     private long sqlHashQueries;
 
     RangeComparer(SqlTable sql, long revision, int leafKeys, DifferenceLog log, List<Row> aheadCandidates) {
@@ -35,6 +38,7 @@ final class RangeComparer {
 
     /** Compares the page; returns true when it matched without any bisection. */
     boolean compare(EtcdPage page) throws SQLException {
+        pageRows = page.rows();
         RangeHash sqlHash = hash(page.from(), page.to());
         boolean clean = sqlHash.sameAs(etcdHash(page.rows()));
         if (!clean) {
@@ -104,12 +108,14 @@ final class RangeComparer {
             return;
         }
         if (s.modRevision() < etcd.modRevision()) {
-            log.add(new Difference(DifferenceKind.STALE, etcd.key(), etcd.modRevision(), s.modRevision()), position);
+            log.add(new Difference(DifferenceKind.STALE, etcd.key(), etcd.modRevision(), s.modRevision(),
+                    Difference.digest(etcd.value()), Difference.digest(s.value())), positionOf(etcd.key()));
         } else if (s.modRevision() > revision) {
             aheadCandidates.add(s); // written after R: in flight, checked against etcd's current state later
         } else {
             // Same revision but other bytes, or a revision etcd never gave this key at R: corruption.
-            log.add(new Difference(DifferenceKind.MISMATCH, etcd.key(), etcd.modRevision(), s.modRevision()), position);
+            log.add(new Difference(DifferenceKind.MISMATCH, etcd.key(), etcd.modRevision(), s.modRevision(),
+                    Difference.digest(etcd.value()), Difference.digest(s.value())), positionOf(etcd.key()));
         }
     }
 
@@ -117,7 +123,7 @@ final class RangeComparer {
         if (s.modRevision() > revision) {
             aheadCandidates.add(s);
         } else {
-            log.add(new Difference(DifferenceKind.EXTRA, s.key(), 0, s.modRevision()), position);
+            log.add(new Difference(DifferenceKind.EXTRA, s.key(), 0, s.modRevision()), positionOf(s.key()));
         }
     }
 
@@ -137,7 +143,25 @@ final class RangeComparer {
                 return;
             }
         }
-        log.add(new Difference(DifferenceKind.MISSING, etcd.key(), etcd.modRevision(), 0), position);
+        log.add(new Difference(DifferenceKind.MISSING, etcd.key(), etcd.modRevision(), 0), positionOf(etcd.key()));
+    }
+
+    /**
+     * How many etcd keys come before {@code key}: the keys of earlier pages and those of this page below it.
+     * The report charts differences by it across the key space.
+     */
+    private long positionOf(byte[] key) {
+        int low = 0;
+        int high = pageRows.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (KeyRanges.compare(pageRows.get(mid).key(), key) < 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return position + low;
     }
 
     private RangeHash hash(byte[] from, byte[] to) throws SQLException {

@@ -33,6 +33,14 @@ public record ReconcileReport(long revision, List<String> prefixes, Instant star
         return differences.total() == 0 ? Verdict.CLEAN : Verdict.DIFFERENCES;
     }
 
+    /**
+     * Neither etcd nor SQL had anything under the prefixes at R: not a proof of anything. A prefix that
+     * matches no key (a typo, a leading slash) would otherwise look like a clean copy.
+     */
+    public boolean comparedNothing() {
+        return etcdKeys == 0 && sqlRows == 0 && differences.total() == 0;
+    }
+
     public Map<DifferenceKind, Long> counts() {
         return differences.counts();
     }

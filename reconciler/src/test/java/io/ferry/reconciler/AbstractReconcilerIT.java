@@ -11,6 +11,7 @@ import io.etcd.jetcd.Client;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.reconciler.report.HtmlReport;
 import io.ferry.reconciler.report.JsonReport;
+import io.ferry.reconciler.report.ReportContext;
 import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reconciler.sql.SqlTables;
 import io.ferry.testkit.SqlDatabase;
@@ -18,9 +19,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,8 +100,23 @@ abstract class AbstractReconcilerIT {
         assertEquals(1, report.inFlight());
         assertEquals(ReconcileReport.Verdict.DIFFERENCES, report.verdict());
 
+        // Where each lies in the key space, key by key (it once advanced a page at a time: every bar of the chart but one empty).
+        Map<String, Long> position = new java.util.HashMap<>();
+        report.differences().forEach(l -> position.put(io.ferry.core.event.Bytes.printable(l.difference().key()), l.position()));
+        assertEquals(100, position.get("'/dirty/key-00200'") - position.get("'/dirty/key-00100'"), position.toString());
+        assertEquals(100, position.get("'/dirty/key-00300'") - position.get("'/dirty/key-00200'"), position.toString());
+        // A mismatch carries both values' digests; neither value is printed.
+        Difference mismatch = report.differences().sample().stream().map(DifferenceLog.Located::difference)
+                .filter(d -> java.util.Arrays.equals(d.key(), utf8("/dirty/key-00200"))).findFirst().orElseThrow();
+        assertEquals(Difference.digest(utf8("garbage")), mismatch.sqlDigest());
+        assertEquals(Difference.digest(EtcdFixture.readPrefix(etcd(), "/dirty/key-00200").get(0).value()), mismatch.etcdDigest());
+
         JsonNode json = new ObjectMapper().readTree(jsonOf(report, null));
         assertEquals("differences", json.get("verdict").asText());
+        JsonNode missing = java.util.stream.StreamSupport.stream(json.get("differences").spliterator(), false)
+                .filter(d -> d.get("kind").asText().equals("missing")).findFirst().orElseThrow();
+        assertTrue(missing.get("sql_revision").isNull(), "SQL has no row: " + missing);
+        assertEquals("etcd-cluster-1", json.get("etcd_cluster_id").asText());
         assertEquals(r, json.get("revision").asLong());
         assertEquals(2, json.get("counts").get("extra").asInt());
         assertEquals(7, json.get("differences").size());
@@ -235,15 +253,19 @@ abstract class AbstractReconcilerIT {
         return SqlTables.open(target, SqlFixture.TABLE, SqlFixture.TOPIC);
     }
 
+    /** The audit facts the command would give; the tests of the command check the real ones. */
+    static final ReportContext CONTEXT = new ReportContext(Instant.now(), "etcd-cluster-1", List.of("http://127.0.0.1:2379"),
+            "postgres://127.0.0.1:5432/test", SqlFixture.TABLE, "test", List.of(), null);
+
     private static String jsonOf(ReconcileReport r, List<LateWrite> late) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JsonReport.write(r, late, out);
+        JsonReport.write(r, late, CONTEXT, out);
         return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String htmlOf(ReconcileReport r) {
         StringWriter s = new StringWriter();
-        HtmlReport.write(r, null, new PrintWriter(s));
+        HtmlReport.write(r, null, CONTEXT, new PrintWriter(s));
         return s.toString();
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ferry.reconciler.report.HtmlReport;
+import io.ferry.reconciler.report.ReportContext;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -34,10 +35,21 @@ class HtmlReportChromiumIT {
         Path html = dir.resolve("report.html");
         try (DifferenceLog log = new DifferenceLog(); PrintWriter out = new PrintWriter(Files.newBufferedWriter(html))) {
             for (int i = 0; i < 30; i++) {
-                log.add(new Difference(DifferenceKind.values()[i % 5], utf8("/v1/actual/pg-" + i + "/0/instance"), 100 + i, 90 + i), i * 100L);
+                DifferenceKind kind = DifferenceKind.values()[i % 5];
+                byte[] key = utf8("/v1/actual/pg-" + i + "/0/instance");
+                log.add(switch (kind) {
+                    case MISSING -> new Difference(kind, key, 100 + i, 0);
+                    case EXTRA -> new Difference(kind, key, 0, 90 + i);
+                    default -> new Difference(kind, key, 100 + i, 90 + i, Difference.digest(utf8("etcd " + i)),
+                            Difference.digest(utf8("sql " + i)));
+                }, i * 100L);
             }
-            HtmlReport.write(new ReconcileReport(500, List.of("/v1/"), Instant.now(), Duration.ofMillis(1234), 3000, 2990, 3, 0,
-                    2, 500, Map.of(0, 500L, 1, 501L), log), List.of(), out);
+            // After a switch: SQL is authoritative, so the report must not suggest --repair.
+            ReportContext context = new ReportContext(Instant.parse("2026-12-06T10:15:30Z"), "8e9e05c52164694d",
+                    List.of("https://etcd-0:2379"), "postgres://db:5432/app", "etcd_kv", "0.1.0", List.of("--html", "report.html"),
+                    new ReportContext.Cutover("switched", 480, 412, true));
+            HtmlReport.write(new ReconcileReport(500, List.of("/v1/"), Instant.parse("2026-12-06T10:15:28Z"), Duration.ofMillis(1234),
+                    3000, 2990, 3, 0, 2, 500, Map.of(0, 500L, 1, 501L), log), List.of(), context, out);
         }
 
         String dom = chromium(dir, "--dump-dom", html.toUri().toString());
@@ -48,6 +60,17 @@ class HtmlReportChromiumIT {
         assertTrue(dom.contains("<svg id=\"differences-by-key\""), "chart over the key space");
         assertTrue(dom.contains("<svg id=\"differences-by-revision\""), "chart over revisions");
         assertEquals(31, dom.split("<tr><td>", -1).length, "30 differing keys in the table");
+        for (String fact : List.of("<th>Started</th><td>2026-12-06T10:15:28Z</td>", "<th>Finished</th><td>2026-12-06T10:15:30Z</td>",
+                "<th>etcd cluster</th><td>8e9e05c52164694d at https://etcd-0:2379</td>",
+                "<th>Database</th><td>postgres://db:5432/app, table etcd_kv</td>", "<th>Ferry</th><td>0.1.0</td>",
+                "<th>Options</th><td>--html report.html</td>", "<th>Cutover</th><td>switched at F=480, downtime 412 ms</td>")) {
+            assertTrue(dom.contains(fact), "audit fact " + fact + " in:\n" + dom);
+        }
+        assertTrue(dom.contains("SQL is authoritative since the cutover") && !dom.contains("--repair"), dom);
+        assertTrue(dom.contains("<tr><td>missing</td><td><code>'/v1/actual/pg-5/0/instance'</code></td><td class=\"num\">105</td>"
+                + "<td class=\"num\"></td>"), "a missing row's SQL revision is blank:\n" + dom);
+        assertTrue(dom.contains("<code>" + Difference.digest(utf8("etcd 3")) + " / " + Difference.digest(utf8("sql 3")) + "</code>"),
+                "value digests of a mismatch");
         BufferedImage image = ImageIO.read(png.toFile());
         assertTrue(image.getWidth() >= 1000 && image.getHeight() >= 1400, "screenshot size");
         assertTrue(countPixels(image, 0xfbd5d5) > 500, "the red verdict box was painted");

@@ -65,7 +65,7 @@ class ReconcilerUnitTest {
             ReconcileReport r = new ReconcileReport(10, List.of("/x/"), Instant.now(), Duration.ofMillis(5), 1, 2, 1, 0, 0,
                     10, Map.of(0, 10L), log);
             StringWriter out = new StringWriter();
-            HtmlReport.write(r, List.of(), new PrintWriter(out));
+            HtmlReport.write(r, List.of(), AbstractReconcilerIT.CONTEXT, new PrintWriter(out));
             String html = out.toString();
             assertTrue(html.contains("&lt;script&gt;"), html);
             assertFalse(html.contains("<script>"), html);

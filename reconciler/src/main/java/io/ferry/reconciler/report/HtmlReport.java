@@ -21,8 +21,8 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    public static void write(ReconcileReport r, List<LateWrite> lateWrites, PrintWriter out) {
-        boolean clean = r.verdict() == ReconcileReport.Verdict.CLEAN && (lateWrites == null || lateWrites.isEmpty());
+    public static void write(ReconcileReport r, List<LateWrite> lateWrites, ReportContext context, PrintWriter out) {
+        ReportVerdict verdict = ReportVerdict.of(r, lateWrites);
         long[] byPosition = new long[BUCKETS];
         long[] byRevision = new long[BUCKETS];
         long[] revisionRange = revisionRange(r);
@@ -38,13 +38,19 @@ public final class HtmlReport {
         out.println("<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
                 + ".verdict{font-size:2em;font-weight:bold;padding:.4em .8em;border-radius:6px;display:inline-block}"
                 + ".clean{background:#d4f7d4;color:#135213}.dirty{background:#fbd5d5;color:#7a1010}"
+                + ".nothing{background:#fdf0c4;color:#6b4e00}"
                 + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
                 + "th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}"
                 + "code{font-size:.9em;word-break:break-all}figure{display:inline-block;margin:0 2em 1em 0}</style></head><body>");
         out.println("<h1>Ferry reconciliation</h1>");
-        out.println("<div id=\"verdict\" class=\"verdict " + (clean ? "clean\">CLEAN" : "dirty\">DIFFERENCES") + "</div>");
-        out.println("<p>" + (clean ? "SQL equals etcd at revision " + r.revision() + "."
-                : "SQL does not equal etcd at revision " + r.revision() + ". Do not decommission etcd.") + "</p>");
+        String css = switch (verdict) {
+            case CLEAN -> "clean";
+            case DIFFERENCES -> "dirty";
+            case NOTHING_COMPARED -> "nothing";
+        };
+        out.println("<div id=\"verdict\" class=\"verdict " + css + "\">" + verdict.name().replace('_', ' ') + "</div>");
+        out.println("<p id=\"verdict-reason\">" + escape(verdict.explain(r, context)) + "</p>");
+        auditTable(r, context, out);
         summaryTable(r, lateWrites, out);
         out.println("<h2>Where the differences are</h2>");
         out.println(BarChart.svg("differences-by-key", "Differences across the key space (etcd key order)", byPosition,
@@ -57,6 +63,14 @@ public final class HtmlReport {
         }
         out.println("</body></html>");
         out.flush();
+    }
+
+    /** The record of the run: when, against what, by which Ferry, with which options, where the cutover stood. */
+    private static void auditTable(ReconcileReport r, ReportContext context, PrintWriter out) {
+        out.println("<table id=\"audit\">");
+        context.facts(r.startedAt()).forEach((name, value) -> out.println("<tr><th>" + escape(name) + "</th><td>" + escape(value)
+                + "</td></tr>"));
+        out.println("</table>");
     }
 
     private static void summaryTable(ReconcileReport r, List<LateWrite> lateWrites, PrintWriter out) {
@@ -83,12 +97,14 @@ public final class HtmlReport {
             out.println("<p>None.</p>");
             return;
         }
-        out.println("<table id=\"differences\"><tr><th>Kind</th><th>Key</th><th>etcd revision</th><th>SQL revision</th></tr>");
+        out.println("<table id=\"differences\"><tr><th>Kind</th><th>Key</th><th>etcd revision</th><th>SQL revision</th>"
+                + "<th>Value SHA-256, etcd / SQL</th></tr>");
         for (DifferenceLog.Located l : r.differences().sample()) {
             var d = l.difference();
             out.println("<tr><td>" + d.kind().jsonName() + "</td><td><code>" + escape(Bytes.printable(d.key()))
-                    + "</code></td><td class=\"num\">" + d.etcdRevision() + "</td><td class=\"num\">" + d.sqlRevision()
-                    + "</td></tr>");
+                    + "</code></td><td class=\"num\">" + ReportVerdict.revision(d.etcdRevision()) + "</td><td class=\"num\">"
+                    + ReportVerdict.revision(d.sqlRevision())
+                    + "</td><td><code>" + (d.etcdDigest() == null ? "" : d.etcdDigest() + " / " + d.sqlDigest()) + "</code></td></tr>");
         }
         out.println("</table>");
         if (r.differences().total() > TABLE_ROWS) {

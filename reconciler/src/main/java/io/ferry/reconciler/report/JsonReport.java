@@ -24,10 +24,11 @@ public final class JsonReport {
     private JsonReport() {
     }
 
-    public static void write(ReconcileReport r, List<LateWrite> lateWrites, OutputStream out) {
+    public static void write(ReconcileReport r, List<LateWrite> lateWrites, ReportContext context, OutputStream out) {
         try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
             g.writeStartObject();
-            g.writeStringField("verdict", r.verdict().name().toLowerCase(java.util.Locale.ROOT));
+            g.writeStringField("verdict", ReportVerdict.of(r, lateWrites).jsonName());
+            g.writeStringField("verdict_reason", ReportVerdict.of(r, lateWrites).explain(r, context));
             g.writeNumberField("revision", r.revision());
             g.writeArrayFieldStart("prefixes");
             for (String p : r.prefixes()) {
@@ -35,7 +36,9 @@ public final class JsonReport {
             }
             g.writeEndArray();
             g.writeStringField("started_at", r.startedAt().toString());
+            g.writeStringField("finished_at", context.finishedAt().toString());
             g.writeNumberField("duration_ms", r.duration().toMillis());
+            writeContext(g, context);
             g.writeNumberField("etcd_keys", r.etcdKeys());
             g.writeNumberField("sql_rows", r.sqlRows());
             g.writeNumberField("pages", r.pages());
@@ -69,16 +72,57 @@ public final class JsonReport {
         }
     }
 
+    /** The audit facts: which cluster, which database, which Ferry, which options, where the cutover stood. */
+    private static void writeContext(JsonGenerator g, ReportContext context) throws IOException {
+        g.writeStringField("etcd_cluster_id", context.etcdClusterId());
+        g.writeArrayFieldStart("etcd_endpoints");
+        for (String e : context.etcdEndpoints()) {
+            g.writeString(e);
+        }
+        g.writeEndArray();
+        g.writeStringField("database", context.database());
+        g.writeStringField("table", context.table());
+        g.writeStringField("ferry_version", context.ferryVersion());
+        g.writeArrayFieldStart("options");
+        for (String o : context.options()) {
+            g.writeString(o);
+        }
+        g.writeEndArray();
+        if (context.cutover() == null) {
+            g.writeNullField("cutover");
+        } else {
+            g.writeObjectFieldStart("cutover");
+            g.writeStringField("phase", context.cutover().phase());
+            g.writeNumberField("freeze_revision", context.cutover().freezeRevision());
+            g.writeNumberField("downtime_ms", context.cutover().downtimeMs());
+            g.writeStringField("authoritative", context.cutover().sqlAuthoritative() ? "sql" : "etcd");
+            g.writeEndObject();
+        }
+    }
+
     private static void writeDifference(JsonGenerator g, io.ferry.reconciler.DifferenceLog.Located located) {
         try {
             g.writeStartObject();
             g.writeStringField("kind", located.difference().kind().jsonName());
             writeBytes(g, "key", located.difference().key());
-            g.writeNumberField("etcd_revision", located.difference().etcdRevision());
-            g.writeNumberField("sql_revision", located.difference().sqlRevision());
+            revision(g, "etcd_revision", located.difference().etcdRevision());
+            revision(g, "sql_revision", located.difference().sqlRevision());
+            if (located.difference().etcdDigest() != null) {
+                g.writeStringField("etcd_value_sha256", located.difference().etcdDigest());
+                g.writeStringField("sql_value_sha256", located.difference().sqlDigest());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A side's revision, null where that side has no such key. */
+    private static void revision(JsonGenerator g, String field, long revision) throws IOException {
+        if (revision == 0) {
+            g.writeNullField(field);
+        } else {
+            g.writeNumberField(field, revision);
         }
     }
 

@@ -16,9 +16,11 @@ public final class TerminalSummary {
     private TerminalSummary() {
     }
 
-    public static void print(ReconcileReport r, List<LateWrite> lateWrites, PrintStream out) {
+    public static void print(ReconcileReport r, List<LateWrite> lateWrites, ReportContext context, PrintStream out) {
         out.printf("Reconciled %,d etcd keys against %,d SQL rows at revision %d in %.1f s (%s).%n", r.etcdKeys(), r.sqlRows(),
                 r.revision(), r.duration().toMillis() / 1000.0, String.join(", ", r.prefixes()));
+        out.printf("  etcd cluster %s, %s table %s; Ferry %s.%n", context.etcdClusterId() == null ? "unknown"
+                : context.etcdClusterId(), context.database(), context.table(), context.ferryVersion());
         if (r.inFlight() > 0) {
             out.printf("  %,d rows were written after revision %d and already match etcd's current state (in flight).%n",
                     r.inFlight(), r.revision());
@@ -32,8 +34,11 @@ public final class TerminalSummary {
         List<DifferenceLog.Located> sample = r.differences().sample();
         for (int i = 0; i < Math.min(SHOWN, sample.size()); i++) {
             var d = sample.get(i).difference();
-            out.printf("    %-8s %s  etcd@%d sql@%d%n", d.kind().jsonName(), Bytes.printable(d.key()), d.etcdRevision(),
-                    d.sqlRevision());
+            String etcd = ReportVerdict.revision(d.etcdRevision());
+            String sql = ReportVerdict.revision(d.sqlRevision());
+            out.printf("    %-8s %s  etcd@%s sql@%s%s%n", d.kind().jsonName(), Bytes.printable(d.key()), etcd.isEmpty() ? "-" : etcd,
+                    sql.isEmpty() ? "-" : sql, d.etcdDigest() == null ? ""
+                    : "  value sha256 etcd " + d.etcdDigest() + " sql " + d.sqlDigest());
         }
         if (r.differences().total() > SHOWN) {
             out.printf("    ... and %,d more: write them all with --json FILE or --html FILE%n", r.differences().total() - SHOWN);
@@ -45,8 +50,7 @@ public final class TerminalSummary {
                     w.deleted() ? "delete" : "put   ", Bytes.printable(w.key()), w.revision(),
                     w.sqlChangedSinceCutover() ? "changed since the cutover" : "unchanged since the cutover"));
         }
-        boolean clean = r.verdict() == ReconcileReport.Verdict.CLEAN && (lateWrites == null || lateWrites.isEmpty());
-        out.println(clean ? "Verdict: CLEAN. SQL equals etcd at revision " + r.revision() + "."
-                : "Verdict: DIFFERENCES. Do not decommission etcd; see above, or repair with --repair.");
+        ReportVerdict verdict = ReportVerdict.of(r, lateWrites);
+        out.println("Verdict: " + verdict.name().replace('_', ' ') + ". " + verdict.explain(r, context));
     }
 }
