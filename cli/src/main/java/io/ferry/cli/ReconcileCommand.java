@@ -6,8 +6,10 @@ import io.ferry.clients.EtcdClients;
 import io.ferry.clients.EtcdPermissionDenied;
 import io.ferry.clients.EtcdRoles;
 import io.ferry.clients.JdbcConnections;
+import io.ferry.clients.JdbcFailures;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.FerryConfig;
+import io.ferry.core.config.JdbcTarget;
 import io.ferry.reconciler.LateWrite;
 import io.ferry.reconciler.LateWriteScanner;
 import io.ferry.reconciler.ReconcileOptions;
@@ -23,10 +25,13 @@ import io.ferry.reconciler.report.TerminalSummary;
 import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reconciler.sql.SqlTables;
 import io.ferry.state.CutoverRow;
+import io.ferry.state.DecodeFailuresTable;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -127,7 +132,19 @@ final class ReconcileCommand implements Callable<Integer> {
         return new ReportContext(Instant.now(), clusterId, c.etcd().endpoints().stream().map(Object::toString).toList(),
                 JdbcConnections.sink(c).identity(), c.sink().table(), FerryVersion.number(), given,
                 cutover.map(l -> new ReportContext.Cutover(l.phase().name().toLowerCase(java.util.Locale.ROOT), l.freezeRevision(),
-                        l.downtimeMs(), l.phase().sqlAuthoritative())).orElse(null));
+                        l.downtimeMs(), l.phase().sqlAuthoritative())).orElse(null), decodeFailures(c));
+    }
+
+    /** ferry_decode_failures by table and category; null, with a note, where the user may not read it. */
+    private static Map<String, Map<String, Long>> decodeFailures(FerryConfig c) {
+        JdbcTarget target = JdbcConnections.sink(c);
+        try (Connection connection = JdbcConnections.connect(target)) {
+            return new DecodeFailuresTable(target.kind()).counts(connection);
+        } catch (SQLException e) {
+            System.err.println("Cannot read ferry_decode_failures: " + JdbcFailures.describe(e, target)
+                    + ". Grant SELECT on it to list the values that did not decode.");
+            return null;
+        }
     }
 
     /** History is read on a connection of its own, closed right after, so cancelling the watch disturbs nothing else. */

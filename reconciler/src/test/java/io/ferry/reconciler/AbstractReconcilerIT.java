@@ -255,7 +255,7 @@ abstract class AbstractReconcilerIT {
 
     /** The audit facts the command would give; the tests of the command check the real ones. */
     static final ReportContext CONTEXT = new ReportContext(Instant.now(), "etcd-cluster-1", List.of("http://127.0.0.1:2379"),
-            "postgres://127.0.0.1:5432/test", SqlFixture.TABLE, "test", List.of(), null);
+            "postgres://127.0.0.1:5432/test", SqlFixture.TABLE, "test", List.of(), null, Map.of());
 
     private static String jsonOf(ReconcileReport r, List<LateWrite> late) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

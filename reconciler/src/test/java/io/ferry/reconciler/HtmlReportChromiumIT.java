@@ -47,7 +47,8 @@ class HtmlReportChromiumIT {
             // After a switch: SQL is authoritative, so the report must not suggest --repair.
             ReportContext context = new ReportContext(Instant.parse("2026-12-06T10:15:30Z"), "8e9e05c52164694d",
                     List.of("https://etcd-0:2379"), "postgres://db:5432/app", "etcd_kv", "0.1.0", List.of("--html", "report.html"),
-                    new ReportContext.Cutover("switched", 480, 412, true));
+                    new ReportContext.Cutover("switched", 480, 412, true),
+                    Map.of("desired_lrps", Map.of("encrypted_no_key", 2L, "undecodable", 1L)));
             HtmlReport.write(new ReconcileReport(500, List.of("/v1/"), Instant.parse("2026-12-06T10:15:28Z"), Duration.ofMillis(1234),
                     3000, 2990, 3, 0, 2, 500, Map.of(0, 500L, 1, 501L), log), List.of(), context, out);
         }
@@ -63,7 +64,8 @@ class HtmlReportChromiumIT {
         for (String fact : List.of("<th>Started</th><td>2026-12-06T10:15:28Z</td>", "<th>Finished</th><td>2026-12-06T10:15:30Z</td>",
                 "<th>etcd cluster</th><td>8e9e05c52164694d at https://etcd-0:2379</td>",
                 "<th>Database</th><td>postgres://db:5432/app, table etcd_kv</td>", "<th>Ferry</th><td>0.1.0</td>",
-                "<th>Options</th><td>--html report.html</td>", "<th>Cutover</th><td>switched at F=480, downtime 412 ms</td>")) {
+                "<th>Options</th><td>--html report.html</td>", "<th>Cutover</th><td>switched at F=480, downtime 412 ms</td>",
+                "<th>Decode failures</th><td>desired_lrps: encrypted_no_key 2, undecodable 1 (kept raw")) {
             assertTrue(dom.contains(fact), "audit fact " + fact + " in:\n" + dom);
         }
         assertTrue(dom.contains("SQL is authoritative since the cutover") && !dom.contains("--repair"), dom);

@@ -9,6 +9,12 @@ final class ApplyCounts {
     long superseded;
     long swept;
     long lateWrites;
+    /** Values that did not decode for their mapping, by mapped table and failure category. */
+    final java.util.Map<java.util.List<String>, Long> decodeFailures = new java.util.HashMap<>();
+
+    void decodeFailure(String table, String category) {
+        decodeFailures.merge(java.util.List.of(table, category), 1L, Long::sum);
+    }
 
     void add(ApplyCounts other) {
         applied += other.applied;
@@ -17,5 +23,6 @@ final class ApplyCounts {
         superseded += other.superseded;
         swept += other.swept;
         lateWrites += other.lateWrites;
+        other.decodeFailures.forEach((k, n) -> decodeFailures.merge(k, n, Long::sum));
     }
 }

@@ -1,5 +1,7 @@
 package io.ferry.sink;
 
+import io.ferry.state.DecodeFailuresTable;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -18,13 +20,35 @@ final class MappedWrites {
     private MappedWrites() {
     }
 
-    static void upsert(Connection c, SqlDialect dialect, List<RowChange> puts, boolean repair) throws SQLException {
+    /**
+     * Writes the mapped rows of {@code puts}. A put whose value did not decode gets no mapped row (an older one of the
+     * key goes) but a row in {@code ferry_decode_failures}; a put that decoded clears an older failure of the key.
+     *
+     * @param genericTable the generic table, already written in this transaction: a newer row there supersedes a failure
+     */
+    static void upsert(Connection c, SqlDialect dialect, String genericTable, List<RowChange> puts, boolean repair)
+            throws SQLException {
         Map<TableMapping, List<RowChange>> byTable = new LinkedHashMap<>();
+        List<DecodeFailuresTable.Failure> failures = new ArrayList<>();
+        List<byte[]> decodedKeys = new ArrayList<>();
+        List<Long> decodedRevisions = new ArrayList<>();
         for (RowChange r : puts) {
-            if (r.mapped() != null) {
+            if (r.mapped() == null) {
+                continue;
+            }
+            if (r.mapped().decoded()) {
                 byTable.computeIfAbsent(r.mapped().mapping(), m -> new ArrayList<>()).add(r);
+                decodedKeys.add(r.key());
+                decodedRevisions.add(r.modRevision());
+            } else {
+                failures.add(new DecodeFailuresTable.Failure(r.key(), r.modRevision(), r.mapped().mapping().table(),
+                        r.mapped().failureTag(), r.mapped().failureReason()));
+                delete(c, dialect, List.of(r.mapped().mapping()), List.of(r.key()), new long[] {r.modRevision()}, false);
             }
         }
+        DecodeFailuresTable failuresTable = new DecodeFailuresTable(dialect.kind());
+        failuresTable.clear(c, decodedKeys, decodedRevisions.stream().mapToLong(Long::longValue).toArray(), false);
+        failuresTable.record(c, genericTable, failures, System.currentTimeMillis());
         for (Map.Entry<TableMapping, List<RowChange>> e : byTable.entrySet()) {
             TableMapping m = e.getKey();
             List<String> columns = new ArrayList<>(List.of("key", "mod_revision"));
@@ -59,6 +83,7 @@ final class MappedWrites {
      */
     static void delete(Connection c, SqlDialect dialect, List<TableMapping> mappings, List<byte[]> keys,
                        long[] revisions, boolean inclusive) throws SQLException {
+        clearFailures(c, dialect, mappings, keys, revisions, inclusive);
         for (TableMapping m : mappings) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + dialect.quote(m.table()) + " WHERE "
                     + dialect.quote("key") + " = ? AND " + dialect.quote("mod_revision") + (inclusive ? " <= ?" : " < ?"))) {
@@ -76,6 +101,21 @@ final class MappedWrites {
                 }
             }
         }
+    }
+
+    /** A deleted or swept key takes its decode failure with it. */
+    private static void clearFailures(Connection c, SqlDialect dialect, List<TableMapping> mappings, List<byte[]> keys,
+                                      long[] revisions, boolean inclusive) throws SQLException {
+        List<byte[]> mapped = new ArrayList<>();
+        List<Long> at = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] key = keys.get(i);
+            if (mappings.stream().anyMatch(m -> m.matches(key))) {
+                mapped.add(key);
+                at.add(revisions[i]);
+            }
+        }
+        new DecodeFailuresTable(dialect.kind()).clear(c, mapped, at.stream().mapToLong(Long::longValue).toArray(), inclusive);
     }
 
     private static void bind(PreparedStatement ps, int i, ColumnType type, Object value) throws SQLException {

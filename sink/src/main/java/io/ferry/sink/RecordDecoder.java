@@ -94,7 +94,7 @@ final class RecordDecoder {
     /** The bytes a put's row sends: key and value, and a mapped row's text columns and document as UTF-8. */
     private static long rowBytes(byte[] key, byte[] value, MappedRow mapped) {
         long bytes = (long) key.length + value.length;
-        if (mapped != null) {
+        if (mapped != null && mapped.decoded()) {
             for (Object v : mapped.values()) {
                 bytes += v instanceof String text ? utf8Length(text) : Long.BYTES;
             }

@@ -69,6 +69,9 @@ final class RowBuffer {
         List<RowChange> unpins = new ArrayList<>();
         for (RowChange r : pending.values()) {
             (r.isDelete() ? deletes : r.repair() ? repairs : puts).add(r);
+            if (r.mapped() != null && !r.mapped().decoded()) {
+                counts.decodeFailure(r.mapped().mapping().table(), r.mapped().failureTag());
+            }
             if (r.unpin() != null) {
                 unpins.add(r);
             }
@@ -81,8 +84,8 @@ final class RowBuffer {
         upsert(c, false, puts);
         upsert(c, true, repairs);
         delete(c, deletes);
-        MappedWrites.upsert(c, dialect, puts, false);
-        MappedWrites.upsert(c, dialect, repairs, true);
+        MappedWrites.upsert(c, dialect, table, puts, false);
+        MappedWrites.upsert(c, dialect, table, repairs, true);
         MappedWrites.delete(c, dialect, mappings, deletes.stream().map(RowChange::key).toList(),
                 deletes.stream().mapToLong(RowChange::modRevision).toArray(), false);
         unlistForSweep(c, refreshed);

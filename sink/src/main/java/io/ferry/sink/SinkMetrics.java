@@ -29,6 +29,7 @@ final class SinkMetrics implements AutoCloseable {
     private final Counter lateWrites;
     private final Counter failed;
     private final Map<String, Counter> refusedSignatures = new ConcurrentHashMap<>();
+    private final Map<List<String>, Counter> decodeFailures = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
     private final Timer commitTime;
     private final Timer age;
@@ -84,6 +85,11 @@ final class SinkMetrics implements AutoCloseable {
         superseded.increment(counts.superseded);
         swept.increment(counts.swept);
         lateWrites.increment(counts.lateWrites);
+        counts.decodeFailures.forEach((tableAndCategory, n) -> decodeFailures.computeIfAbsent(tableAndCategory,
+                k -> add(Counter.builder("ferry.sink.decode.failures").tag("table", k.get(0)).tag("reason", k.get(1))
+                        .description("Values under a mapped prefix that did not decode: kept raw in the generic table and "
+                                + "listed in ferry_decode_failures, by mapped table and category").register(registry)))
+                .increment(n));
     }
 
     void age(long tsMs, long committedAtMs) {

@@ -37,8 +37,8 @@ final class ValueMapper {
         if (m.readsValue()) {
             DecodeResult decoded = m.decoder().decode(value);
             if (!decoded.ok()) {
-                throw new BadRecordException("value does not match mapping to table " + m.table() + ": "
-                        + decoded.failure().tag() + ": " + decoded.reason());
+                // Nothing dropped: the raw bytes still reach the generic table, and the failure is recorded beside them.
+                return MappedRow.undecoded(m, decoded.failure().tag(), decoded.reason());
             }
             root = decoded.document();
         }

@@ -71,11 +71,15 @@ final class DecodedMappingCheck {
             KeyValue firstWeb0 = writeKubernetes(p, model, w);
             writeDiego(p, model, w);
             writeProtobufAndCbor(p, model, w);
-            // Sealed under a key the ring does not hold: bad input, diverted with the decoder's reason only.
+            // Sealed under a key the ring does not hold: nothing dropped, the raw bytes reach the generic table and the
+            // failure is listed in ferry_decode_failures with the decoder's reason only.
             byte[] unreadable = utf8(p + "v1/desired_lrp/schedule/pg-old");
             w.put(model.put(unreadable, BbsValues.encrypted(BbsValues.envelope(BbsValues.PROTO, 0, lrp("pg-old", 1)
                     .toByteArray()), "key-2019", "retired", BbsValues.nonce(99))));
-            model.delete(unreadable);
+            // A key that decoded, then turned undecodable: its mapped row goes, its failure comes.
+            byte[] turned = utf8(p + "v1/desired_lrp/schedule/pg-turned");
+            w.put(model.put(turned, BbsValues.unencoded(BbsValues.envelope(BbsValues.PROTO, 0, lrp("pg-turned", 9).toByteArray()))));
+            w.put(model.put(turned, utf8("not a BBS value")));
             // An update, a stale copy of the version it replaced, and a delete.
             byte[] web0 = utf8(p + "registry/pods/shop/web-0");
             w.put(model.put(web0, KubernetesValues.stored("v1", "Pod", pod("shop", "web-0", "web-v2", 0))));
@@ -88,10 +92,13 @@ final class DecodedMappingCheck {
             it.awaitWatermark(config, 2, model.revision());
             assertRows(t);
             assertEquals(model.all().size(), SinkRows.count(db, "SELECT COUNT(*) FROM " + t), "the generic table holds every key");
-            List<String> letters = DeadLetterReader.read(AbstractSinkIT.KAFKA.bootstrapServers(), dlq, 1);
-            assertTrue(letters.size() == 1 && letters.get(0).startsWith("value does not match mapping to table " + t
-                    + "_desired: encrypted_no_key: diego: "), letters.toString());
-            assertFalse(letters.get(0).contains(PASSPHRASE) || letters.get(0).contains("pg-old"), letters.get(0));
+            List<String> failures = failures(p);
+            assertEquals(2, failures.size(), failures.toString());
+            assertTrue(failures.get(0).startsWith("v1/desired_lrp/schedule/pg-old|" + t + "_desired|encrypted_no_key|diego: "),
+                    failures.toString());
+            assertTrue(failures.get(1).startsWith("v1/desired_lrp/schedule/pg-turned|" + t + "_desired|undecodable|"),
+                    failures.toString());
+            assertFalse(failures.get(0).contains(PASSPHRASE), failures.get(0));
 
             Replay.fromBeginning(config);
             byte[] cm = utf8(p + "registry/configmaps/shop/cm-9");
@@ -102,7 +109,39 @@ final class DecodedMappingCheck {
             it.awaitWatermark(config, 2, model.revision());
             assertRows(t);
             assertEquals(4, SinkRows.count(db, "SELECT COUNT(*) FROM " + t + "_configmaps"));
+            assertEquals(failures, failures(p), "a replay records the same failures, and brings back no mapped row");
+            var dead = new org.apache.kafka.common.TopicPartition(dlq, 0);
+            assertEquals(0, AbstractSinkIT.KAFKA.admin().listOffsets(Map.of(dead, org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                    .all().get(30, java.util.concurrent.TimeUnit.SECONDS).get(dead).offset(), "no value went to the dead-letter topic");
+
+            // The key decodes again, and the other is deleted: both failures go.
+            w.put(model.put(unreadable, BbsValues.unencoded(BbsValues.envelope(BbsValues.PROTO, 0, lrp("pg-old", 1).toByteArray()))));
+            w.delete(turned, model.delete(turned));
+            w.commit();
+            w.control(ControlRecord.Kind.WATERMARK, model.revision());
+            w.commit();
+            it.awaitWatermark(config, 2, model.revision());
+            assertEquals(List.of(), failures(p));
+            assertEquals(List.of("pg-old|1"), query("SELECT process_guid, instances FROM " + t + "_desired WHERE process_guid = 'pg-old'"));
+            assertEquals(model.all().size(), SinkRows.count(db, "SELECT COUNT(*) FROM " + t));
         }
+    }
+
+    /** ferry_decode_failures under prefix {@code p}: key without the prefix, table, category, reason. */
+    private List<String> failures(String p) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.connect(); var st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT " + (db.kind() == SqlDatabase.Kind.MARIADB || db.kind() == SqlDatabase.Kind.MYSQL ? "`key`" : "\"key\"")
+                        + ", table_name, category, reason FROM ferry_decode_failures")) {
+            while (rs.next()) {
+                String key = new String(rs.getBytes(1), java.nio.charset.StandardCharsets.UTF_8);
+                if (key.startsWith(p)) {
+                    out.add(key.substring(p.length()) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
+                }
+            }
+        }
+        java.util.Collections.sort(out);
+        return out;
     }
 
     private List<Map<String, Object>> mappings(String p, String t) throws Exception {

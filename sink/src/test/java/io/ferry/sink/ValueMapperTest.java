@@ -2,6 +2,7 @@ package io.ferry.sink;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,11 +51,13 @@ class ValueMapperTest {
     }
 
     @Test
-    void aValueThatDoesNotFitTheMappingIsBadInputNamingTableAndColumn() {
-        var notJson = assertThrows(BadRecordException.class,
-                () -> mapper.map("/v1/actual/pg-1/0/instance".getBytes(), new byte[] {8, 1, (byte) 0xFF}, 0));
-        assertTrue(notJson.getMessage().contains("does not match mapping to table actual_lrps: undecodable: json: not JSON"),
-                notJson.getMessage());
+    void aValueThatDoesNotDecodeIsAFailureRowAndOneThatDoesNotFitAColumnIsBadInput() throws Exception {
+        // Nothing dropped: no mapped row, but the failure for ferry_decode_failures; the raw bytes go to the generic table.
+        MappedRow notJson = mapper.map("/v1/actual/pg-1/0/instance".getBytes(), new byte[] {8, 1, (byte) 0xFF}, 0);
+        assertFalse(notJson.decoded());
+        assertEquals("actual_lrps", notJson.mapping().table());
+        assertEquals("undecodable", notJson.failureTag());
+        assertTrue(notJson.failureReason().startsWith("json: not JSON"), notJson.failureReason());
         var wrongType = assertThrows(BadRecordException.class,
                 () -> mapper.map("/v1/actual/pg-1/zero/instance".getBytes(), "{}".getBytes(), 0));
         assertTrue(wrongType.getMessage().contains("column instance_index (bigint) from key:4 found 'zero'"),

@@ -80,6 +80,11 @@ public final class StateSchema {
                 // authoritative again, and its downtime) and when ferry finish ended it.
                 List.of("ALTER TABLE " + q(StateTables.CUTOVER) + " ADD " + q("rollback_revision") + " BIGINT",
                         "ALTER TABLE " + q(StateTables.CUTOVER) + " ADD " + q("rollback_downtime_ms") + " BIGINT",
-                        "ALTER TABLE " + q(StateTables.CUTOVER) + " ADD " + q("finished_at") + " BIGINT"));
+                        "ALTER TABLE " + q(StateTables.CUTOVER) + " ADD " + q("finished_at") + " BIGINT"),
+                // 4: the values of mapped prefixes that did not decode, one row per key at its latest revision.
+                List.of("CREATE TABLE " + q(StateTables.DECODE_FAILURES) + " (" + q("key") + " " + keyType()
+                        + " NOT NULL PRIMARY KEY, " + q("mod_revision") + " BIGINT NOT NULL, " + q("table_name")
+                        + " VARCHAR(255) NOT NULL, " + q("category") + " VARCHAR(32) NOT NULL, " + q("reason")
+                        + " VARCHAR(2000) NOT NULL, " + q("recorded_at") + " BIGINT NOT NULL)" + tableOptions()));
     }
 }

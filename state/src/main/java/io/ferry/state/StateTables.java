@@ -21,6 +21,8 @@ public final class StateTables {
     public static final String CUTOVER = "ferry_cutover";
     /** etcd changes after a cutover's switch, recorded instead of applied. */
     public static final String LATE_WRITES = "ferry_late_writes";
+    /** Values under a mapped prefix that the mapping's decoders could not read: kept raw in the generic table, listed here. */
+    public static final String DECODE_FAILURES = "ferry_decode_failures";
 
     private StateTables() {
     }

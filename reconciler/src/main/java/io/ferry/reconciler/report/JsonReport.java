@@ -88,6 +88,19 @@ public final class JsonReport {
             g.writeString(o);
         }
         g.writeEndArray();
+        if (context.decodeFailures() == null) {
+            g.writeNullField("decode_failures");
+        } else {
+            g.writeObjectFieldStart("decode_failures");
+            for (var table : context.decodeFailures().entrySet()) {
+                g.writeObjectFieldStart(table.getKey());
+                for (var category : table.getValue().entrySet()) {
+                    g.writeNumberField(category.getKey(), category.getValue());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
         if (context.cutover() == null) {
             g.writeNullField("cutover");
         } else {

@@ -17,9 +17,12 @@ import java.util.Map;
  * @param ferryVersion the version of Ferry that ran it
  * @param options the command's options as given, for example {@code --revision=1200}
  * @param cutover where the latest cutover stood, or null when none was recorded
+ * @param decodeFailures values of mapped prefixes that did not decode ({@code ferry_decode_failures}), by mapped table
+ *     and category; null when they could not be read
  */
 public record ReportContext(Instant finishedAt, String etcdClusterId, List<String> etcdEndpoints, String database, String table,
-                            String ferryVersion, List<String> options, Cutover cutover) {
+                            String ferryVersion, List<String> options, Cutover cutover,
+                            Map<String, Map<String, Long>> decodeFailures) {
 
     /**
      * The latest cutover as the report shows it.
@@ -48,6 +51,21 @@ public record ReportContext(Instant finishedAt, String etcdClusterId, List<Strin
         facts.put("Options", options.isEmpty() ? "(none)" : String.join(" ", options));
         facts.put("Cutover", cutover == null ? "none recorded: etcd is authoritative"
                 : cutover.phase() + " at F=" + cutover.freezeRevision() + ", downtime " + cutover.downtimeMs() + " ms");
+        facts.put("Decode failures", decodeFailuresText());
         return facts;
+    }
+
+    /** For example {@code none}, or {@code desired_lrps: encrypted_no_key 2, undecodable 1}. */
+    public String decodeFailuresText() {
+        if (decodeFailures == null) {
+            return "unknown (ferry_decode_failures could not be read)";
+        }
+        if (decodeFailures.isEmpty()) {
+            return "none";
+        }
+        List<String> tables = new java.util.ArrayList<>();
+        decodeFailures.forEach((table, byCategory) -> tables.add(table + ": " + String.join(", ", byCategory.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).toList())));
+        return String.join("; ", tables) + " (kept raw in the generic table; docs/mappings.md)";
     }
 }

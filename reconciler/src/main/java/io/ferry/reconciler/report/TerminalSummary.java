@@ -21,6 +21,9 @@ public final class TerminalSummary {
                 r.revision(), r.duration().toMillis() / 1000.0, String.join(", ", r.prefixes()));
         out.printf("  etcd cluster %s, %s table %s; Ferry %s.%n", context.etcdClusterId() == null ? "unknown"
                 : context.etcdClusterId(), context.database(), context.table(), context.ferryVersion());
+        if (context.decodeFailures() == null || !context.decodeFailures().isEmpty()) {
+            out.println("  Values that did not decode for their mapping: " + context.decodeFailuresText() + ".");
+        }
         if (r.inFlight() > 0) {
             out.printf("  %,d rows were written after revision %d and already match etcd's current state (in flight).%n",
                     r.inFlight(), r.revision());
