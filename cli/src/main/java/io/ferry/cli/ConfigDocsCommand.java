@@ -14,9 +14,12 @@ final class ConfigDocsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--yaml", description = "Print a complete annotated ferry.yaml (docs/ferry.yaml) instead.")
+    boolean yaml;
+
     @Override
     public Integer call() {
-        spec.commandLine().getOut().print(ConfigDocs.markdown(FerryConfig.definition()));
+        spec.commandLine().getOut().print(yaml ? ConfigDocs.yaml(FerryConfig.definition()) : ConfigDocs.markdown(FerryConfig.definition()));
         spec.commandLine().getOut().flush();
         return Ferry.EXIT_OK;
     }

@@ -45,6 +45,65 @@ public final class ConfigDocs {
         return sb.toString();
     }
 
+    /**
+     * A complete, annotated {@code ferry.yaml}: every key with its default, commented out, under its description,
+     * so that a file starts from it by uncommenting what differs. {@code docs/ferry.yaml} holds it.
+     */
+    public static String yaml(ConfigDef def) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Every key of Ferry's configuration, with its default, commented out: uncomment and change what\n")
+                .append("# differs for you. An empty file runs on the embedded defaults (etcd on 127.0.0.1:2379, an\n")
+                .append("# in-process Kafka broker, SQLite in ./ferry.db). Any string may refer to the environment as\n")
+                .append("# ${NAME} or ${NAME:-default} and to a file's content as ${file:/path}: keep secrets out of this\n")
+                .append("# file that way (docs/security.md). Other kafka.* keys go to the Kafka clients as they are.\n")
+                .append("# The reference is docs/configuration.md. Generated from the key declarations; do not edit by\n")
+                .append("# hand: run `bin/ferry config-docs --yaml > docs/ferry.yaml`.\n");
+        for (Map.Entry<String, List<ConfigKey<?>>> section : bySection(def.keys()).entrySet()) {
+            sb.append("\n# ---- ").append(section.getKey()).append(" ----\n");
+            for (ConfigKey<?> key : section.getValue()) {
+                sb.append("\n");
+                for (String line : wrap(key.doc() + (key.secret() ? " Secret: masked in logs." : ""), 96)) {
+                    sb.append("# ").append(line).append("\n");
+                }
+                sb.append("#").append(key.name()).append(": ").append(yamlDefault(key)).append("\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The default as a YAML scalar; a key without one says so in a comment, which a loader never sees. */
+    private static <T> String yamlDefault(ConfigKey<T> key) {
+        if (key.required()) {
+            return "# required (" + key.type().describe() + ")";
+        }
+        if (key.defaultValue() == null) {
+            return "# unset (" + key.type().describe() + ")";
+        }
+        String text = key.type().render(key.defaultValue());
+        if (key.type() == ConfigType.STRUCTURED) {
+            return text.equals("[]") ? "[]" : "# structured: see docs/configuration.md";
+        }
+        boolean plain = text.matches("[A-Za-z0-9_./@+-][A-Za-z0-9_./@+,-]*") && !text.matches("(?i)true|false|yes|no|on|off|null|~");
+        return plain || key.type() == ConfigType.BOOLEAN || key.type() == ConfigType.INT || key.type() == ConfigType.LONG
+                ? text : "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static List<String> wrap(String text, int width) {
+        List<String> lines = new java.util.ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? " " : "").append(word);
+        }
+        if (line.length() > 0) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
     private static Map<String, List<ConfigKey<?>>> bySection(Collection<ConfigKey<?>> keys) {
         Map<String, List<ConfigKey<?>>> sections = new LinkedHashMap<>();
         for (ConfigKey<?> key : keys) {

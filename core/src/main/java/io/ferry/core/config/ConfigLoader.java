@@ -81,10 +81,13 @@ public final class ConfigLoader {
             return Map.of();
         }
         try {
-            Object root = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
-            if (root == null) {
+            // A file of comments only (docs/ferry.yaml as it is) has no document at all: the embedded defaults.
+            ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+            com.fasterxml.jackson.databind.JsonNode tree = mapper.readTree(yaml);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
                 return Map.of();
             }
+            Object root = mapper.treeToValue(tree, Object.class);
             if (!(root instanceof Map)) {
                 throw new ConfigException(source, List.of(new ConfigProblem(FILE, null,
                         "must be a YAML map of keys to values, such as 'etcd.endpoints: http://127.0.0.1:2379'")));
