@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  * {@link System#exit}:
  * <ul>
  *   <li>0: success (for {@code reconcile}: no differences)</li>
- *   <li>1: the command ran and found differences</li>
+ *   <li>1: the command ran and found differences (for {@code health}: the endpoint answered 503)</li>
  *   <li>2: the command could not run: bad configuration, bad arguments, an unreachable server</li>
  * </ul>
  */
@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
             ""},
         subcommands = {DemoCommand.class, RunCommand.class, WatchCommand.class, SinkCommand.class, StatusCommand.class, ReconcileCommand.class,
             ReplayCommand.class, CutoverCommand.class, RollbackCommand.class,
-            FinishCommand.class, ReverseCommand.class, CheckCommand.class, ConfigDocsCommand.class, CommandLine.HelpCommand.class},
+            FinishCommand.class, ReverseCommand.class, CheckCommand.class, HealthCommand.class, ConfigDocsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 differences found, 2 could not run.",
             "Documentation: docs/ (configuration.md, runbook.md, event-format.md)."})
 public final class Ferry implements Runnable {
@@ -82,7 +82,7 @@ public final class Ferry implements Runnable {
     /**
      * The commands that change or judge replicated state. Without {@code -c} they would act on the embedded
      * defaults: on an etcd host, a forgotten {@code -c} pointed a cutover at the local etcd and created
-     * {@code ./ferry.db}. {@code status}, {@code check} and {@code demo} keep {@code -c} optional.
+     * {@code ./ferry.db}. {@code status}, {@code check}, {@code health} and {@code demo} keep {@code -c} optional.
      */
     static final Set<String> NEED_CONFIG = Set.of("run", "watch", "sink", "reverse", "cutover", "rollback", "finish",
             "replay", "reconcile");

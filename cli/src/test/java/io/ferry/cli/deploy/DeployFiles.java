@@ -66,6 +66,20 @@ public final class DeployFiles {
         return docs.get(0);
     }
 
+    /**
+     * A YAML file as Docker Compose reads it: with its merge keys ({@code <<: *ferry}) resolved, which Jackson's
+     * parser leaves as the alias's name. SnakeYAML (Jackson's own YAML parser) loads it; safe types only.
+     */
+    public static JsonNode yamlWithMerges(Path file) {
+        try (java.io.Reader in = Files.newBufferedReader(file)) {
+            Object loaded = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+                    new org.yaml.snakeyaml.LoaderOptions())).load(in);
+            return JSON.valueToTree(loaded);
+        } catch (IOException | RuntimeException e) {
+            throw new AssertionError(root().relativize(file) + " is not valid YAML: " + e.getMessage(), e);
+        }
+    }
+
     public static JsonNode json(Path file) {
         try {
             return JSON.readTree(file.toFile());

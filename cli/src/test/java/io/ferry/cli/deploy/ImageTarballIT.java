@@ -58,9 +58,54 @@ class ImageTarballIT {
         command.addAll(isRoot() ? List.of("chroot", "--userspec=10001:10001") : List.of("--map-root-user", "chroot"));
         command.add(rootfs.toString());
         command.addAll(entrypoint);
+        List<String> inImage = new ArrayList<>(command);
         command.add("--version");
         String out = run(command);
         assertTrue(out.matches("(?s).*ferry \\d+\\.\\d+.*"), "ferry --version inside the image printed: " + out);
+
+        healthcheckRunsInTheImage(rootfs, inImage.subList(0, inImage.size() - entrypoint.size()));
+    }
+
+    /**
+     * The compose file's healthcheck, as written there (it replaces the entry point), run inside the image
+     * against an endpoint on the host's loopback, which the image's process shares as a container's
+     * healthcheck shares its container's: exit 0 while it answers 200, 1 with the reason once it answers 503.
+     */
+    private void healthcheckRunsInTheImage(Path rootfs, List<String> container) throws Exception {
+        JsonNode watcher = DeployFiles.yamlWithMerges(DeployFiles.deploy("compose/compose.yaml")).path("services").path("watcher");
+        List<String> test = new ArrayList<>();
+        DeployFiles.at(watcher, "healthcheck.test").forEach(a -> test.add(a.asText()));
+        assertEquals("CMD", test.get(0), test.toString());
+        int port = io.ferry.testkit.Ports.free();
+        String token = "image-healthcheck-token-0123";
+        // Where the compose file mounts the service's ferry.yaml; the image's own /etc/ferry is empty.
+        Files.writeString(rootfs.resolve("etc/ferry/ferry.yaml"), "http:\n  bind: 0.0.0.0\n  port: " + port
+                + "\n  token: " + token + "\n");
+        var health = new java.util.concurrent.atomic.AtomicReference<>(new io.ferry.cli.http.Health(true, true, null, 0));
+        try (var endpoint = io.ferry.cli.http.HttpEndpoint.start("127.0.0.1", port, java.util.Optional.of(token),
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), health::get)) {
+            List<String> check = new ArrayList<>(container);
+            check.addAll(test.subList(1, test.size()));
+            Exit ok = exec(check);
+            assertEquals(0, ok.code(), "the healthcheck inside the image: " + ok.out());
+            assertTrue(ok.out().contains("/health: ok"), ok.out());
+
+            health.set(new io.ferry.cli.http.Health(false, false, "watcher failed: etcd refused campaigning", 0));
+            Exit failed = exec(check);
+            assertEquals(1, failed.code(), "the healthcheck inside the image: " + failed.out());
+            assertTrue(failed.out().contains("/health: failed: watcher failed: etcd refused campaigning"), failed.out());
+        }
+    }
+
+    private record Exit(int code, String out) {
+    }
+
+    private static Exit exec(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), command + " did not finish");
+        return new Exit(p.exitValue(), out);
     }
 
     private static Path blob(Path oci, String digest) {
@@ -72,10 +117,8 @@ class ImageTarballIT {
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), command + " did not finish");
-        assertEquals(0, p.exitValue(), command + " failed:\n" + out);
-        return out;
+        Exit e = exec(command);
+        assertEquals(0, e.code(), command + " failed:\n" + e.out());
+        return e.out();
     }
 }
