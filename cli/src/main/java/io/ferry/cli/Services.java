@@ -99,7 +99,13 @@ final class Services {
     static Service sink(FerryConfig config, MeterRegistry registry) {
         JdbcSink s = JdbcSink.create(config, registry);
         s.start();
-        CutoverPhaseMeters phase = CutoverPhaseMeters.start(CutoverRecord.of(config), registry);
+        CutoverPhaseMeters phase;
+        try {
+            phase = CutoverPhaseMeters.start(CutoverRecord.of(config), registry);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
         AutoCloseable close = () -> {
             try {
                 phase.close();
