@@ -37,7 +37,8 @@ final class SinkAgeHistogram {
                 if (METER.equals(id.getName())) {
                     // Micrometer's histograms rotate (2 minutes by default); one window for the whole
                     // run keeps the counts cumulative, so two snapshots can be subtracted.
-                    return DistributionStatisticConfig.builder().serviceLevelObjectives(nanos)
+                    // Only these buckets: the sink's own percentile histogram would shift their positions.
+                    return DistributionStatisticConfig.builder().serviceLevelObjectives(nanos).percentilesHistogram(false)
                             .expiry(Duration.ofDays(1)).bufferLength(1).build().merge(config);
                 }
                 return config;

@@ -130,7 +130,7 @@ final class ReconcileCommand implements Callable<Integer> {
     private ReportContext context(FerryConfig c, String clusterId, Optional<CutoverRow> cutover) {
         List<String> given = spec.commandLine().getParseResult().originalArgs();
         return new ReportContext(Instant.now(), clusterId, c.etcd().endpoints().stream().map(Object::toString).toList(),
-                JdbcConnections.sink(c).identity(), c.sink().table(), FerryVersion.number(), given,
+                JdbcConnections.sink(c).identity(), c.sink().table(), FerryVersion.version(), given,
                 cutover.map(l -> new ReportContext.Cutover(l.phase().name().toLowerCase(java.util.Locale.ROOT), l.freezeRevision(),
                         l.downtimeMs(), l.phase().sqlAuthoritative())).orElse(null), decodeFailures(c));
     }

@@ -54,6 +54,7 @@ final class ServiceRunner {
     static ServiceRunner start(FerryConfig c, boolean ownBroker, List<Starter> starters) {
         ServiceRunner runner = new ServiceRunner(c, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         try {
+            runner.own(ProcessMeters.bindTo(runner.registry));
             FerryConfig resolved = c;
             if (ownBroker && c.kafka().embedded()) {
                 EmbeddedKafka kafka = EmbeddedKafka.start(Path.of(c.kafka().embeddedDir()));

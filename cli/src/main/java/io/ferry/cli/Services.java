@@ -1,6 +1,8 @@
 package io.ferry.cli;
 
 import io.etcd.jetcd.Client;
+import io.ferry.cli.cutover.CutoverPhaseMeters;
+import io.ferry.cli.cutover.CutoverRecord;
 import io.ferry.clients.EtcdClients;
 import io.ferry.clients.EtcdPermissionDenied;
 import io.ferry.clients.EtcdRoles;
@@ -89,11 +91,29 @@ final class Services {
         return JdbcConnections.sink(config).kind() != JdbcTarget.Kind.SQLITE;
     }
 
-    /** Starts a sink, ready while no partition is halted or lags ({@link SinkReadiness}). */
+    /**
+     * Starts a sink, ready while no partition is halted or lags ({@link SinkReadiness}), with the cutover
+     * phase of its database as gauges: the sink's process is the one every deployment runs against that
+     * database.
+     */
     static Service sink(FerryConfig config, MeterRegistry registry) {
         JdbcSink s = JdbcSink.create(config, registry);
         s.start();
-        return new Service("sink", s, () -> s.state().name().toLowerCase(java.util.Locale.ROOT),
+        CutoverPhaseMeters phase;
+        try {
+            phase = CutoverPhaseMeters.start(CutoverRecord.of(config), registry);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        AutoCloseable close = () -> {
+            try {
+                phase.close();
+            } finally {
+                s.close();
+            }
+        };
+        return new Service("sink", close, () -> s.state().name().toLowerCase(java.util.Locale.ROOT),
                 () -> Optional.ofNullable(s.failure()), () -> s.state() == JdbcSink.State.RUNNING,
                 () -> SinkReadiness.notReady(s.haltedPartitions(), s.watermarks(), etcdRevision(registry),
                         config.http().readyLag()));

@@ -11,6 +11,8 @@ final class ReverseMetrics {
     private final Counter applied;
     private final Counter duplicates;
     private final Counter transactions;
+    /** When the writer last committed into etcd, or started streaming if later: what the age counts from. */
+    private volatile long sinceNanos = System.nanoTime();
 
     ReverseMetrics(MeterRegistry registry, Supplier<ReverseWriter.State> state) {
         applied = changes(registry, "applied");
@@ -21,6 +23,20 @@ final class ReverseMetrics {
             Gauge.builder("ferry.reverse.state", () -> state.get() == s ? 1 : 0).tag("state", s.name().toLowerCase(java.util.Locale.ROOT))
                     .description("1 for the reverse writer's current state").register(registry);
         }
+        // A stalled capture (a slot or binlog that no longer delivers) shows as an age that keeps growing while the
+        // writer streams; the writer cannot tell that from SQL having nothing to copy, so the alert's threshold is the
+        // longest the applications go without writing. Outside streaming nothing is expected of it: 0.
+        Gauge.builder("ferry.reverse.last.applied.age", () -> state.get() == ReverseWriter.State.STREAMING
+                        ? (System.nanoTime() - sinceNanos) / 1e9 : 0)
+                .baseUnit("seconds")
+                .description("While streaming, seconds since the reverse writer last committed SQL changes into etcd "
+                        + "(or since it started streaming); 0 otherwise")
+                .register(registry);
+    }
+
+    /** The writer starts streaming: the age counts from now until its first transaction. */
+    void streaming() {
+        sinceNanos = System.nanoTime();
     }
 
     private static Counter changes(MeterRegistry registry, String result) {
@@ -37,6 +53,7 @@ final class ReverseMetrics {
     }
 
     void transaction() {
+        sinceNanos = System.nanoTime();
         transactions.increment();
     }
 }

@@ -142,11 +142,13 @@ public final class ReverseWriter implements AutoCloseable {
                 Optional<LatestCutover> latest = LatestCutover.of(target, topic);
                 long pause;
                 if (Authority.sqlAuthoritative(version) && latest.map(LatestCutover::bakePeriod).orElse(false)) {
+                    metrics.streaming();
                     state = State.STREAMING;
                     stream(version, null);
                     pause = POLL_MS;
                 } else if (!Authority.sqlAuthoritative(version) && latest.isPresent() && latest.get().underWay()
                         && awaitsProbe(latest.get().id())) {
+                    metrics.streaming();
                     state = State.STREAMING;
                     stream(version, latest.get());
                     pause = CUTOVER_POLL_MS;

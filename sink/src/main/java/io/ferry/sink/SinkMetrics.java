@@ -48,11 +48,19 @@ final class SinkMetrics implements AutoCloseable {
         failed = records("failed");
         batchSize = add(DistributionSummary.builder("ferry.sink.batch.size")
                 .description("Records in one SQL transaction").baseUnit("records").register(registry));
+        // Both timers publish histogram buckets so that Prometheus can compute percentiles across
+        // instances (histogram_quantile); the bounds keep the buckets to what these times can be.
         commitTime = add(Timer.builder("ferry.sink.commit.time")
-                .description("Time to apply and commit one batch, retries included").register(registry));
+                .description("Time to apply and commit one batch, retries included")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(1)).register(registry));
+        // An age grows to minutes while a snapshot or an outage is caught up on; above the largest bucket
+        // histogram_quantile can only say "more than 10 minutes".
         age = add(Timer.builder("ferry.sink.age")
                 .description("Age of a change when its SQL transaction commits: from the watcher's ts_ms (etcd commit, "
-                        + "approximately) to the SQL commit").register(registry));
+                        + "approximately) to the SQL commit")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry));
         add(Gauge.builder("ferry.sink.consumer.lag", lag, AtomicLong::get)
                 .description("Records on the assigned partitions not yet consumed").baseUnit("records").register(registry));
         add(Gauge.builder("ferry.sink.partitions.halted", halted, AtomicLong::get)

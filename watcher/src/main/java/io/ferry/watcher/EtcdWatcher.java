@@ -30,6 +30,7 @@ public final class EtcdWatcher implements AutoCloseable {
 
     private final FerryConfig config;
     private final WatcherEngine engine;
+    private final WatcherStateMeters stateMeters;
     private final AtomicReference<WatcherState> state = new AtomicReference<>(WatcherState.NEW);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -41,6 +42,7 @@ public final class EtcdWatcher implements AutoCloseable {
     private EtcdWatcher(FerryConfig config, MeterRegistry registry) {
         this.config = config;
         this.engine = new WatcherEngine(config, registry);
+        this.stateMeters = new WatcherStateMeters(registry, state::get);
     }
 
     /** Validates the Kafka client settings; connects nothing until {@link #start()}. */
@@ -228,5 +230,6 @@ public final class EtcdWatcher implements AutoCloseable {
         }
         engine.close();
         moveTo(WatcherState.STOPPED);
+        stateMeters.close();
     }
 }

@@ -6,6 +6,7 @@ import io.ferry.core.FerryException;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.Secrets;
+import io.ferry.state.CutoverPhase;
 import io.ferry.state.CutoverRow;
 import io.ferry.state.CutoverTable;
 import io.ferry.state.StateTables;
@@ -101,6 +102,11 @@ public final class CutoverRecord {
         Optional<Long> id = run(table::open);
         id.ifPresent(i -> aborted(i, reason));
         return id;
+    }
+
+    /** The latest cutover's phase, read alone (one small query), if any cutover was ever attempted. */
+    public Optional<CutoverPhase> currentPhase() {
+        return run(table::current).map(CutoverTable.Current::phase);
     }
 
     /** The latest cutover, if any was ever attempted against this database. */

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -57,8 +58,11 @@ final class WatcherMetrics implements AutoCloseable {
         progressViolations = Counter.builder("ferry.watcher.progress.violations")
                 .description("Events etcd delivered at or below a revision its progress notification had confirmed")
                 .register(registry);
+        // Histogram buckets, so that Prometheus can compute the p99 across instances (histogram_quantile).
         commit = Timer.builder("ferry.watcher.transaction.commit")
-                .description("Time to commit one Kafka transaction").register(registry);
+                .description("Time to commit one Kafka transaction")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
         meters.add(compactions);
         meters.add(progressViolations);
         meters.add(commit);
