@@ -41,7 +41,9 @@ class FerryDemoIT {
 
         JsonNode report = new ObjectMapper().readTree(work.resolve("report.json").toFile());
         assertEquals("clean", report.get("verdict").asText(), report.toString());
-        assertTrue(report.get("etcd_keys").asLong() >= 3000, report.toString());
+        // The demo's writers delete keys as well as write them, so a few of the 3000 may be gone by the reconcile.
+        assertTrue(report.get("etcd_keys").asLong() > 2500, report.toString());
+        assertEquals(report.get("etcd_keys").asLong(), report.get("sql_rows").asLong(), report.toString());
         assertTrue(Files.readString(work.resolve("report.html")).contains("CLEAN"), "the HTML report shows the verdict");
 
         // A second run starts over in the same directory, which the demo owns.
