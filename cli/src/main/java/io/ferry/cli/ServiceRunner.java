@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,12 +89,22 @@ final class ServiceRunner {
         closeables.add(s.component());
     }
 
+    /** Where this process points, for the status page: no credentials (identity() drops them from a JDBC URL). */
+    private Map<String, String> facts() {
+        Map<String, String> facts = new java.util.LinkedHashMap<>();
+        facts.put("etcd", String.join(", ", config.etcd().endpoints().stream().map(Object::toString).toList()) + " "
+                + String.join(", ", config.etcd().prefixes()));
+        facts.put("kafka", config.kafka().bootstrap() + ", topic " + config.kafka().topic());
+        facts.put("database", io.ferry.clients.JdbcConnections.sink(config).identity() + ", table " + config.sink().table());
+        return facts;
+    }
+
     int runUntilStopped() throws InterruptedException {
         HttpEndpoint http = null;
         try {
             if (config.http().enabled()) {
                 http = HttpEndpoint.start(config.http().bind(), config.http().port(), config.http().token(), registry,
-                        this::health);
+                        this::health, facts());
             }
             LOG.info("Running {}; stop with Ctrl-C or SIGTERM", services.stream().map(Service::name).toList());
             while (!ShutdownSignal.await(POLL) && stopped.getCount() > 0) {

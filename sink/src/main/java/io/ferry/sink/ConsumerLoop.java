@@ -363,7 +363,12 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private void lag() {
         long total = 0;
         for (TopicPartition tp : consumer.assignment()) {
-            total += consumer.currentLag(tp).orElse(0);
+            long lag = consumer.currentLag(tp).orElse(0);
+            total += lag;
+            PartitionProgress p = progress.get(tp.partition());
+            if (p != null) {
+                parts.metrics().position(tp.partition(), p.nextOffset(), lag);
+            }
         }
         parts.metrics().lag(total);
     }

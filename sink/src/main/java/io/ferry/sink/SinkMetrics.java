@@ -36,6 +36,8 @@ final class SinkMetrics implements AutoCloseable {
     private final AtomicLong lag = new AtomicLong();
     private final AtomicLong halted = new AtomicLong();
     private final Map<Integer, AtomicLong> watermarks = new ConcurrentHashMap<>();
+    private final Map<Integer, AtomicLong> offsets = new ConcurrentHashMap<>();
+    private final Map<Integer, AtomicLong> partitionLags = new ConcurrentHashMap<>();
 
     SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -124,6 +126,21 @@ final class SinkMetrics implements AutoCloseable {
 
     void lag(long records) {
         lag.set(records);
+    }
+
+    /** Where the partition stands in Kafka: the next offset to apply, and the records after it not yet consumed. */
+    void position(int partition, long nextOffset, long lag) {
+        perPartition(offsets, "ferry.sink.offset", "The next Kafka offset of the partition to apply", partition).set(nextOffset);
+        perPartition(partitionLags, "ferry.sink.partition.lag", "Records of the partition not yet consumed", partition).set(lag);
+    }
+
+    private AtomicLong perPartition(Map<Integer, AtomicLong> holders, String name, String description, int partition) {
+        return holders.computeIfAbsent(partition, p -> {
+            AtomicLong holder = new AtomicLong();
+            add(Gauge.builder(name, holder, AtomicLong::get).tag("partition", Integer.toString(p)).description(description)
+                    .register(registry));
+            return holder;
+        });
     }
 
     void watermark(int partition, long revision) {

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /metrics}: every Micrometer meter in Prometheus text format;</li>
  *   <li>{@code /health}: liveness, 200 while no component has failed for good;</li>
  *   <li>{@code /ready}: readiness, 200 while replication is caught up within the bounds;</li>
- *   <li>{@code /status.json}: health plus the lag history;</li>
+ *   <li>{@code /status.json}: health, what each part of the process reports ({@link StatusView}) and the lag
+ *       history;</li>
  *   <li>{@code /}: a status page that charts the lag over the last minutes ({@code /status.js},
  *       {@code /status.css}).</li>
  * </ul>
@@ -53,14 +55,16 @@ public final class HttpEndpoint implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Supplier<Health> health;
     private final Optional<BearerToken> token;
+    private final StatusView status;
 
     private HttpEndpoint(HttpServer server, ScheduledExecutorService sampler, PrometheusMeterRegistry registry,
-                         Supplier<Health> health, Optional<BearerToken> token) {
+                         Supplier<Health> health, Optional<BearerToken> token, Map<String, String> facts) {
         this.server = server;
         this.sampler = sampler;
         this.registry = registry;
         this.health = health;
         this.token = token;
+        this.status = new StatusView(registry, facts);
     }
 
     /** An endpoint open to whoever reaches the port. */
@@ -75,6 +79,15 @@ public final class HttpEndpoint implements AutoCloseable {
      */
     public static HttpEndpoint start(String bind, int port, Optional<String> token, PrometheusMeterRegistry registry,
                                      Supplier<Health> health) {
+        return start(bind, port, token, registry, health, Map.of());
+    }
+
+    /**
+     * As {@link #start(String, int, Optional, PrometheusMeterRegistry, Supplier)}, with where the process points
+     * ({@code facts}: etcd, Kafka, the database; no secret) for the status page.
+     */
+    public static HttpEndpoint start(String bind, int port, Optional<String> token, PrometheusMeterRegistry registry,
+                                     Supplier<Health> health, Map<String, String> facts) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(bind, port), 16);
@@ -87,7 +100,7 @@ public final class HttpEndpoint implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        HttpEndpoint endpoint = new HttpEndpoint(server, sampler, registry, health, token.map(BearerToken::new));
+        HttpEndpoint endpoint = new HttpEndpoint(server, sampler, registry, health, token.map(BearerToken::new), facts);
         server.createContext("/", endpoint::handle);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "ferry-http-worker");
@@ -160,25 +173,7 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     private String statusJson(Health h) {
-        return "{\"alive\":" + h.alive() + ",\"ready\":" + h.ready() + ",\"reason\":" + quote(h.reason())
-                + ",\"revision_lag\":" + h.revisionLag() + ",\"lag_history\":" + history.json() + "}";
-    }
-
-    private static String quote(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
+        return status.json(h, history);
     }
 
     private static String resource(String name) throws IOException {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,6 +66,66 @@ class HttpEndpointIT {
             assertTrue(dead.body().contains("etcd unreachable"));
             assertEquals(404, get(base + "/nope").statusCode());
         }
+    }
+
+    /**
+     * The page a person keeps open: each part's meters as a ferry process registers them, rendered by Chromium.
+     * After a cutover's switch the badge says SWITCHED, not READY: replication no longer applies etcd's changes.
+     */
+    @Test
+    void theStatusPageShowsEachPartWhereItPointsAndTheLagOverTime(@TempDir Path dir) throws Exception {
+        PrometheusMeterRegistry registry = registry(4);
+        gauge(registry, "ferry.build.info", 1, "version", "1.2.3", "java", "17.0.15");
+        for (String state : List.of("starting", "standby", "snapshotting", "streaming")) {
+            gauge(registry, "ferry.watcher.state", state.equals("streaming") ? 1 : 0, "state", state);
+        }
+        gauge(registry, "ferry.watcher.etcd.revision", 1204);
+        gauge(registry, "ferry.watcher.produced.revision", 1200);
+        gauge(registry, "ferry.watcher.epoch", 2);
+        gauge(registry, "ferry.watcher.snapshot.keys.total", 1000);
+        gauge(registry, "ferry.watcher.snapshot.keys.done", 500);
+        gauge(registry, "ferry.watcher.snapshot.eta", 42);
+        for (int p = 0; p < 2; p++) {
+            gauge(registry, "ferry.sink.watermark", 1190 + p, "partition", Integer.toString(p));
+            gauge(registry, "ferry.sink.offset", 45 + p, "partition", Integer.toString(p));
+            gauge(registry, "ferry.sink.partition.lag", 3 + p, "partition", Integer.toString(p));
+        }
+        gauge(registry, "ferry.sink.consumer.lag", 7);
+        gauge(registry, "ferry.sink.partitions.halted", 0);
+        for (String phase : List.of("forward", "frozen", "switched", "rolled_back")) {
+            gauge(registry, "ferry.cutover.phase", phase.equals("switched") ? 1 : 0, "phase", phase);
+        }
+        gauge(registry, "ferry.reverse.state", 1, "state", "streaming");
+        gauge(registry, "ferry.reverse.last.applied.age", 12);
+        Map<String, String> facts = Map.of("database", "postgres://db.example:5432/app, table etcd_kv");
+
+        try (HttpEndpoint endpoint = HttpEndpoint.start("127.0.0.1", 0, Optional.empty(), registry,
+                () -> new Health(true, true, null, 4), facts)) {
+            String base = "http://127.0.0.1:" + endpoint.port();
+            awaitTwoLagSamples(base, Optional.empty());
+            String dom = chromiumDom(dir, base + "/");
+            assertStatusPageRendered(dom, "switched\">SWITCHED</div>");
+            for (String shown : List.of("SQL is authoritative", "<th>Ferry</th><td>1.2.3 on Java 17.0.15</td>",
+                    "<th>database</th><td>postgres://db.example:5432/app, table etcd_kv</td>", "<th>Role</th><td>streaming</td>",
+                    "<th>Behind etcd</th><td>4 revisions</td>", "Snapshot: 500 of 1000 keys (50%), about 42 s to go",
+                    "<tr><td>0</td><td>1190</td><td>45</td><td>3</td></tr>", "<tr><td>1</td><td>1191</td><td>46</td><td>4</td></tr>",
+                    "7 records not yet consumed; no partition halted.", "<th>Phase</th><td>switched</td>",
+                    "<th>Reverse writer</th><td>streaming</td>", "<th>Last copied into etcd</th><td>12 s ago</td>",
+                    ">revisions</text>")) {
+                assertTrue(dom.contains(shown), "the page shows '" + shown + "':\n" + dom);
+            }
+            assertTrue(dom.matches("(?s).*class=\"axis-label\"[^>]*>\\d{2}:\\d{2}:\\d{2}.*"), "clock times on the time axis:\n" + dom);
+            Path png = dir.resolve("status-page.png");
+            chromium(dir, "--screenshot=" + png, "--window-size=1000,1500", base + "/");
+            assertTrue(Files.size(png) > 10_000, "a screenshot of the page");
+            Path shots = Path.of("target", "screenshots");
+            Files.createDirectories(shots);
+            Files.copy(png, shots.resolve("status-page.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void gauge(PrometheusMeterRegistry registry, String name, double value, String... tags) {
+        Gauge.builder(name, () -> value).tags(tags).register(registry);
     }
 
     @Test
@@ -182,11 +243,17 @@ class HttpEndpointIT {
     }
 
     private static String chromiumDom(Path dir, String url) throws Exception {
+        return chromium(dir, "--dump-dom", url);
+    }
+
+    /** Runs headless Chromium on {@code url} after letting its script run for 3 s of virtual time; returns what it printed. */
+    private static String chromium(Path dir, String... args) throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
         assertTrue(Files.isExecutable(chromium), "headless Chromium is needed: run deploy/local/stack.sh prereqs");
         List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + dir.resolve("profile"), "--virtual-time-budget=3000", "--dump-dom", url));
+                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + dir.resolve("profile"), "--virtual-time-budget=3000"));
+        cmd.addAll(List.of(args));
         Path out = dir.resolve("dom.html");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium did not finish");
