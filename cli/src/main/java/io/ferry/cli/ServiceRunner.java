@@ -2,6 +2,7 @@ package io.ferry.cli;
 
 import io.ferry.cli.http.Health;
 import io.ferry.cli.http.HttpEndpoint;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.FerryConfig;
 import io.micrometer.core.instrument.Gauge;
@@ -95,7 +96,7 @@ final class ServiceRunner {
         facts.put("etcd", String.join(", ", config.etcd().endpoints().stream().map(Object::toString).toList()) + " "
                 + String.join(", ", config.etcd().prefixes()));
         facts.put("kafka", config.kafka().bootstrap() + ", topic " + config.kafka().topic());
-        facts.put("database", io.ferry.clients.JdbcConnections.sink(config).identity() + ", table " + config.sink().table());
+        facts.put("database", JdbcConnections.sink(config).identity() + ", table " + config.sink().table());
         return facts;
     }
 

@@ -3,6 +3,7 @@ package io.ferry.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.etcd.jetcd.Client;
+import io.ferry.cli.http.HealthProbe;
 import io.ferry.clients.EtcdClients;
 import io.ferry.clients.JdbcConnections;
 import io.ferry.clients.KafkaSettings;
@@ -20,11 +21,6 @@ import io.ferry.reverse.ReverseTarget;
 import io.ferry.sink.SinkState;
 import io.ferry.state.CutoverPhase;
 import io.ferry.watcher.engine.Checkpoints;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -234,17 +230,18 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** What the process's own HTTP endpoint says, if one answers here. */
-    private static String process(FerryConfig c) {
+    private static String process(FerryConfig c) throws InterruptedException {
         if (!c.http().enabled()) {
             return "unknown (http.enabled is false)";
         }
+        String where = c.http().bind() + ":" + c.http().port();
         try {
-            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build().send(
-                    HttpRequest.newBuilder(URI.create("http://" + c.http().bind() + ":" + c.http().port() + "/ready"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return "running on " + c.http().bind() + ":" + c.http().port() + ", " + r.body().trim();
-        } catch (Exception e) {
-            return "no ferry process answers on " + c.http().bind() + ":" + c.http().port();
+            // As ferry health asks: a bind to every address is asked on loopback, and the token brings the reason.
+            return "running on " + where + ", " + HealthProbe.ask(HealthProbe.address(c.http(), "/ready"), c.http()).text();
+        } catch (IllegalArgumentException e) {
+            return "unknown (" + e.getMessage() + ")";
+        } catch (java.io.IOException e) {
+            return "no ferry process answers on " + where;
         }
     }
 

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ferry.core.FerryException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +24,7 @@ class FerryCommandLineTest {
     void everySubcommandAnswersHelpAndDashH() {
         for (String name : subcommands()) {
             for (String flag : List.of("--help", "-h")) {
-                Printed p = execute(name, flag);
+                Printed p = Printed.execute(name, flag);
                 assertEquals(0, p.exit(), name + " " + flag + ":\n" + p.err());
                 assertTrue(p.out().startsWith("Usage: ferry " + name) || p.out().contains("\nUsage: ferry " + name),
                         name + " " + flag + ":\n" + p.out());
@@ -37,7 +34,7 @@ class FerryCommandLineTest {
 
     @Test
     void theCommandListShowsWholeSentences() {
-        String help = execute("--help").out();
+        String help = Printed.execute("--help").out();
         String commands = help.substring(help.indexOf("Commands:"), help.indexOf("Exit codes:"));
         // Each entry ends its (possibly wrapped) summary with a full stop.
         for (String entry : commands.split("\n(?=  [a-z])")) {
@@ -52,7 +49,7 @@ class FerryCommandLineTest {
     @Test
     void commandsThatChangeOrJudgeStateRefuseToRunWithoutAConfigFile() {
         for (String name : Ferry.NEED_CONFIG) {
-            Printed p = execute(name);
+            Printed p = Printed.execute(name);
             assertEquals(Ferry.EXIT_ERROR, p.exit(), name + ":\n" + p.out() + p.err());
             assertTrue(p.err().startsWith("ferry: Missing required option: '--config=FILE'"), name + ":\n" + p.err());
         }
@@ -63,7 +60,7 @@ class FerryCommandLineTest {
     void aBadFreezeModeIsRefusedBeforeAnythingConnects() {
         for (String name : List.of("cutover", "rollback")) {
             // The endpoints do not answer: reaching them would take seconds and end with another message.
-            Printed p = execute(name, "-c", "/nonexistent/ferry.yaml", "--freeze", "maybe");
+            Printed p = Printed.execute(name, "-c", "/nonexistent/ferry.yaml", "--freeze", "maybe");
             assertEquals(Ferry.EXIT_ERROR, p.exit(), p.err());
             assertTrue(p.err().startsWith("ferry: Invalid value for option '--freeze': expected one of [MARKER, EXTERNAL]"), p.err());
         }
@@ -110,24 +107,5 @@ class FerryCommandLineTest {
 
     private static List<String> subcommands() {
         return new CommandLine(new Ferry()).getSubcommands().keySet().stream().filter(n -> !n.equals("help")).toList();
-    }
-
-    private record Printed(int exit, String out, String err) {
-    }
-
-    private static Printed execute(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = Ferry.execute(args);
-            return new Printed(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }

@@ -8,9 +8,6 @@ import io.ferry.cli.http.HttpEndpoint;
 import io.ferry.testkit.Ports;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -39,17 +36,17 @@ class HealthCommandTest {
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), health::get)) {
             Path config = config("http.bind: 0.0.0.0", "http.port: " + port, "http.token: " + TOKEN);
 
-            Printed alive = execute("health", "-c", config.toString());
+            Printed alive = Printed.execute("health", "-c", config.toString());
             assertEquals(Ferry.EXIT_OK, alive.exit(), alive.toString());
             assertEquals("http://127.0.0.1:" + port + "/health: ok", alive.out().strip());
 
-            Printed notReady = execute("health", "-c", config.toString(), "--ready");
+            Printed notReady = Printed.execute("health", "-c", config.toString(), "--ready");
             assertEquals(Ferry.EXIT_DIFFERENCES, notReady.exit(), notReady.toString());
             assertEquals("http://127.0.0.1:" + port + "/ready: not ready: watcher is STANDBY", notReady.out().strip(),
                     "the token was sent, so the reason is given");
 
             health.set(new Health(false, false, "watcher failed: etcd refused campaigning\n  in the election", 0));
-            Printed failed = execute("health", "-c", config.toString());
+            Printed failed = Printed.execute("health", "-c", config.toString());
             assertEquals(Ferry.EXIT_DIFFERENCES, failed.exit(), failed.toString());
             assertEquals("http://127.0.0.1:" + port + "/health: failed: watcher failed: etcd refused campaigning in the election",
                     failed.out().strip(), "one line");
@@ -59,41 +56,22 @@ class HealthCommandTest {
     @Test
     void nothingToAskIsExitTwoWithOneLine() throws Exception {
         int port = Ports.free();
-        Printed nothing = execute("health", "-c", config("http.port: " + port).toString());
+        Printed nothing = Printed.execute("health", "-c", config("http.port: " + port).toString());
         assertEquals(Ferry.EXIT_ERROR, nothing.exit(), nothing.toString());
         assertEquals("ferry health: nothing answers on http://127.0.0.1:" + port + "/health: connection refused",
                 nothing.err().strip());
 
-        Printed disabled = execute("health", "-c", config("http.enabled: false").toString());
+        Printed disabled = Printed.execute("health", "-c", config("http.enabled: false").toString());
         assertEquals(Ferry.EXIT_ERROR, disabled.exit(), disabled.toString());
         assertTrue(disabled.err().strip().startsWith("ferry health: http.enabled is false in "), disabled.err());
         assertEquals(1, disabled.err().strip().lines().count(), disabled.err());
 
-        Printed picked = execute("health", "-c", config("http.port: 0").toString());
+        Printed picked = Printed.execute("health", "-c", config("http.port: 0").toString());
         assertEquals(Ferry.EXIT_ERROR, picked.exit(), picked.toString());
         assertTrue(picked.err().contains("set http.port to a fixed port"), picked.err());
     }
 
     private Path config(String... lines) throws Exception {
         return Files.writeString(Files.createTempFile(dir, "ferry", ".yaml"), String.join("\n", lines) + "\n");
-    }
-
-    private record Printed(int exit, String out, String err) {
-    }
-
-    private static Printed execute(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = Ferry.execute(args);
-            return new Printed(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }

@@ -20,8 +20,13 @@ public record TopicCheck(String name, int partitions, int replicationFactor, int
 
     /** One line for the start-up log. */
     public String describe() {
-        return "topic " + name + ": " + partitions + " partitions, replication factor " + replicationFactor
-                + ", min.insync.replicas " + minInsyncReplicas + ", cleanup.policy " + cleanupPolicy
-                + ", max.message.bytes " + maxMessageBytes + " (" + brokers + (brokers == 1 ? " broker)" : " brokers)");
+        return "topic " + name + ": " + settings();
+    }
+
+    /** Its settings, as {@link #describe} lists them after the name. */
+    public String settings() {
+        return partitions + " partitions, replication factor " + replicationFactor + ", min.insync.replicas "
+                + minInsyncReplicas + ", cleanup.policy " + cleanupPolicy + ", max.message.bytes " + maxMessageBytes
+                + " (" + brokers + (brokers == 1 ? " broker)" : " brokers)");
     }
 }

@@ -43,12 +43,19 @@ public final class StateSql {
     }
 
     /**
-     * Whether {@code table} exists in the connection's database. Also under its upper-case name:
-     * some drivers report unquoted names folded to upper case.
+     * Whether {@code table} ({@code name} or {@code schema.name}) exists in the connection's database. Also under its
+     * upper-case name: some drivers report unquoted names folded to upper case. On MySQL and MariaDB a schema is a
+     * database, which JDBC calls a catalog.
      */
     public static boolean exists(Connection c, String table) throws SQLException {
-        for (String candidate : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
-            try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, candidate, null)) {
+        int dot = table.lastIndexOf('.');
+        String schema = dot < 0 ? null : table.substring(0, dot);
+        String name = table.substring(dot + 1);
+        boolean schemaIsCatalog = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).matches(".*(mysql|mariadb).*");
+        String catalog = schema != null && schemaIsCatalog ? schema : c.getCatalog();
+        String schemaPattern = schemaIsCatalog ? null : schema;
+        for (String candidate : new String[] {name, name.toUpperCase(Locale.ROOT)}) {
+            try (ResultSet rs = c.getMetaData().getTables(catalog, schemaPattern, candidate, null)) {
                 if (rs.next()) {
                     return true;
                 }

@@ -11,6 +11,7 @@ import io.ferry.reverse.ReverseTarget;
 import io.ferry.sink.SqlDialect;
 import io.ferry.sink.StatementLimit;
 import io.ferry.sink.dialect.SqlDialects;
+import io.ferry.state.StateSql;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -77,7 +78,7 @@ final class DatabasePreflight {
         String table = config.sink().table();
         String subject = "SQL table " + table;
         String user = target.user().orElse("the connecting user");
-        if (!exists(c, table)) {
+        if (!StateSql.exists(c, table)) {
             if (part.readsSqlOnly()) {
                 return Finding.warn(subject, "does not exist yet: the sink creates it; reconcile after it has replicated");
             }
@@ -132,22 +133,6 @@ final class DatabasePreflight {
                         + "(docs/security.md)");
             }
         }
-    }
-
-    private static boolean exists(Connection c, String table) throws SQLException {
-        String name = table.contains(".") ? table.substring(table.lastIndexOf('.') + 1) : table;
-        String schema = table.contains(".") ? table.substring(0, table.lastIndexOf('.')) : null;
-        DatabaseMetaData meta = c.getMetaData();
-        for (String candidate : List.of(name, name.toLowerCase(java.util.Locale.ROOT), name.toUpperCase(java.util.Locale.ROOT))) {
-            boolean mysql = meta.getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).matches(".*(mysql|mariadb).*");
-            try (ResultSet rs = mysql ? meta.getTables(schema == null ? c.getCatalog() : schema, null, candidate, null)
-                    : meta.getTables(null, schema, candidate, null)) {
-                if (rs.next()) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private Finding packet(long packet) {

@@ -49,14 +49,16 @@ final class EtcdPreflight {
             out.add(Finding.ok(subject, "answers as " + user + " (" + EtcdClients.checkTls(config.etcd()) + "): cluster "
                     + EtcdClients.clusterId(header) + ", revision " + header.getRevision()));
             List<EtcdGrant> writes = new ArrayList<>();
-            java.util.Set<List<Object>> read = new java.util.HashSet<>(); // a key two roles read is read once
+            // Keys two roles read (or readwrite) are read once; a refusal names the grant as the part needs it.
+            java.util.Map<EtcdGrant, EtcdGrant> reads = new java.util.LinkedHashMap<>();
             for (EtcdGrant grant : part.etcdGrants(config)) {
                 if (grant.type() == Permission.Type.WRITE) {
                     writes.add(grant);
-                } else if (read.add(java.util.Arrays.asList(grant.key(), grant.rangeEnd(), grant.prefix()))) {
-                    out.add(read(client, grant));
+                } else {
+                    reads.putIfAbsent(new EtcdGrant(Permission.Type.READ, grant.key(), grant.rangeEnd(), grant.prefix()), grant);
                 }
             }
+            reads.values().forEach(grant -> out.add(read(client, grant)));
             if (!writes.isEmpty()) {
                 out.add(new Finding(Finding.Mark.NOTE, "etcd write", "not checked, since etcd cannot be asked without writing: "
                         + String.join(", ", writes.stream().map(EtcdGrant::describe).toList())));

@@ -31,7 +31,6 @@ final class KafkaPreflight {
 
     /** A check is quick: Kafka that does not answer within this is reported, not waited for. */
     static final Duration LIMIT = Duration.ofSeconds(10);
-    private static final String ABSENT = "does not exist yet";
 
     private final FerryConfig config;
     private final Part part;
@@ -71,10 +70,8 @@ final class KafkaPreflight {
             out.add(Finding.ok(subject, nodes.size() + (nodes.size() == 1 ? " broker" : " brokers") + ", cluster id " + clusterId
                     + " (" + config.kafka().clientProperties().getOrDefault("security.protocol", "PLAINTEXT") + ")"));
             Topics topics = new Topics(admin, config.kafka().bootstrap(), LIMIT, "watcher.kafka.timeout.ms");
-            out.addAll(topic(topics, TopicSpec.changeTopic(config.kafka(), config.watcher().maxMessageBytes())));
-            List<Finding> checkpoints = topic(topics, TopicSpec.checkpointTopic(config.kafka()));
-            out.addAll(checkpoints);
-            checkpointTopic = checkpoints.stream().noneMatch(f -> f.text().startsWith(ABSENT) || f.mark() == Finding.Mark.FAIL);
+            topic(topics, TopicSpec.changeTopic(config.kafka(), config.watcher().maxMessageBytes()), out);
+            checkpointTopic = topic(topics, TopicSpec.checkpointTopic(config.kafka()), out);
             out.addAll(TopicWriterCheck.findings(config, admin));
         } catch (FerryException | KafkaException e) {
             out.add(Finding.fail(subject, e.getMessage()));
@@ -90,25 +87,27 @@ final class KafkaPreflight {
         return out;
     }
 
-    private List<Finding> topic(Topics topics, TopicSpec spec) {
+    /** Adds what the topic is, or that it is missing; returns whether it exists. */
+    private boolean topic(Topics topics, TopicSpec spec, List<Finding> out) {
         String subject = "Kafka topic " + spec.name();
         Optional<TopicCheck> check;
         try {
             check = topics.inspect(spec);
         } catch (FerryException e) {
-            return List.of(Finding.fail(subject, e.getMessage()));
+            out.add(Finding.fail(subject, e.getMessage()));
+            return false;
         }
         if (check.isEmpty()) {
-            return List.of(part == Part.SINK
-                    ? Finding.warn(subject, ABSENT + ": the watcher creates it when it starts; start it first")
-                    : Finding.ok(subject, ABSENT + ": the watcher creates it when it starts (with CREATE on it, "
+            out.add(part == Part.SINK
+                    ? Finding.warn(subject, "does not exist yet: the watcher creates it when it starts; start it first")
+                    : Finding.ok(subject, "does not exist yet: the watcher creates it when it starts (with CREATE on it, "
                     + "docs/security.md)"));
+            return false;
         }
-        List<Finding> out = new ArrayList<>();
         TopicCheck t = check.get();
-        out.add(Finding.ok(subject, t.describe().substring(("topic " + t.name() + ": ").length())));
+        out.add(Finding.ok(subject, t.settings()));
         t.warnings().forEach(w -> out.add(Finding.warn(subject, w)));
-        return out;
+        return true;
     }
 
     /** The watcher's latest checkpoint, for etcd's history check; a failure to read it is a note, not a failure. */

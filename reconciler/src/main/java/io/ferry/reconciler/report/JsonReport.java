@@ -27,8 +27,9 @@ public final class JsonReport {
     public static void write(ReconcileReport r, List<LateWrite> lateWrites, ReportContext context, OutputStream out) {
         try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
             g.writeStartObject();
-            g.writeStringField("verdict", ReportVerdict.of(r, lateWrites).jsonName());
-            g.writeStringField("verdict_reason", ReportVerdict.of(r, lateWrites).explain(r, context));
+            ReportVerdict verdict = ReportVerdict.of(r, lateWrites);
+            g.writeStringField("verdict", verdict.jsonName());
+            g.writeStringField("verdict_reason", verdict.explain(r, context));
             g.writeNumberField("revision", r.revision());
             g.writeArrayFieldStart("prefixes");
             for (String p : r.prefixes()) {
