@@ -63,9 +63,10 @@ public record ReportContext(Instant finishedAt, String etcdClusterId, List<Strin
         if (decodeFailures.isEmpty()) {
             return "none";
         }
+        // Sorted by name, so two reports of the same state read the same whatever map the caller built.
         List<String> tables = new java.util.ArrayList<>();
-        decodeFailures.forEach((table, byCategory) -> tables.add(table + ": " + String.join(", ", byCategory.entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).toList())));
+        new java.util.TreeMap<>(decodeFailures).forEach((table, byCategory) -> tables.add(table + ": " + String.join(", ",
+                new java.util.TreeMap<>(byCategory).entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList())));
         return String.join("; ", tables) + " (kept raw in the generic table; docs/mappings.md)";
     }
 }
