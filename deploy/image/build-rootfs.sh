@@ -4,7 +4,9 @@
 #   /opt/java  a Java runtime cut down by jlink from the build JDK (a copy of it if the JDK has no jmods)
 #   /lib*      the shared libraries that runtime needs, from Debian's own packages
 #              (apt-get download; the installed copies of the same packages when offline)
-#   /etc       passwd and group with the unprivileged user ferry (10001), /etc/ferry for the config
+#   /etc       passwd and group with the unprivileged user ferry (10001), /etc/ferry for the config,
+#              os-release (Debian's, whose packages these are)
+#   /var/lib/dpkg/status.d  each package's control fields and checksums, for vulnerability scanners
 #   /tmp       writable scratch (sqlite-jdbc and the Kafka compression codecs unpack native code there)
 # Jib then layers the application on top of it (see the 'image' profile in cli/pom.xml).
 # Usage: build-rootfs.sh <output-dir>   (writes <output-dir>/rootfs; reuses it when the script is unchanged)
@@ -21,7 +23,7 @@ if [[ -f "$stamp" && "$stamp" -nt "$script" && -x "$rootfs/opt/java/bin/java" ]]
   echo "build-rootfs: $rootfs is up to date"
   exit 0
 fi
-rm -rf "$rootfs" "$stamp"
+rm -rf "$rootfs" "$stamp" "$out/apt-download.failed"
 mkdir -p "$rootfs"
 
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
@@ -50,6 +52,7 @@ fi
 # libc6 (libc, libm, the loader), libgcc-s1 and libstdc++6 (libjvm), zlib1g (libzip).
 packages=(libc6 libgcc-s1 libstdc++6 zlib1g)
 debs="$out/debs"
+rm -rf "$debs" # a package downloaded by an earlier build may since have a newer version
 mkdir -p "$debs"
 if (cd "$debs" && apt-get download "${packages[@]}" >"$out/apt-download.log" 2>&1); then
   for deb in "$debs"/*.deb; do
@@ -57,6 +60,7 @@ if (cd "$debs" && apt-get download "${packages[@]}" >"$out/apt-download.log" 2>&
   done
 else
   echo "build-rootfs: apt-get download failed (see $out/apt-download.log); copying the installed packages' files"
+  touch "$out/apt-download.failed"
   for p in "${packages[@]}"; do
     dpkg -L "$p" | while read -r f; do
       if [[ -f "$f" && ! -d "$f" ]]; then
@@ -66,6 +70,41 @@ else
     done
   done
 fi
+# What vulnerability scanners read (Trivy, Grype, Clair): the distribution in /etc/os-release, and each
+# package's control fields and file checksums in /var/lib/dpkg/status.d/, the layout distroless images use
+# for an image without dpkg. The runtime in /opt/java is cut from the build JDK's Debian package, so that
+# package is recorded too: an advisory against it applies to the image.
+status_d="$rootfs/var/lib/dpkg/status.d"
+mkdir -p "$status_d" "$rootfs/etc"
+cp "$(readlink -f /etc/os-release)" "$rootfs/etc/os-release"
+record_package() { # <package> <control fields> <md5sums file or ->
+  { printf '%s\n' "$2" | grep -v '^Status:'; echo "Status: install ok installed"; } >"$status_d/$1"
+  if [[ "$3" != "-" && -s "$3" ]]; then cp "$3" "$status_d/$1.md5sums"; fi
+}
+installed_md5sums() { # <package> -> its md5sums file in dpkg's database (multi-arch packages carry :arch)
+  local f
+  for f in "/var/lib/dpkg/info/$1:$(dpkg --print-architecture).md5sums" "/var/lib/dpkg/info/$1.md5sums"; do
+    if [[ -s "$f" ]]; then echo "$f"; return; fi
+  done
+  echo -
+}
+if compgen -G "$debs/*.deb" >/dev/null && [[ ! -s "$out/apt-download.failed" ]]; then
+  for deb in "$debs"/*.deb; do
+    name="$(dpkg-deb -f "$deb" Package)"
+    dpkg-deb -I "$deb" md5sums >"$out/$name.md5sums" 2>/dev/null || rm -f "$out/$name.md5sums"
+    record_package "$name" "$(dpkg-deb -f "$deb")" "$( [[ -s "$out/$name.md5sums" ]] && echo "$out/$name.md5sums" || echo -)"
+  done
+else
+  for p in "${packages[@]}"; do
+    record_package "$p" "$(dpkg-query -s "$p")" "$(installed_md5sums "$p")"
+  done
+fi
+if runtime_package="$(dpkg -S "$(readlink -f "$java_home/bin/java")" 2>/dev/null | cut -d: -f1)" && [[ -n "$runtime_package" ]]; then
+  record_package "$runtime_package" "$(dpkg-query -s "$runtime_package")" "$(installed_md5sums "$runtime_package")"
+else
+  echo "build-rootfs: $java_home belongs to no Debian package; scanners find the runtime by /opt/java/release only"
+fi
+
 rm -rf "$rootfs/usr/share" "$rootfs/usr/lib/x86_64-linux-gnu/gconv" "$rootfs/usr/libexec" "$rootfs/sbin" "$rootfs/usr/bin"
 
 # Jib copies the targets of symbolic links, not the links; resolve each one inside the root file

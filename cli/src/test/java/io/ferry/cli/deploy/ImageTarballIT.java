@@ -51,6 +51,7 @@ class ImageTarballIT {
                     "-C", rootfs.toString()));
         }
         assertTrue(Files.readString(rootfs.resolve("etc/passwd")).contains("ferry:x:10001:10001"), "the image has the user ferry");
+        scannersCanListWhatIsInside(rootfs);
 
         // As a container runtime would: its own /proc (the loader resolves $ORIGIN through it) and the image's user.
         Files.createDirectories(rootfs.resolve("proc"));
@@ -95,6 +96,47 @@ class ImageTarballIT {
             Exit failed = exec(check);
             assertEquals(1, failed.code(), "the healthcheck inside the image: " + failed.out());
             assertTrue(failed.out().contains("/health: failed: watcher failed: etcd refused campaigning"), failed.out());
+        }
+    }
+
+    /**
+     * What a vulnerability scanner reads of an image without dpkg: the distribution in /etc/os-release and one
+     * control file per package in /var/lib/dpkg/status.d (distroless' layout). Every native library in the image
+     * must belong to a recorded package, by content, or a scanner would miss it; the runtime is found by its
+     * release file and, when the build JDK is Debian's, by that package.
+     */
+    private static void scannersCanListWhatIsInside(Path rootfs) throws Exception {
+        String osRelease = Files.readString(rootfs.resolve("etc/os-release"));
+        assertTrue(osRelease.contains("ID=debian") && osRelease.matches("(?s).*VERSION_ID=\"\\d+\".*"), osRelease);
+        Path statusD = rootfs.resolve("var/lib/dpkg/status.d");
+        java.util.Set<String> recordedDigests = new java.util.HashSet<>();
+        for (String name : List.of("libc6", "libgcc-s1", "libstdc++6", "zlib1g")) {
+            String control = Files.readString(statusD.resolve(name));
+            assertTrue(control.contains("Package: " + name + "\n"), control);
+            assertTrue(control.matches("(?s).*\nVersion: \\S+\n.*") && control.contains("\nArchitecture: "), control);
+            assertTrue(control.contains("\nStatus: install ok installed"), control);
+        }
+        try (var files = Files.list(statusD)) {
+            for (Path md5sums : files.filter(f -> f.toString().endsWith(".md5sums")).toList()) {
+                Files.readAllLines(md5sums).forEach(line -> recordedDigests.add(line.split("\\s+", 2)[0]));
+            }
+        }
+        List<Path> libraries;
+        try (var files = Files.walk(rootfs)) {
+            libraries = files.filter(Files::isRegularFile)
+                    .filter(f -> !f.startsWith(rootfs.resolve("opt")) && f.getFileName().toString().matches(".*\\.so(\\.\\d+)*"))
+                    .toList();
+        }
+        assertTrue(libraries.size() > 5, "the image's native libraries: " + libraries);
+        for (Path library : libraries) {
+            String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(Files.readAllBytes(library)));
+            assertTrue(recordedDigests.contains(md5), rootfs.relativize(library) + " belongs to no package in status.d");
+        }
+        assertTrue(Files.readString(rootfs.resolve("opt/java/release")).contains("JAVA_VERSION="), "opt/java/release");
+        Exit owner = exec(List.of("dpkg", "-S", Path.of(System.getProperty("java.home"), "bin", "java").toRealPath().toString()));
+        if (owner.code() == 0) {
+            String runtimePackage = owner.out().split(":", 2)[0].trim();
+            assertTrue(Files.exists(statusD.resolve(runtimePackage)), "the runtime's package " + runtimePackage + " in status.d");
         }
     }
 
