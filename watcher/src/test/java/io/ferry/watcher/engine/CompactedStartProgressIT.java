@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Regression test for bug 1 of docs/reliability.md ("a checkpoint passes a compacted gap"), against
- * a real etcd 3.4.23 and a real Kafka broker, with no seam in the watcher.
+ * Regression test for bug 1 of docs/appendix/reliability-history.md ("a checkpoint passes a
+ * compacted gap"; listed in docs/reliability.md, "Bugs the suite found"), against a real etcd
+ * 3.4.23 and a real Kafka broker, with no seam in the watcher.
  *
  * <p>etcd before 3.4.24 answers a progress request at once with its current revision, even for a
  * watch whose start revision is compacted: the watch waits in etcd's "unsynced" group, and only
