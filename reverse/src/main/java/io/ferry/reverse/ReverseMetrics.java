@@ -2,12 +2,17 @@ package io.ferry.reverse;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
-/** The reverse writer's meters; see docs/metrics.md. */
-final class ReverseMetrics {
+/** The reverse writer's meters; see docs/metrics.md. Every meter is removed on close, as the watcher's and the sink's are. */
+final class ReverseMetrics implements AutoCloseable {
 
+    private final MeterRegistry registry;
+    private final List<Meter> meters = new ArrayList<>();
     private final Counter applied;
     private final Counter duplicates;
     private final Counter transactions;
@@ -15,23 +20,37 @@ final class ReverseMetrics {
     private volatile long sinceNanos = System.nanoTime();
 
     ReverseMetrics(MeterRegistry registry, Supplier<ReverseWriter.State> state) {
-        applied = changes(registry, "applied");
-        duplicates = changes(registry, "skipped_duplicate");
-        transactions = Counter.builder("ferry.reverse.transactions").description("etcd transactions the reverse writer committed")
-                .register(registry);
+        this.registry = registry;
+        applied = keep(changes(registry, "applied"));
+        duplicates = keep(changes(registry, "skipped_duplicate"));
+        transactions = keep(Counter.builder("ferry.reverse.transactions")
+                .description("etcd transactions the reverse writer committed").register(registry));
         for (ReverseWriter.State s : ReverseWriter.State.values()) {
-            Gauge.builder("ferry.reverse.state", () -> state.get() == s ? 1 : 0).tag("state", s.name().toLowerCase(java.util.Locale.ROOT))
-                    .description("1 for the reverse writer's current state").register(registry);
+            keep(Gauge.builder("ferry.reverse.state", () -> state.get() == s ? 1 : 0)
+                    .tag("state", s.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("1 for the reverse writer's current state").register(registry));
         }
         // A stalled capture (a slot or binlog that no longer delivers) shows as an age that keeps growing while the
         // writer streams; the writer cannot tell that from SQL having nothing to copy, so the alert's threshold is the
         // longest the applications go without writing. Outside streaming nothing is expected of it: 0.
-        Gauge.builder("ferry.reverse.last.applied.age", () -> state.get() == ReverseWriter.State.STREAMING
+        keep(Gauge.builder("ferry.reverse.last.applied.age", () -> state.get() == ReverseWriter.State.STREAMING
                         ? (System.nanoTime() - sinceNanos) / 1e9 : 0)
                 .baseUnit("seconds")
                 .description("While streaming, seconds since the reverse writer last committed SQL changes into etcd "
                         + "(or since it started streaming); 0 otherwise")
-                .register(registry);
+                .register(registry));
+    }
+
+    private <M extends Meter> M keep(M meter) {
+        meters.add(meter);
+        return meter;
+    }
+
+    /** Removes every meter from the registry, so that a writer closed in a process that goes on leaves no stale series. */
+    @Override
+    public synchronized void close() {
+        meters.forEach(registry::remove);
+        meters.clear();
     }
 
     /** The writer starts streaming: the age counts from now until its first transaction. */

@@ -42,7 +42,13 @@ import org.slf4j.LoggerFactory;
  * drained; it carries the probe into etcd (the only write it makes while etcd is authoritative,
  * and to a key of Ferry's own), and its position from then on starts right after the probe. A failure no retry can fix (a TLS or credential problem, a missing privilege, an
  * invalid connector configuration) stops the writer for good: it is logged once and reported
- * through {@link #failure()}; anything else (a database or etcd that is down) is retried.
+ * through {@link #failure()}; anything else (a database or etcd that is down) is retried with a
+ * back-off from 1 s to 30 s, a WARN line per attempt ("attempt n/N"), up to
+ * {@code reverse.retry.max.attempts} attempts in a row; then the writer gives up the same way,
+ * with one ERROR line.
+ *
+ * <p>Life cycle: {@link #start()}, then {@link #close()} (idempotent; waits at most 30 s and
+ * removes the meters). Each change of {@link #state()} is logged at INFO, once.
  */
 public final class ReverseWriter implements AutoCloseable {
 
@@ -55,6 +61,9 @@ public final class ReverseWriter implements AutoCloseable {
     private static final long IDLE_POLL_MS = 5000;
     /** While a cutover is under way it may be waiting for the probe, and its writers are frozen meanwhile. */
     private static final long CUTOVER_POLL_MS = 250;
+    private static final long FIRST_BACKOFF_MS = 1000;
+    private static final long MAX_BACKOFF_MS = 30_000;
+    private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(30);
 
     private final Client etcd;
     private final ReverseTarget target;
@@ -65,7 +74,8 @@ public final class ReverseWriter implements AutoCloseable {
     private final byte[] probeKey;
     private final Set<ByteBuffer> skippedKeys = new HashSet<>();
     private final Thread thread;
-    private volatile State state = State.WAITING;
+    private final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Throwable lastFailure;
     private volatile Throwable fatal;
     private volatile boolean closing;
@@ -102,7 +112,7 @@ public final class ReverseWriter implements AutoCloseable {
     }
 
     public State state() {
-        return state;
+        return state.get();
     }
 
     /** The last failure, while the writer retries after it. */
@@ -110,20 +120,56 @@ public final class ReverseWriter implements AutoCloseable {
         return Optional.ofNullable(lastFailure);
     }
 
-    /** Why the writer stopped for good (state FAILED): a failure that no retry can fix. */
+    /**
+     * Why the writer stopped for good (state FAILED): a failure that no retry can fix, or one that
+     * lasted {@code reverse.retry.max.attempts} attempts in a row.
+     */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(fatal);
     }
 
+    /**
+     * Stops the writer: its engine, if one runs, is closed (etcd keeps the position of every change
+     * it wrote), and its meters are removed. Waits at most 30 s; an interrupt while waiting ends the
+     * wait and is kept on the calling thread. Idempotent.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         closing = true;
         if (positionWatch != null) {
             positionWatch.close();
         }
         thread.interrupt();
-        thread.join(TimeUnit.SECONDS.toMillis(30));
-        state = State.STOPPED;
+        try {
+            thread.join(CLOSE_WAIT.toMillis());
+            if (thread.isAlive()) {
+                LOG.warn("Thread {} did not stop within {} s", thread.getName(), CLOSE_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller's own stop; the writer's thread ends by itself
+        }
+        moveTo(State.STOPPED);
+        metrics.close();
+    }
+
+    /**
+     * Moves to {@code to} from whatever the state is, with one INFO line, unless the writer is
+     * already there or has ended ({@link State#FAILED} and {@link State#STOPPED} are final).
+     */
+    private void moveTo(State to) {
+        while (true) {
+            State from = state.get();
+            if (from == to || from == State.FAILED || from == State.STOPPED) {
+                return;
+            }
+            if (state.compareAndSet(from, to)) {
+                LOG.info("Reverse writer state {} -> {}", from, to);
+                return;
+            }
+        }
     }
 
     /** Waits {@code ms}, or less when the position key changes. */
@@ -134,7 +180,8 @@ public final class ReverseWriter implements AutoCloseable {
     }
 
     private void run() {
-        long backoffMs = 1000;
+        int maxAttempts = cutover.reverseRetryMaxAttempts();
+        long backoffMs = FIRST_BACKOFF_MS;
         int attempt = 0;
         while (!closing) {
             try {
@@ -143,21 +190,21 @@ public final class ReverseWriter implements AutoCloseable {
                 long pause;
                 if (Authority.sqlAuthoritative(version) && latest.map(LatestCutover::bakePeriod).orElse(false)) {
                     metrics.streaming();
-                    state = State.STREAMING;
+                    moveTo(State.STREAMING);
                     stream(version, null);
                     pause = POLL_MS;
                 } else if (!Authority.sqlAuthoritative(version) && latest.isPresent() && latest.get().underWay()
                         && awaitsProbe(latest.get().id())) {
                     metrics.streaming();
-                    state = State.STREAMING;
+                    moveTo(State.STREAMING);
                     stream(version, latest.get());
                     pause = CUTOVER_POLL_MS;
                 } else {
-                    state = State.WAITING;
+                    moveTo(State.WAITING);
                     pause = latest.map(LatestCutover::underWay).orElse(false) ? CUTOVER_POLL_MS : IDLE_POLL_MS;
                 }
                 lastFailure = null;
-                backoffMs = 1000;
+                backoffMs = FIRST_BACKOFF_MS;
                 attempt = 0;
                 pause(pause);
             } catch (InterruptedException e) {
@@ -167,27 +214,39 @@ public final class ReverseWriter implements AutoCloseable {
                     break;
                 }
                 if (JdbcFailures.isConfiguration(e)) {
-                    fatal = new FerryException(reason(e) + ". No retry can fix this; fix the configuration or the database "
-                            + "(docs/security.md says what the rollback path needs) and restart", e);
-                    state = State.FAILED;
-                    LOG.error("Reverse replication stops: {}", fatal.getMessage());
-                    LOG.debug("Reverse replication's failure in full", e);
+                    giveUp(new FerryException(reason(e) + ". No retry can fix this; fix the configuration or the database "
+                            + "(docs/security.md says what the rollback path needs) and restart", e), e);
                     return;
                 }
                 lastFailure = e;
-                state = State.RETRYING;
                 attempt++;
-                LOG.warn("Reverse replication failed, attempt {}: {}; retrying in {} ms", attempt, e.getMessage(), backoffMs);
+                if (maxAttempts > 0 && attempt >= maxAttempts) {
+                    giveUp(new FerryException("gave up after " + attempt + " failed attempts in a row; last error: "
+                            + e.getMessage() + ". Check that the database and etcd are up, or raise reverse.retry.max.attempts "
+                            + "(0: never give up); a restart resumes from the position etcd holds", e), e);
+                    return;
+                }
+                moveTo(State.RETRYING);
+                LOG.warn("Reverse replication failed, attempt {}/{}: {}; retrying in {} ms", attempt,
+                        maxAttempts > 0 ? Integer.toString(maxAttempts) : "unlimited", e.getMessage(), backoffMs);
                 LOG.debug("Reverse replication's failure in full", e);
                 try {
                     Thread.sleep(backoffMs);
                 } catch (InterruptedException ie) {
                     break;
                 }
-                backoffMs = Math.min(30_000, backoffMs * 2);
+                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
             }
         }
-        state = State.STOPPED;
+        moveTo(State.STOPPED);
+    }
+
+    /** Stops for good on {@code why}: one ERROR line, the state {@link State#FAILED}, the reason in {@link #failure()}. */
+    private void giveUp(FerryException why, Exception cause) {
+        fatal = why;
+        LOG.error("Reverse replication stops: {}", why.getMessage());
+        LOG.debug("Reverse replication's failure in full", cause);
+        moveTo(State.FAILED);
     }
 
     /** One line: a database failure as {@link JdbcFailures} explains it, anything else by its message. */

@@ -32,4 +32,16 @@ class ReverseMetricsTest {
         state.set(ReverseWriter.State.RETRYING);
         assertEquals(0, age.value());
     }
+
+    @Test
+    void closeRemovesEveryMeterAndMayBeRepeated() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ReverseMetrics metrics = new ReverseMetrics(registry, () -> ReverseWriter.State.WAITING);
+        assertEquals(5 + 3 + 1, registry.getMeters().size(), "five states, three counters, one age");
+        metrics.close();
+        assertTrue(registry.getMeters().isEmpty(), registry.getMeters().toString());
+        metrics.close();
+        metrics.applied(1); // a writer thread still finishing may count into the removed meters
+        assertTrue(registry.getMeters().isEmpty());
+    }
 }

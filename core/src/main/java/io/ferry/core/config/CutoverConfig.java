@@ -16,9 +16,10 @@ import java.util.List;
  * @param maxLag the most revisions the sink may be behind when the cutover starts
  * @param reverseSlot the PostgreSQL replication slot and publication of the rollback path
  * @param reverseServerId the binlog client id the rollback path uses on MySQL and MariaDB
+ * @param reverseRetryMaxAttempts failed attempts in a row after which the reverse writer gives up; 0: never
  */
 public record CutoverConfig(String markerKey, String versionKey, String fenceKey, Duration quiet, Duration timeout,
-                            long maxLag, String reverseSlot, long reverseServerId) {
+                            long maxLag, String reverseSlot, long reverseServerId, int reverseRetryMaxAttempts) {
 
     public static final ConfigKey<String> MARKER_KEY = ConfigKey.builder("cutover.marker.key", ConfigType.STRING)
             .doc("etcd key of the freeze marker that cooperating writers watch. Must be under a replicated prefix; "
@@ -55,6 +56,17 @@ public record CutoverConfig(String markerKey, String versionKey, String fenceKey
             .validator(Validator.atLeastLong(1))
             .build();
 
+    public static final ConfigKey<Integer> REVERSE_RETRY_MAX_ATTEMPTS =
+            ConfigKey.builder("reverse.retry.max.attempts", ConfigType.INT)
+                    .defaultValue(120)
+                    .doc("Attempts in a row of the reverse writer after a failure it may recover from (the database or etcd "
+                            + "unreachable, Debezium's engine stopped), with a back-off from 1 s doubling up to 30 s, before it "
+                            + "gives up: its state becomes failed and ferry reverse or ferry run exits with code 2 (a service "
+                            + "manager restarts it, and it resumes from the position etcd holds). The default backs off for "
+                            + "about an hour in all, more when attempts wait for a timeout; 0 retries until the process stops.")
+                    .validator(Validator.atLeast(0))
+                    .build();
+
     public static final ConfigKey<String> REVERSE_USER = ConfigKey.builder("reverse.user", ConfigType.STRING)
             .doc("The rollback path's own database user, which reads SQL's changes after the switch (PostgreSQL: a role "
                     + "with REPLICATION; MySQL/MariaDB: REPLICATION SLAVE and REPLICATION CLIENT), so that the sink's user "
@@ -68,7 +80,7 @@ public record CutoverConfig(String markerKey, String versionKey, String fenceKey
             .build();
 
     public static final List<ConfigKey<?>> KEYS = List.of(MARKER_KEY, VERSION_KEY, QUIET, TIMEOUT, MAX_LAG, REVERSE_SLOT,
-            REVERSE_SERVER_ID, REVERSE_USER, REVERSE_PASSWORD);
+            REVERSE_SERVER_ID, REVERSE_RETRY_MAX_ATTEMPTS, REVERSE_USER, REVERSE_PASSWORD);
 
     public static CutoverConfig of(FerryConfig c) {
         ConfigValues v = c.values();
@@ -76,7 +88,7 @@ public record CutoverConfig(String markerKey, String versionKey, String fenceKey
         return new CutoverConfig(v.isSet(MARKER_KEY) ? v.get(MARKER_KEY) : first + "ferry.cutover.freeze",
                 v.isSet(VERSION_KEY) ? v.get(VERSION_KEY) : first + "ferry.cutover.migrated", first + "ferry.cutover.round",
                 v.get(QUIET), v.get(TIMEOUT),
-                v.get(MAX_LAG), v.get(REVERSE_SLOT), v.get(REVERSE_SERVER_ID));
+                v.get(MAX_LAG), v.get(REVERSE_SLOT), v.get(REVERSE_SERVER_ID), v.get(REVERSE_RETRY_MAX_ATTEMPTS));
     }
 
     /**
