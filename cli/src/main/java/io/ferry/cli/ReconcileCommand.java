@@ -24,6 +24,7 @@ import io.ferry.reconciler.report.ReportVerdict;
 import io.ferry.reconciler.report.TerminalSummary;
 import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reconciler.sql.SqlTables;
+import io.ferry.sink.MappedTableReader;
 import io.ferry.state.CutoverRow;
 import io.ferry.state.DecodeFailuresTable;
 import java.io.OutputStream;
@@ -104,10 +105,13 @@ final class ReconcileCommand implements Callable<Integer> {
             options = options.atRevision(revision);
         }
         try (Client etcd = EtcdClients.build(c.etcd());
-             SqlTable sql = SqlTables.open(JdbcConnections.sink(c), c.sink().table(), c.kafka().topic())) {
+             SqlTable sql = SqlTables.open(JdbcConnections.sink(c), c.sink().table(), c.kafka().topic());
+             // The mapped tables are read on a connection of their own, only where sink.mappings declares some.
+             Connection mappedRows = MappedTableReader.any(c.sink()) ? JdbcConnections.connect(JdbcConnections.sink(c)) : null) {
             String clusterId = EtcdClients.clusterId(EtcdClients.probe(etcd, c.etcd()));
             Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql,
-                    new ProgressBar(System.err, System.console() != null));
+                    new ProgressBar(System.err, System.console() != null), mappedRows == null ? List.of()
+                    : MappedTableReader.of(c.sink(), JdbcConnections.sink(c).kind(), mappedRows));
             ReconcileReport report = reconciler.reconcile(c.etcd().prefixes(), options);
             List<LateWrite> late = since == null ? null : lateWrites(c, sql, reconciler.currentRevision(c.etcd().prefixes()));
             ReportContext context = context(c, clusterId, cutover);

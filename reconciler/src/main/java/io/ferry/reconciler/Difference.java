@@ -14,13 +14,20 @@ import java.util.Objects;
  *     deleted ({@link DifferenceKind#AHEAD}), its tombstone's revision
  * @param etcdDigest where both sides hold the key, a digest of etcd's value ({@link #digest}); null otherwise
  * @param sqlDigest where both sides hold the key, a digest of SQL's value; null otherwise
+ * @param table the mapped table whose row differs ({@code sink.mappings}); null for the generic table
  */
 public record Difference(DifferenceKind kind, byte[] key, long etcdRevision, long sqlRevision, String etcdDigest,
-                         String sqlDigest) {
+                         String sqlDigest, String table) {
 
     public Difference {
         Objects.requireNonNull(kind);
         Objects.requireNonNull(key);
+    }
+
+    /** A difference of the generic table. */
+    public Difference(DifferenceKind kind, byte[] key, long etcdRevision, long sqlRevision, String etcdDigest,
+                      String sqlDigest) {
+        this(kind, key, etcdRevision, sqlRevision, etcdDigest, sqlDigest, null);
     }
 
     /** A key one side lacks: there is no pair of values to tell apart. */
@@ -44,17 +51,17 @@ public record Difference(DifferenceKind kind, byte[] key, long etcdRevision, lon
     public boolean equals(Object o) {
         return o instanceof Difference d && kind == d.kind && Arrays.equals(key, d.key)
                 && etcdRevision == d.etcdRevision && sqlRevision == d.sqlRevision && Objects.equals(etcdDigest, d.etcdDigest)
-                && Objects.equals(sqlDigest, d.sqlDigest);
+                && Objects.equals(sqlDigest, d.sqlDigest) && Objects.equals(table, d.table);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, Arrays.hashCode(key), etcdRevision, sqlRevision, etcdDigest, sqlDigest);
+        return Objects.hash(kind, Arrays.hashCode(key), etcdRevision, sqlRevision, etcdDigest, sqlDigest, table);
     }
 
     @Override
     public String toString() {
-        return kind.jsonName() + " " + Bytes.printable(key) + " etcd@" + etcdRevision + " sql@" + (sqlRevision == 0 ? "-" : sqlRevision)
+        return (table == null ? "" : table + ": ") + kind.jsonName() + " " + Bytes.printable(key) + " etcd@" + etcdRevision + " sql@" + (sqlRevision == 0 ? "-" : sqlRevision)
                 + (etcdDigest == null ? "" : " values " + etcdDigest + " / " + sqlDigest);
     }
 }

@@ -33,6 +33,7 @@ public final class DifferenceLog implements AutoCloseable {
     private final Path file;
     private final OutputStream out;
     private final Map<DifferenceKind, Long> counts = new EnumMap<>(DifferenceKind.class);
+    private final Map<String, Map<DifferenceKind, Long>> mappedCounts = new java.util.TreeMap<>();
     private final List<Located> sample = new ArrayList<>();
     private long total;
 
@@ -40,7 +41,8 @@ public final class DifferenceLog implements AutoCloseable {
      * A difference and where it was found.
      *
      * @param difference the difference
-     * @param position how many etcd keys had been compared when it was found, for the chart over the key space
+     * @param position how many etcd keys had been compared when it was found, for the chart over the key space; -1
+     *     for a mapped table's row, which is off that chart
      */
     public record Located(Difference difference, long position) {
     }
@@ -60,7 +62,11 @@ public final class DifferenceLog implements AutoCloseable {
     }
 
     public synchronized void add(Difference d, long position) {
-        counts.merge(d.kind(), 1L, Long::sum);
+        if (d.table() == null) {
+            counts.merge(d.kind(), 1L, Long::sum);
+        } else {
+            mappedCounts.computeIfAbsent(d.table(), t -> new EnumMap<>(DifferenceKind.class)).merge(d.kind(), 1L, Long::sum);
+        }
         total++;
         if (sample.size() < SAMPLE_SIZE) {
             sample.add(new Located(d, position));
@@ -68,6 +74,9 @@ public final class DifferenceLog implements AutoCloseable {
         try (JsonGenerator g = JSON.createGenerator(new NonClosing(out), JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeStringField("kind", d.kind().jsonName());
+            if (d.table() != null) {
+                g.writeStringField("table", d.table());
+            }
             writeKey(g, d.key());
             g.writeNumberField("etcd_revision", d.etcdRevision());
             g.writeNumberField("sql_revision", d.sqlRevision());
@@ -103,8 +112,16 @@ public final class DifferenceLog implements AutoCloseable {
         return total;
     }
 
+    /** The generic table's differences by kind (every kind present, 0 where none). */
     public synchronized Map<DifferenceKind, Long> counts() {
         return Collections.unmodifiableMap(new EnumMap<>(counts));
+    }
+
+    /** The mapped tables' differences, by table (in name order) and kind; only tables and kinds that have some. */
+    public synchronized Map<String, Map<DifferenceKind, Long>> mappedCounts() {
+        Map<String, Map<DifferenceKind, Long>> copy = new java.util.TreeMap<>();
+        mappedCounts.forEach((t, byKind) -> copy.put(t, Collections.unmodifiableMap(new EnumMap<>(byKind))));
+        return Collections.unmodifiableMap(copy);
     }
 
     public synchronized List<Located> sample() {
@@ -133,6 +150,7 @@ public final class DifferenceLog implements AutoCloseable {
         long position = 0;
         String etcdDigest = null;
         String sqlDigest = null;
+        String table = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             p.nextToken();
@@ -151,10 +169,11 @@ public final class DifferenceLog implements AutoCloseable {
                 case "position" -> position = p.getLongValue();
                 case "etcd_value_sha256" -> etcdDigest = p.getText();
                 case "sql_value_sha256" -> sqlDigest = p.getText();
+                case "table" -> table = p.getText();
                 default -> p.skipChildren();
             }
         }
-        return new Located(new Difference(kind, key, etcd, sql, etcdDigest, sqlDigest), position);
+        return new Located(new Difference(kind, key, etcd, sql, etcdDigest, sqlDigest, table), position);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ferry.reconciler;
 
+import io.ferry.reconciler.mapped.MappedTally;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,11 +21,20 @@ import java.util.Map;
  * @param inFlight rows written after R that matched etcd's current state when checked again
  * @param minWatermark the smallest partition watermark the sink had stored, -1 when unknown
  * @param watermarks each partition's stored watermark
- * @param differences every difference found
+ * @param differences every difference found, the mapped tables' too
+ * @param mapped what the check of each mapped table covered ({@code sink.mappings}), in the order of the mappings
  */
 public record ReconcileReport(long revision, List<String> prefixes, Instant startedAt, Duration duration, long etcdKeys,
                               long sqlRows, long pages, long cleanPages, long inFlight, long minWatermark,
-                              Map<Integer, Long> watermarks, DifferenceLog differences) {
+                              Map<Integer, Long> watermarks, DifferenceLog differences, List<MappedTally> mapped) {
+
+    /** A report without mapped tables. */
+    public ReconcileReport(long revision, List<String> prefixes, Instant startedAt, Duration duration, long etcdKeys,
+                           long sqlRows, long pages, long cleanPages, long inFlight, long minWatermark,
+                           Map<Integer, Long> watermarks, DifferenceLog differences) {
+        this(revision, prefixes, startedAt, duration, etcdKeys, sqlRows, pages, cleanPages, inFlight, minWatermark, watermarks,
+                differences, List.of());
+    }
 
     /** The verdict operators act on. */
     public enum Verdict { CLEAN, DIFFERENCES }
@@ -41,6 +51,7 @@ public record ReconcileReport(long revision, List<String> prefixes, Instant star
         return etcdKeys == 0 && sqlRows == 0 && differences.total() == 0;
     }
 
+    /** The generic table's differences by kind. */
     public Map<DifferenceKind, Long> counts() {
         return differences.counts();
     }

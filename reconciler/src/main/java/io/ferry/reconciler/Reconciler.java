@@ -5,8 +5,11 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.ferry.core.KeyRanges;
+import io.ferry.core.mapped.MappedTable;
 import io.ferry.reconciler.etcd.EtcdPage;
 import io.ferry.reconciler.etcd.EtcdPager;
+import io.ferry.reconciler.mapped.MappedTableComparer;
+import io.ferry.reconciler.mapped.MappedTally;
 import io.ferry.reconciler.sql.SqlTable;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -34,11 +37,18 @@ public final class Reconciler {
     private final KV kv;
     private final SqlTable sql;
     private final ProgressListener progress;
+    private final List<MappedTable> mapped;
 
     public Reconciler(KV kv, SqlTable sql, ProgressListener progress) {
+        this(kv, sql, progress, List.of());
+    }
+
+    /** @param mapped the mapped tables to check as well ({@code sink.mappings}), each against its own projection */
+    public Reconciler(KV kv, SqlTable sql, ProgressListener progress, List<MappedTable> mapped) {
         this.kv = kv;
         this.sql = sql;
         this.progress = progress;
+        this.mapped = List.copyOf(mapped);
     }
 
     public ReconcileReport reconcile(List<String> prefixes, ReconcileOptions options) {
@@ -61,11 +71,12 @@ public final class Reconciler {
                 compareRange(prefix, revision, options, comparer, log, tally, total);
             }
             long inFlight = new AheadCheck(kv, sql, revision).resolve(ahead, log);
+            List<MappedTally> mappedTallies = compareMapped(roots, revision, options, log);
             Duration took = Duration.between(started, Instant.now());
             LOG.info("Compared {} keys in {} pages ({} clean at first hash, {} SQL hash queries) in {} ms: {} differences",
                     tally[0], tally[2], tally[3], comparer.sqlHashQueries(), took.toMillis(), log.total());
             return new ReconcileReport(revision, roots, started, took, tally[0], tally[1], tally[2], tally[3], inFlight,
-                    WatermarkGate.min(marks), marks, log);
+                    WatermarkGate.min(marks), marks, log, mappedTallies);
         } catch (SQLException e) {
             throw new ReconcileException("reading the SQL side failed: " + e.getMessage()
                     + ". Check that the database is up and that the sink has created its tables.", e);
@@ -85,6 +96,40 @@ public final class Reconciler {
             progress.progress(tally[0], total, log.total());
         }
         tally[1] += sql.hash(from, KeyRanges.prefixEnd(from)).rows();
+    }
+
+    private List<MappedTally> compareMapped(List<String> roots, long revision, ReconcileOptions options, DifferenceLog log)
+            throws SQLException {
+        List<MappedTally> tallies = new ArrayList<>();
+        MappedTableComparer comparer = new MappedTableComparer(kv, revision, options.pageKeys(), options.pageBytes(), log);
+        for (MappedTable t : mapped) {
+            MappedTally tally = comparer.compare(t, reconciledParts(t.prefix(), roots));
+            LOG.info("Checked mapped table {}: {} etcd keys, {} project to a row, {} rows in SQL ({} written after R and {} "
+                    + "that do not decode here not judged)", t.table(), tally.etcdKeys(), tally.projected(), tally.sqlRows(),
+                    tally.notJudged(), tally.undecodableHere());
+            tallies.add(tally);
+        }
+        return tallies;
+    }
+
+    /**
+     * The key ranges of a mapping's prefix that are reconciled: the whole prefix where a root covers it, each root it
+     * covers where it is wider, nothing where it lies outside every root (the watcher copies nothing there).
+     */
+    static List<byte[][]> reconciledParts(byte[] mappingPrefix, List<String> roots) {
+        String mapping = new String(mappingPrefix, StandardCharsets.UTF_8);
+        List<byte[][]> parts = new ArrayList<>();
+        for (String root : roots) {
+            String part = mapping.startsWith(root) ? mapping : root.startsWith(mapping) ? root : null;
+            if (part != null) {
+                byte[] from = part.getBytes(StandardCharsets.UTF_8);
+                parts.add(new byte[][] {from, KeyRanges.prefixEnd(from)});
+                if (part.equals(mapping)) {
+                    break;
+                }
+            }
+        }
+        return parts;
     }
 
     /**

@@ -102,4 +102,9 @@ final class ColumnValues {
     static String sqlTimestamp(Instant t) {
         return SQL_TIMESTAMP.format(t);
     }
+
+    /** The instant {@link #sqlTimestamp} wrote. */
+    static Instant parseSqlTimestamp(String text) {
+        return SQL_TIMESTAMP.parse(text, Instant::from);
+    }
 }

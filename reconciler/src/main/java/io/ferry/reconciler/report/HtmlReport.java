@@ -85,6 +85,9 @@ public final class HtmlReport {
         for (DifferenceKind k : DifferenceKind.values()) {
             row(out, escape(k.description()), String.format("%,d", r.counts().get(k)));
         }
+        for (var t : r.mapped()) {
+            row(out, "Mapped table " + escape(t.table()), escape(MappedTableLine.describe(r, t)));
+        }
         if (lateWrites != null) {
             row(out, "Late writes after the cutover", String.format("%,d", lateWrites.size()));
         }
@@ -101,7 +104,8 @@ public final class HtmlReport {
                 + "<th>Value SHA-256, etcd / SQL</th></tr>");
         for (DifferenceLog.Located l : r.differences().sample()) {
             var d = l.difference();
-            out.println("<tr><td>" + d.kind().jsonName() + "</td><td><code>" + escape(Bytes.printable(d.key()))
+            out.println("<tr><td>" + d.kind().jsonName() + (d.table() == null ? "" : " in " + escape(d.table()))
+                    + "</td><td><code>" + escape(Bytes.printable(d.key()))
                     + "</code></td><td class=\"num\">" + ReportVerdict.revision(d.etcdRevision()) + "</td><td class=\"num\">"
                     + ReportVerdict.revision(d.sqlRevision())
                     + "</td><td><code>" + (d.etcdDigest() == null ? "" : d.etcdDigest() + " / " + d.sqlDigest()) + "</code></td></tr>");

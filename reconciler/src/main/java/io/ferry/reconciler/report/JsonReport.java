@@ -57,6 +57,7 @@ public final class JsonReport {
                 g.writeNumberField(k.jsonName(), r.counts().get(k));
             }
             g.writeEndObject();
+            writeMapped(g, r);
             g.writeArrayFieldStart("differences");
             r.differences().forEach(located -> writeDifference(g, located));
             g.writeEndArray();
@@ -71,6 +72,28 @@ public final class JsonReport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Each mapped table's check: what it covered and its differences by kind. */
+    private static void writeMapped(JsonGenerator g, ReconcileReport r) throws IOException {
+        g.writeArrayFieldStart("mapped_tables");
+        for (var t : r.mapped()) {
+            g.writeStartObject();
+            g.writeStringField("table", t.table());
+            g.writeNumberField("etcd_keys", t.etcdKeys());
+            g.writeNumberField("projected", t.projected());
+            g.writeNumberField("sql_rows", t.sqlRows());
+            g.writeNumberField("not_judged", t.notJudged());
+            g.writeNumberField("undecodable_here", t.undecodableHere());
+            g.writeObjectFieldStart("counts");
+            var byKind = MappedTableLine.differences(r, t);
+            for (DifferenceKind k : DifferenceKind.values()) {
+                g.writeNumberField(k.jsonName(), byKind.getOrDefault(k, 0L));
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     /** The audit facts: which cluster, which database, which Ferry, which options, where the cutover stood. */
@@ -118,6 +141,9 @@ public final class JsonReport {
         try {
             g.writeStartObject();
             g.writeStringField("kind", located.difference().kind().jsonName());
+            if (located.difference().table() != null) {
+                g.writeStringField("table", located.difference().table());
+            }
             writeBytes(g, "key", located.difference().key());
             revision(g, "etcd_revision", located.difference().etcdRevision());
             revision(g, "sql_revision", located.difference().sqlRevision());

@@ -34,12 +34,16 @@ public final class TerminalSummary {
                 out.printf("  %-8s %,10d  %s%n", k.jsonName(), n, k.description());
             }
         }
+        for (var t : r.mapped()) {
+            out.println("  mapped table " + t.table() + ": " + MappedTableLine.describe(r, t) + ".");
+        }
         List<DifferenceLog.Located> sample = r.differences().sample();
         for (int i = 0; i < Math.min(SHOWN, sample.size()); i++) {
             var d = sample.get(i).difference();
             String etcd = ReportVerdict.revision(d.etcdRevision());
             String sql = ReportVerdict.revision(d.sqlRevision());
-            out.printf("    %-8s %s  etcd@%s sql@%s%s%n", d.kind().jsonName(), Bytes.printable(d.key()), etcd.isEmpty() ? "-" : etcd,
+            out.printf("    %-8s %s%s  etcd@%s sql@%s%s%n", d.kind().jsonName(), d.table() == null ? "" : d.table() + ": ",
+                    Bytes.printable(d.key()), etcd.isEmpty() ? "-" : etcd,
                     sql.isEmpty() ? "-" : sql, d.etcdDigest() == null ? ""
                     : "  value sha256 etcd " + d.etcdDigest() + " sql " + d.sqlDigest());
         }
