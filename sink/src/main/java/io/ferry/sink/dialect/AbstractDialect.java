@@ -1,14 +1,34 @@
 package io.ferry.sink.dialect;
 
+import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.SqlDialect;
-import io.ferry.state.StateTables;
+import io.ferry.state.StateSql;
+import io.ferry.state.TombstonesTable;
+import io.ferry.state.Upsert;
 import java.util.List;
 
 /**
- * The DDL and statements the three dialects share, written once with the column types and
- * quoting each dialect supplies. Subclasses add the upsert forms, which differ the most.
+ * The DDL and statements the three dialects share, written once with the column types each
+ * dialect supplies. Quoting, the upsert's per-database form and the tombstone guard come from the
+ * state module ({@link StateSql}, {@link Upsert}, {@link TombstonesTable}), which builds Ferry's own
+ * tables' statements the same way. Subclasses add their bulk paths.
  */
 public abstract class AbstractDialect implements SqlDialect {
+
+    private final JdbcTarget.Kind kind;
+    protected final StateSql sql;
+    protected final TombstonesTable tombstones;
+
+    protected AbstractDialect(JdbcTarget.Kind kind) {
+        this.kind = kind;
+        this.sql = new StateSql(kind);
+        this.tombstones = new TombstonesTable(kind);
+    }
+
+    @Override
+    public final JdbcTarget.Kind kind() {
+        return kind;
+    }
 
     /** Binary type of a key column; it is a primary key, so it must be indexable. */
     protected abstract String keyType();
@@ -26,12 +46,8 @@ public abstract class AbstractDialect implements SqlDialect {
     }
 
     @Override
-    public String quote(String identifier) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : identifier.split("\\.")) {
-            sb.append(sb.isEmpty() ? "" : ".").append('"').append(part.replace("\"", "\"\"")).append('"');
-        }
-        return sb.toString();
+    public final String quote(String identifier) {
+        return sql.quote(identifier);
     }
 
     @Override
@@ -45,6 +61,19 @@ public abstract class AbstractDialect implements SqlDialect {
     @Override
     public String guardedUpsert(String table, boolean repair) {
         return guardedUpsert(table, ROW_COLUMNS, java.util.Collections.nCopies(ROW_COLUMNS.size(), "?"), repair);
+    }
+
+    @Override
+    public String guardedUpsert(String table, List<String> columns, List<String> placeholders, boolean repair) {
+        return upsert(table, columns, repair).valuesWhere(placeholders, noNewerTombstone()).sql();
+    }
+
+    /**
+     * The upsert of {@code columns} into a data table, guarded by {@code mod_revision} (with {@code repair}, a row at
+     * the same revision is rewritten too); the caller gives the rows.
+     */
+    protected final Upsert upsert(String table, List<String> columns, boolean repair) {
+        return Upsert.into(sql, table).columns(columns).newer("mod_revision", repair, "t");
     }
 
     /** DDL of a mapped table: key, mod_revision, the typed columns (nullable), and the JSON doc. */
@@ -62,37 +91,21 @@ public abstract class AbstractDialect implements SqlDialect {
 
     /** Joins quoted columns. */
     protected final String columnList(List<String> columns) {
-        StringBuilder sb = new StringBuilder();
-        for (String c : columns) {
-            sb.append(sb.isEmpty() ? "" : ", ").append(q(c));
-        }
-        return sb.toString();
-    }
-
-    /** The column list of the generic table, in parameter order. */
-    protected final String rowColumns() {
-        return q("key") + ", " + q("value") + ", " + q("create_revision") + ", " + q("mod_revision") + ", "
-                + q("version") + ", " + q("lease");
+        return sql.columns(columns);
     }
 
     /** {@code EXISTS} a tombstone of {@code alias}'s key at or after its {@code mod_revision}. */
     protected final String tombstoneAtOrAfter(String alias) {
-        return "EXISTS (SELECT 1 FROM " + q(StateTables.TOMBSTONES) + " d WHERE d." + q("key") + " = " + alias + "." + q("key")
-                + " AND d." + q("revision") + " >= " + alias + "." + q("mod_revision") + ")";
+        return tombstones.atOrAfter(alias + "." + q("key"), alias + "." + q("mod_revision"));
     }
 
     /** {@code alias.column} for each column. */
     protected final String qualified(String alias, List<String> columns) {
-        StringBuilder sb = new StringBuilder();
-        for (String c : columns) {
-            sb.append(sb.isEmpty() ? "" : ", ").append(alias).append('.').append(q(c));
-        }
-        return sb.toString();
+        return sql.qualified(alias + ".", columns);
     }
 
     /** {@code NOT EXISTS} a tombstone of the key at or after the incoming revision. Parameters: key, revision. */
     protected final String noNewerTombstone() {
-        return "NOT EXISTS (SELECT 1 FROM " + q(StateTables.TOMBSTONES) + " d WHERE d." + q("key") + " = ? AND d." + q("revision")
-                + " >= ?)";
+        return "NOT " + tombstones.atOrAfter("?", "?");
     }
 }
