@@ -16,11 +16,22 @@ import java.util.List;
 public abstract class AbstractDialect implements SqlDialect {
 
     private final JdbcTarget.Kind kind;
+    private final int maxKeyBytes;
+    private final String keyType;
+    private final String valueType;
     protected final StateSql sql;
     protected final TombstonesTable tombstones;
 
-    protected AbstractDialect(JdbcTarget.Kind kind) {
+    /**
+     * @param maxKeyBytes longest key in bytes the key column (a primary key) can index
+     * @param keyType binary type of a key column; it is a primary key, so it must be indexable
+     * @param valueType binary type of a value column, large enough for any etcd value
+     */
+    protected AbstractDialect(JdbcTarget.Kind kind, int maxKeyBytes, String keyType, String valueType) {
         this.kind = kind;
+        this.maxKeyBytes = maxKeyBytes;
+        this.keyType = keyType;
+        this.valueType = valueType;
         this.sql = new StateSql(kind);
         this.tombstones = new TombstonesTable(kind);
     }
@@ -30,11 +41,10 @@ public abstract class AbstractDialect implements SqlDialect {
         return kind;
     }
 
-    /** Binary type of a key column; it is a primary key, so it must be indexable. */
-    protected abstract String keyType();
-
-    /** Binary type of a value column, large enough for any etcd value. */
-    protected abstract String valueType();
+    @Override
+    public final int maxKeyBytes() {
+        return maxKeyBytes;
+    }
 
     /** Appended to every CREATE TABLE (MySQL picks the engine here). */
     protected String tableOptions() {
@@ -52,8 +62,8 @@ public abstract class AbstractDialect implements SqlDialect {
 
     @Override
     public List<List<String>> tableMigrations(String table) {
-        return List.of(List.of("CREATE TABLE IF NOT EXISTS " + q(table) + " (" + q("key") + " " + keyType()
-                + " NOT NULL PRIMARY KEY, " + q("value") + " " + valueType() + " NOT NULL, " + q("create_revision")
+        return List.of(List.of("CREATE TABLE IF NOT EXISTS " + q(table) + " (" + q("key") + " " + keyType
+                + " NOT NULL PRIMARY KEY, " + q("value") + " " + valueType + " NOT NULL, " + q("create_revision")
                 + " BIGINT NOT NULL, " + q("mod_revision") + " BIGINT NOT NULL, " + q("version") + " BIGINT NOT NULL, "
                 + q("lease") + " BIGINT NOT NULL)" + tableOptions()));
     }
@@ -79,7 +89,7 @@ public abstract class AbstractDialect implements SqlDialect {
     /** DDL of a mapped table: key, mod_revision, the typed columns (nullable), and the JSON doc. */
     public static List<String> mappedTableDdl(AbstractDialect d, String table, java.util.Map<String, String> typedColumns) {
         StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS " + d.q(table) + " (" + d.q("key") + " "
-                + d.keyType() + " NOT NULL PRIMARY KEY, " + d.q("mod_revision") + " BIGINT NOT NULL");
+                + d.keyType + " NOT NULL PRIMARY KEY, " + d.q("mod_revision") + " BIGINT NOT NULL");
         typedColumns.forEach((name, type) -> sb.append(", ").append(d.q(name)).append(' ').append(type));
         return List.of(sb.append(')').append(d.tableOptions()).toString());
     }

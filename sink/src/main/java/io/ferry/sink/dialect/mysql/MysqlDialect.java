@@ -27,12 +27,7 @@ final class MysqlDialect extends AbstractDialect {
     private static final Set<Integer> TRANSIENT_CODES = Set.of(1213, 1205, 1053, 1927, 2006, 2013);
 
     MysqlDialect() {
-        super(JdbcTarget.Kind.MYSQL);
-    }
-
-    @Override
-    public int maxKeyBytes() {
-        return MAX_KEY_BYTES;
+        super(JdbcTarget.Kind.MYSQL, MAX_KEY_BYTES, "VARBINARY(3072)", "LONGBLOB");
     }
 
     @Override
@@ -45,16 +40,6 @@ final class MysqlDialect extends AbstractDialect {
         try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT @@max_allowed_packet")) {
             return rs.next() ? rs.getLong(1) : 0;
         }
-    }
-
-    @Override
-    protected String keyType() {
-        return "VARBINARY(3072)";
-    }
-
-    @Override
-    protected String valueType() {
-        return "LONGBLOB";
     }
 
     @Override

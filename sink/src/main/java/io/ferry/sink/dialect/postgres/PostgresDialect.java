@@ -18,27 +18,12 @@ final class PostgresDialect extends AbstractDialect {
     private static final int MAX_KEY_BYTES = 2700;
 
     PostgresDialect() {
-        super(JdbcTarget.Kind.POSTGRES);
-    }
-
-    @Override
-    public int maxKeyBytes() {
-        return MAX_KEY_BYTES;
+        super(JdbcTarget.Kind.POSTGRES, MAX_KEY_BYTES, "bytea", "bytea");
     }
 
     @Override
     public Map<String, String> driverProperties() {
         return Map.of("reWriteBatchedInserts", "true");
-    }
-
-    @Override
-    protected String keyType() {
-        return "bytea";
-    }
-
-    @Override
-    protected String valueType() {
-        return "bytea";
     }
 
     /**

@@ -21,27 +21,12 @@ final class SqliteDialect extends AbstractDialect {
     private static final int SQLITE_LOCKED = 6;
 
     SqliteDialect() {
-        super(JdbcTarget.Kind.SQLITE);
-    }
-
-    @Override
-    public int maxKeyBytes() {
-        return MAX_KEY_BYTES;
+        super(JdbcTarget.Kind.SQLITE, MAX_KEY_BYTES, "BLOB", "BLOB");
     }
 
     @Override
     public Map<String, String> driverProperties() {
         return Map.of("journal_mode", "WAL", "busy_timeout", "10000", "synchronous", "NORMAL");
-    }
-
-    @Override
-    protected String keyType() {
-        return "BLOB";
-    }
-
-    @Override
-    protected String valueType() {
-        return "BLOB";
     }
 
     /**
