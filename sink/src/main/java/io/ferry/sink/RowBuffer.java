@@ -1,6 +1,7 @@
 package io.ferry.sink;
 
-import io.ferry.state.StateTables;
+import io.ferry.state.SweepTable;
+import io.ferry.state.TombstonesTable;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +23,8 @@ final class RowBuffer {
     private static final List<String> PLACEHOLDERS = java.util.Collections.nCopies(SqlDialect.ROW_COLUMNS.size(), "?");
 
     private final SqlDialect dialect;
+    private final TombstonesTable tombstones;
+    private final SweepTable sweep;
     private final String table;
     private final List<TableMapping> mappings;
     private final NewRowsFirst newRows;
@@ -31,6 +34,8 @@ final class RowBuffer {
 
     RowBuffer(SqlDialect dialect, String table, List<TableMapping> mappings, NewRowsFirst newRows, ApplyCounts counts) {
         this.dialect = dialect;
+        this.tombstones = new TombstonesTable(dialect.kind());
+        this.sweep = new SweepTable(dialect.kind());
         this.table = table;
         this.mappings = mappings;
         this.newRows = newRows;
@@ -137,7 +142,7 @@ final class RowBuffer {
         String sql = "DELETE FROM " + dialect.quote(table) + " WHERE " + dialect.quote("key") + " = ? AND "
                 + dialect.quote("mod_revision") + " < ?";
         try (PreparedStatement del = c.prepareStatement(sql);
-             PreparedStatement tomb = c.prepareStatement(dialect.upsertTombstone())) {
+             PreparedStatement tomb = c.prepareStatement(tombstones.upsert())) {
             for (RowChange r : rows) {
                 del.setBytes(1, r.key());
                 del.setLong(2, r.modRevision());
@@ -162,8 +167,7 @@ final class RowBuffer {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + dialect.quote(StateTables.SWEEP) + " WHERE "
-                + dialect.quote("key") + " = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(sweep.unlist())) {
             for (RowChange r : rows) {
                 ps.setBytes(1, r.key());
                 ps.addBatch();

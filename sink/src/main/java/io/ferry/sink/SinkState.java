@@ -4,12 +4,9 @@ import io.ferry.clients.JdbcConnections;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.dialect.SqlDialects;
+import io.ferry.state.MetaTable;
 import io.ferry.state.SinkOffsets;
-import io.ferry.state.StateSql;
-import io.ferry.state.StateTables;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.Map;
@@ -33,10 +30,12 @@ public record SinkState(Map<Integer, Long> watermarks, Map<Integer, Long> offset
         JdbcTarget target = JdbcConnections.sink(config);
         SqlDialect dialect = SqlDialects.forKind(target.kind());
         try (Connection c = Databases.connect(target, dialect)) {
-            if (!StateSql.exists(c, StateTables.OFFSETS)) {
+            SinkOffsets stored = new SinkOffsets(c, target.kind(), config.kafka().topic());
+            if (!stored.stored()) {
                 return new SinkState(Map.of(), Map.of(), Map.of(), -1, -1);
             }
-            Map<Integer, SinkOffsets.Row> rows = new SinkOffsets(c, target.kind(), config.kafka().topic()).rows();
+            MetaTable meta = new MetaTable(target.kind());
+            Map<Integer, SinkOffsets.Row> rows = stored.rows();
             Map<Integer, Long> watermarks = new TreeMap<>();
             Map<Integer, Long> offsets = new TreeMap<>();
             Map<Integer, Long> appliedAt = new TreeMap<>();
@@ -47,7 +46,7 @@ public record SinkState(Map<Integer, Long> watermarks, Map<Integer, Long> offset
             });
             SinkState state = new SinkState(Collections.unmodifiableMap(watermarks), Collections.unmodifiableMap(offsets),
                     Collections.unmodifiableMap(appliedAt),
-                    meta(c, dialect, TombstonePurger.HORIZON_MS), meta(c, dialect, TombstonePurger.HORIZON_REVISION));
+                    meta.read(c, TombstonePurger.HORIZON_MS), meta.read(c, TombstonePurger.HORIZON_REVISION));
             c.commit();
             return state;
         } catch (SQLException e) {
@@ -58,15 +57,5 @@ public record SinkState(Map<Integer, Long> watermarks, Map<Integer, Long> offset
     /** The lowest watermark: SQL reflects etcd through this revision for every key. -1 when unknown. */
     public long minWatermark() {
         return watermarks.values().stream().mapToLong(Long::longValue).min().orElse(-1);
-    }
-
-    static long meta(Connection c, SqlDialect dialect, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + dialect.quote("value") + " FROM "
-                + dialect.quote(StateTables.META) + " WHERE " + dialect.quote("name") + " = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Long.parseLong(rs.getString(1)) : -1;
-            }
-        }
     }
 }

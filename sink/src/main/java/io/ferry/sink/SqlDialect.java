@@ -109,18 +109,6 @@ public interface SqlDialect {
         return "?";
     }
 
-    /** Records a delete; keeps the newest. Parameters: key, revision, deleted_at (epoch ms). */
-    String upsertTombstone();
-
-    /** Inserts a {@code ferry_offsets} row when there is none. Parameters: topic, partition. */
-    String insertOffsetIfAbsent();
-
-    /** Inserts or replaces a {@code ferry_meta} value. Parameters: name, value. */
-    String upsertMeta();
-
-    /** Inserts a sweep candidate. Parameters: key, partition, epoch. */
-    String insertSweepCandidate();
-
     /**
      * True when a DDL statement failed because what it creates is already there. Only where DDL
      * commits by itself, so that a migration cut off halfway left part of it applied; elsewhere a

@@ -1,6 +1,7 @@
 package io.ferry.sink;
 
-import io.ferry.state.StateTables;
+import io.ferry.state.SweepTable;
+import io.ferry.state.TombstonesTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,11 +30,15 @@ final class Sweeper {
     private static final int PAGE = 1000;
 
     private final SqlDialect dialect;
+    private final SweepTable sweep;
+    private final TombstonesTable tombstones;
     private final String table;
     private final List<TableMapping> mappings;
 
     Sweeper(SqlDialect dialect, String table, List<TableMapping> mappings) {
         this.dialect = dialect;
+        this.sweep = new SweepTable(dialect.kind());
+        this.tombstones = new TombstonesTable(dialect.kind());
         this.table = table;
         this.mappings = mappings;
     }
@@ -44,14 +49,14 @@ final class Sweeper {
 
     /** Records the candidates of {@code mark}'s partition; returns how many. */
     long begin(Connection c, SnapshotMark mark, int partitions) throws SQLException {
-        clear(c, mark.partition());
+        sweep.clear(c, mark.partition());
         String k = dialect.quote("key");
         String page = "SELECT " + k + " FROM " + dialect.quote(table) + " WHERE " + k + " > ? AND "
                 + dialect.quote("mod_revision") + " <= ? ORDER BY " + k + " LIMIT " + PAGE;
         long count = 0;
         byte[] after = new byte[0];
         try (PreparedStatement select = c.prepareStatement(page);
-             PreparedStatement insert = c.prepareStatement(dialect.insertSweepCandidate())) {
+             PreparedStatement insert = c.prepareStatement(sweep.insert())) {
             while (true) {
                 List<byte[]> keys = new ArrayList<>();
                 select.setBytes(1, after);
@@ -81,22 +86,13 @@ final class Sweeper {
 
     /** Removes the rows the snapshot did not refresh and tombstones them at its revision; returns how many. */
     long end(Connection c, SnapshotMark mark) throws SQLException {
-        List<byte[]> keys = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + dialect.quote("key") + " FROM "
-                + dialect.quote(StateTables.SWEEP) + " WHERE " + dialect.quote("partition_id") + " = ?")) {
-            ps.setInt(1, mark.partition());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    keys.add(rs.getBytes(1));
-                }
-            }
-        }
+        List<byte[]> keys = sweep.keys(c, mark.partition());
         long swept = 0;
         if (!keys.isEmpty()) {
             long now = System.currentTimeMillis();
             try (PreparedStatement del = c.prepareStatement("DELETE FROM " + dialect.quote(table) + " WHERE "
                     + dialect.quote("key") + " = ? AND " + dialect.quote("mod_revision") + " <= ?");
-                 PreparedStatement tomb = c.prepareStatement(dialect.upsertTombstone())) {
+                 PreparedStatement tomb = c.prepareStatement(tombstones.upsert())) {
                 for (byte[] key : keys) {
                     del.setBytes(1, key);
                     del.setLong(2, mark.revision());
@@ -114,15 +110,7 @@ final class Sweeper {
             java.util.Arrays.fill(revisions, mark.revision());
             MappedWrites.delete(c, dialect, mappings, keys, revisions, true);
         }
-        clear(c, mark.partition());
+        sweep.clear(c, mark.partition());
         return swept;
-    }
-
-    private void clear(Connection c, int partition) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + dialect.quote(StateTables.SWEEP) + " WHERE "
-                + dialect.quote("partition_id") + " = ?")) {
-            ps.setInt(1, partition);
-            ps.executeUpdate();
-        }
     }
 }

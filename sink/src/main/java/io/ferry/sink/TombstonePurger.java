@@ -1,9 +1,8 @@
 package io.ferry.sink;
 
-import io.ferry.state.StateTables;
+import io.ferry.state.MetaTable;
+import io.ferry.state.TombstonesTable;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -21,50 +20,27 @@ final class TombstonePurger {
     static final String HORIZON_REVISION = "tombstone.horizon.revision";
     private static final Logger LOG = LoggerFactory.getLogger(TombstonePurger.class);
 
-    private final SqlDialect dialect;
+    private final TombstonesTable tombstones;
+    private final MetaTable meta;
     private final Duration retention;
 
     TombstonePurger(SqlDialect dialect, Duration retention) {
-        this.dialect = dialect;
+        this.tombstones = new TombstonesTable(dialect.kind());
+        this.meta = new MetaTable(dialect.kind());
         this.retention = retention;
     }
 
     void purge(Connection c, long nowMs) throws SQLException {
         long horizon = nowMs - retention.toMillis();
-        String t = dialect.quote(StateTables.TOMBSTONES);
-        String deletedAt = dialect.quote("deleted_at");
-        long maxRevision = -1;
-        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + dialect.quote("revision") + ") FROM " + t
-                + " WHERE " + deletedAt + " < ?")) {
-            ps.setLong(1, horizon);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getObject(1) != null) {
-                    maxRevision = rs.getLong(1);
-                }
-            }
+        TombstonesTable.Purged purged = tombstones.purge(c, horizon);
+        if (purged.maxRevision() >= 0) {
+            meta.write(c, HORIZON_REVISION, Math.max(meta.read(c, HORIZON_REVISION), purged.maxRevision()));
         }
-        int purged = 0;
-        if (maxRevision >= 0) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE " + deletedAt + " < ?")) {
-                ps.setLong(1, horizon);
-                purged = ps.executeUpdate();
-            }
-            long previous = SinkState.meta(c, dialect, HORIZON_REVISION);
-            meta(c, HORIZON_REVISION, Math.max(previous, maxRevision));
-        }
-        meta(c, HORIZON_MS, horizon);
+        meta.write(c, HORIZON_MS, horizon);
         c.commit();
-        if (purged > 0) {
-            LOG.info("Purged {} delete tombstones older than {} (horizon revision {})", purged,
-                    java.time.Instant.ofEpochMilli(horizon), maxRevision);
-        }
-    }
-
-    private void meta(Connection c, String name, long value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(dialect.upsertMeta())) {
-            ps.setString(1, name);
-            ps.setString(2, Long.toString(value));
-            ps.executeUpdate();
+        if (purged.count() > 0) {
+            LOG.info("Purged {} delete tombstones older than {} (horizon revision {})", purged.count(),
+                    java.time.Instant.ofEpochMilli(horizon), purged.maxRevision());
         }
     }
 }

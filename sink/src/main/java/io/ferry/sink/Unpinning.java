@@ -1,7 +1,8 @@
 package io.ferry.sink;
 
 import io.ferry.core.event.Bytes;
-import io.ferry.state.StateTables;
+import io.ferry.state.StateSql;
+import io.ferry.state.TombstonesTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -28,10 +29,11 @@ final class Unpinning {
         if (rows.isEmpty()) {
             return;
         }
-        long removedRows = remove(c, dialect, table, "mod_revision", rows, null);
-        long removedTombstones = remove(c, dialect, StateTables.TOMBSTONES, "revision", rows, null);
+        StateSql sql = new StateSql(dialect.kind());
+        long removedRows = remove(c, sql.deleteUnpinned(table, "mod_revision"), rows, null);
+        long removedTombstones = remove(c, new TombstonesTable(dialect.kind()).deleteUnpinned(), rows, null);
         for (TableMapping m : mappings) {
-            remove(c, dialect, m.table(), "mod_revision", rows, m);
+            remove(c, sql.deleteUnpinned(m.table(), "mod_revision"), rows, m);
         }
         if (removedRows + removedTombstones > 0) {
             LOG.warn("Repair removed {} rows and {} tombstones at revisions etcd never gave their keys (first key {}), so that "
@@ -40,11 +42,8 @@ final class Unpinning {
         }
     }
 
-    private static long remove(Connection c, SqlDialect dialect, String table, String revision, List<RowChange> rows,
-                               TableMapping only) throws SQLException {
-        String rev = dialect.quote(revision);
-        String sql = "DELETE FROM " + dialect.quote(table) + " WHERE " + dialect.quote("key") + " = ? AND ((" + rev + " > ? AND "
-                + rev + " <= ?) OR " + rev + " = ?)";
+    /** Runs a {@link StateSql#deleteUnpinned} statement for each row ({@code only}: of that mapping's keys). */
+    private static long remove(Connection c, String sql, List<RowChange> rows, TableMapping only) throws SQLException {
         long removed = 0;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int n = 0;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.dialect.SqlDialects;
+import io.ferry.state.TombstonesTable;
 import io.ferry.testkit.SqlDatabase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -109,7 +110,7 @@ final class BulkWriteCheck {
     }
 
     private void tombstone(Connection c, int i, long revision) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement(dialect.upsertTombstone())) {
+        try (PreparedStatement ps = c.prepareStatement(new TombstonesTable(dialect.kind()).upsert())) {
             ps.setBytes(1, key(i));
             ps.setLong(2, revision);
             ps.setLong(3, System.currentTimeMillis());

@@ -33,14 +33,19 @@ public final class SinkOffsets {
     }
 
     private final Connection connection;
-    private final StateSql sql;
+    private final OffsetsTable table;
     private final String topic;
 
     /** Reads {@code topic}'s offsets through {@code connection}, which stays the caller's to close. */
     public SinkOffsets(Connection connection, JdbcTarget.Kind kind, String topic) {
         this.connection = connection;
-        this.sql = new StateSql(kind);
+        this.table = new OffsetsTable(kind, topic);
         this.topic = topic;
+    }
+
+    /** Whether the sink has created its tables in this database: before its first start, there is nothing to read. */
+    public boolean stored() throws SQLException {
+        return StateSql.exists(connection, StateTables.OFFSETS);
     }
 
     /** Each partition's watermark; empty when the sink never ran against this database or this topic. */
@@ -80,8 +85,7 @@ public final class SinkOffsets {
     private void read(String[] columns, RowReader reader) throws SQLException {
         try {
             if (StateSql.exists(connection, StateTables.OFFSETS)) {
-                try (PreparedStatement ps = connection.prepareStatement("SELECT " + sql.columns(columns) + " FROM "
-                        + sql.quote(StateTables.OFFSETS) + " WHERE " + sql.quote("topic") + " = ?")) {
+                try (PreparedStatement ps = connection.prepareStatement(table.select(columns))) {
                     ps.setString(1, topic);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {

@@ -1,15 +1,20 @@
 package io.ferry.state;
 
+import io.ferry.core.KeyRanges;
 import io.ferry.core.config.JdbcTarget;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * The little that state's SQL needs to know of each database: how to quote an identifier (MySQL
+ * The little that Ferry's SQL needs to know of each database: how to quote an identifier (MySQL
  * with backquotes, the others with double quotes, since {@code key} and {@code value} are reserved
- * words) and whether a table exists yet (the sink creates them on its first start).
+ * words) and whether a table exists yet (the sink creates them on its first start). The one quoting
+ * rule: the sink's dialects and the reconciler's tables quote their data tables through it too.
  */
 public final class StateSql {
 
@@ -35,11 +40,49 @@ public final class StateSql {
 
     /** Quotes each of {@code identifiers} and joins them with commas. */
     String columns(String... identifiers) {
+        return columns(List.of(identifiers));
+    }
+
+    /** Quotes each of {@code identifiers} and joins them with commas. */
+    public String columns(List<String> identifiers) {
+        return qualified("", identifiers);
+    }
+
+    /** {@code prefix} and the quoted column, for each column, joined with commas ({@code s."key", s."value"}). */
+    public String qualified(String prefix, List<String> identifiers) {
         StringBuilder sb = new StringBuilder();
         for (String c : identifiers) {
-            sb.append(sb.isEmpty() ? "" : ", ").append(quote(c));
+            sb.append(sb.isEmpty() ? "" : ", ").append(prefix).append(quote(c));
         }
         return sb.toString();
+    }
+
+    /**
+     * The keys of {@code [from, to)} in {@code column}: one or two parameters, bound by {@link #bindKeyRange}. The
+     * range that runs to the end of the keyspace has no upper bound, since no byte string sorts after all keys.
+     */
+    public String keyRange(String column, byte[] to) {
+        String lower = quote(column) + " >= ?";
+        return Arrays.equals(to, KeyRanges.ALL_KEYS_END) ? lower : lower + " AND " + quote(column) + " < ?";
+    }
+
+    /** Binds the parameters of {@link #keyRange} from the first. */
+    public static void bindKeyRange(PreparedStatement ps, byte[] from, byte[] to) throws SQLException {
+        ps.setBytes(1, from);
+        if (!Arrays.equals(to, KeyRanges.ALL_KEYS_END)) {
+            ps.setBytes(2, to);
+        }
+    }
+
+    /**
+     * Deletes {@code key}'s row in {@code table} when its {@code revision} column is one that a repair unpins: in
+     * {@code (after, through]}, or equal to the revision it replaces. The same for data tables and tombstones.
+     * Parameters: key, after, through, replaces.
+     */
+    public String deleteUnpinned(String table, String revision) {
+        String rev = quote(revision);
+        return "DELETE FROM " + quote(table) + " WHERE " + quote("key") + " = ? AND ((" + rev + " > ? AND " + rev
+                + " <= ?) OR " + rev + " = ?)";
     }
 
     /**

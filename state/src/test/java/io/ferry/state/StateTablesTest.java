@@ -1,9 +1,11 @@
 package io.ferry.state;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ferry.core.KeyRanges;
 import io.ferry.core.config.JdbcTarget;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,13 +16,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The state module's statements against a real database (SQLite, in a file): the schema it
- * creates, and each reader and writer on it.
+ * creates, and each reader and writer on it; and the upsert builder's form on each database.
  */
 class StateTablesTest {
 
@@ -137,6 +140,115 @@ class StateTablesTest {
         assertEquals("`key`", new StateSql(JdbcTarget.Kind.MYSQL).quote("key"));
         assertEquals("\"s\".\"ferry_offsets\"", new StateSql(JdbcTarget.Kind.POSTGRES).quote("s.ferry_offsets"));
         assertEquals("\"a\"\"b\"", new StateSql(SQLITE).quote("a\"b"));
+    }
+
+    @Test
+    void anOffsetMovesOnlyFromWhereItWas() throws SQLException {
+        OffsetsTable offsets = new OffsetsTable(SQLITE, "t");
+        offsets.ensure(c, List.of(0, 1));
+        offsets.ensure(c, List.of(0));
+        assertEquals(Map.of(0, new OffsetsTable.Progress(-1, 0, 0, 0), 1, new OffsetsTable.Progress(-1, 0, 0, 0)),
+                offsets.read(c));
+
+        OffsetsTable.Progress next = new OffsetsTable.Progress(10, 7, 2, 5);
+        assertTrue(offsets.advance(c, 0, -1, next, 1000));
+        assertFalse(offsets.advance(c, 0, -1, next, 1000), "no longer at -1");
+        assertEquals(10, offsets.nextOffset(c, 0));
+        assertEquals(-2, offsets.nextOffset(c, 9));
+        assertEquals(7, new SinkOffsets(c, SQLITE, "t").watermarks().byPartition().get(0));
+
+        offsets.rewind(c, Map.of(0, 3L), 2000);
+        assertEquals(new OffsetsTable.Progress(3, 7, 0, 0), offsets.read(c).get(0));
+        assertTrue(new OffsetsTable(SQLITE, "other").read(c).isEmpty());
+    }
+
+    @Test
+    void aTombstoneKeepsTheNewestDeleteAndIsPurgedByAge() throws SQLException {
+        TombstonesTable tombstones = new TombstonesTable(SQLITE);
+        byte[] a = {1};
+        byte[] b = {2};
+        tombstone(tombstones, a, 5, 100);
+        tombstone(tombstones, a, 3, 100);
+        tombstone(tombstones, b, 9, 500);
+
+        assertEquals(OptionalLong.of(5), tombstones.revision(c, a));
+        assertEquals(OptionalLong.empty(), tombstones.revision(c, new byte[] {3}));
+        assertTrue(tombstones.any(c));
+        List<byte[]> after = tombstones.keysAfter(c, new byte[0], KeyRanges.ALL_KEYS_END, 5);
+        assertEquals(1, after.size());
+        assertArrayEquals(b, after.get(0));
+        assertTrue(tombstones.keysAfter(c, new byte[0], new byte[] {2}, 0).stream().noneMatch(k -> k[0] == 2),
+                "the range's end is left out");
+
+        assertEquals(new TombstonesTable.Purged(1, 5), tombstones.purge(c, 200));
+        assertEquals(new TombstonesTable.Purged(0, -1), tombstones.purge(c, 200));
+        assertEquals(OptionalLong.empty(), tombstones.revision(c, a));
+    }
+
+    @Test
+    void aSweepListsCandidatesPerPartition() throws SQLException {
+        SweepTable sweep = new SweepTable(SQLITE);
+        try (PreparedStatement ps = c.prepareStatement(sweep.insert())) {
+            for (int i = 0; i < 3; i++) {
+                ps.setBytes(1, new byte[] {(byte) i});
+                ps.setInt(2, i % 2);
+                ps.setLong(3, 1);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        assertEquals(Map.of(0, 2L, 1, 1L), sweep.counts(c));
+        try (PreparedStatement ps = c.prepareStatement(sweep.unlist())) {
+            ps.setBytes(1, new byte[] {0});
+            ps.executeUpdate();
+        }
+        assertEquals(1, sweep.keys(c, 0).size());
+        sweep.clear(c, 0);
+        assertEquals(Map.of(1, 1L), sweep.counts(c));
+        sweep.clearAll(c);
+        assertTrue(sweep.counts(c).isEmpty());
+    }
+
+    @Test
+    void aMetaValueIsReplaced() throws SQLException {
+        MetaTable meta = new MetaTable(SQLITE);
+        assertEquals(-1, meta.read(c, "x"));
+        meta.write(c, "x", 4);
+        meta.write(c, "x", 2);
+        assertEquals(2, meta.read(c, "x"));
+    }
+
+    @Test
+    void theUpsertTakesEachDatabasesForm() {
+        List<String> columns = List.of("key", "mod_revision", "doc");
+        assertEquals("INSERT INTO \"t\" AS t (\"key\", \"mod_revision\", \"doc\") VALUES (?, ?, ?) ON CONFLICT (\"key\") "
+                + "DO UPDATE SET \"mod_revision\" = EXCLUDED.\"mod_revision\", \"doc\" = EXCLUDED.\"doc\" "
+                + "WHERE t.\"mod_revision\" < EXCLUDED.\"mod_revision\"", guarded(JdbcTarget.Kind.POSTGRES, columns, false));
+        assertEquals("INSERT INTO \"t\" (\"key\", \"mod_revision\", \"doc\") VALUES (?, ?, ?) ON CONFLICT (\"key\") "
+                + "DO UPDATE SET \"mod_revision\" = excluded.\"mod_revision\", \"doc\" = excluded.\"doc\" "
+                + "WHERE \"mod_revision\" <= excluded.\"mod_revision\"", guarded(SQLITE, columns, true));
+        assertEquals("INSERT INTO `t` (`key`, `mod_revision`, `doc`) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
+                + "`doc` = IF(VALUES(`mod_revision`) > `mod_revision`, VALUES(`doc`), `doc`), "
+                + "`mod_revision` = IF(VALUES(`mod_revision`) > `mod_revision`, VALUES(`mod_revision`), `mod_revision`)",
+                guarded(JdbcTarget.Kind.MYSQL, columns, false), "the revision is assigned last");
+        assertEquals("INSERT INTO `m` VALUES (?, ?) ON DUPLICATE KEY UPDATE `value` = VALUES(`value`)",
+                Upsert.into(new StateSql(JdbcTarget.Kind.MYSQL), "m").values(2).key("name").update(List.of("value")).sql());
+        assertEquals("INSERT INTO `o` SELECT 1 FROM DUAL WHERE 1 = 1",
+                Upsert.into(new StateSql(JdbcTarget.Kind.MYSQL), "o").valuesWhere(List.of("1"), "1 = 1").ifAbsent()
+                        .replace("INSERT IGNORE", "INSERT"));
+    }
+
+    private static String guarded(JdbcTarget.Kind kind, List<String> columns, boolean orSame) {
+        return Upsert.into(new StateSql(kind), "t").columns(columns).values(3).newer("mod_revision", orSame, "t").sql();
+    }
+
+    private void tombstone(TombstonesTable tombstones, byte[] key, long revision, long deletedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(tombstones.upsert())) {
+            ps.setBytes(1, key);
+            ps.setLong(2, revision);
+            ps.setLong(3, deletedAt);
+            ps.executeUpdate();
+        }
     }
 
     private void offset(String topic, int partition, long watermark) throws SQLException {

@@ -1,43 +1,49 @@
 package io.ferry.reconciler.sql;
 
-import io.ferry.core.KeyRanges;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.reconciler.Row;
 import io.ferry.state.SinkOffsets;
-import io.ferry.state.StateTables;
+import io.ferry.state.StateSql;
+import io.ferry.state.TombstonesTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
- * The statements every dialect shares; a dialect supplies identifier quoting, the hash
- * expression and how to stream a large result.
+ * The statements every dialect shares; a dialect supplies the hash expression and how to stream a
+ * large result. Identifiers are quoted by the state module's rule ({@link StateSql}), which the sink
+ * wrote them with, and the tombstones are read through {@link TombstonesTable}.
  */
 abstract class JdbcSqlTable implements SqlTable {
 
     private static final int FETCH_SIZE = 1000;
 
-    protected final Connection connection;
-    protected final String table;
-    private final SinkOffsets offsets;
-
-    JdbcSqlTable(Connection connection, String table, JdbcTarget.Kind kind, String topic) {
-        this.connection = connection;
-        this.table = quoteQualified(table);
-        this.offsets = new SinkOffsets(connection, kind, topic);
-    }
-
-    /** Quotes one identifier in this dialect. */
     /** Keys per IN list: well under SQLite's 999 bound parameters and any statement size limit. */
     private static final int IN_LIST = 500;
 
-    abstract String quote(String identifier);
+    protected final Connection connection;
+    protected final String table;
+    private final StateSql sql;
+    private final SinkOffsets offsets;
+    private final TombstonesTable tombstones;
+
+    JdbcSqlTable(Connection connection, String table, JdbcTarget.Kind kind, String topic) {
+        this.connection = connection;
+        this.sql = new StateSql(kind);
+        this.table = sql.quote(table);
+        this.offsets = new SinkOffsets(connection, kind, topic);
+        this.tombstones = new TombstonesTable(kind);
+    }
+
+    /** Quotes one identifier, or each part of {@code schema.table}. */
+    final String quote(String identifier) {
+        return sql.quote(identifier);
+    }
 
     /** An expression over the selected rows that yields the SHA-256 (raw bytes or hex text) of the rows in key order. */
     abstract String hashExpression();
@@ -109,35 +115,12 @@ abstract class JdbcSqlTable implements SqlTable {
 
     @Override
     public OptionalLong tombstoneRevision(byte[] key) throws SQLException {
-        if (!tableExists(StateTables.TOMBSTONES)) {
-            return OptionalLong.empty();
-        }
-        String sql = "SELECT " + quote("revision") + " FROM " + quote(StateTables.TOMBSTONES) + " WHERE " + quote("key") + " = ?";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setBytes(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-            }
-        }
+        return tombstones.revision(connection, key);
     }
 
     @Override
     public java.util.List<byte[]> tombstonesAfter(byte[] from, byte[] to, long revision) throws SQLException {
-        java.util.List<byte[]> keys = new java.util.ArrayList<>();
-        if (!tableExists(StateTables.TOMBSTONES)) {
-            return keys;
-        }
-        String sql = "SELECT " + quote("key") + " FROM " + quote(StateTables.TOMBSTONES) + " WHERE " + rangePredicate(to)
-                + " AND " + quote("revision") + " > " + revision;
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            bindRange(ps, from, to);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    keys.add(rs.getBytes(1));
-                }
-            }
-        }
-        return keys;
+        return tombstones.keysAfter(connection, from, to, revision);
     }
 
     @Override
@@ -155,43 +138,22 @@ abstract class JdbcSqlTable implements SqlTable {
         connection.close();
     }
 
-    boolean tableExists(String name) throws SQLException {
-        try (ResultSet rs = connection.getMetaData().getTables(connection.getCatalog(), null, name, null)) {
-            return rs.next();
-        }
-    }
-
     private String selectRows() {
         return "SELECT " + quote("key") + ", " + quote("value") + ", create_revision, mod_revision, version, lease FROM "
                 + table;
     }
 
     private String rangePredicate(byte[] to) {
-        String lower = quote("key") + " >= ?";
-        return Arrays.equals(to, KeyRanges.ALL_KEYS_END) ? lower : lower + " AND " + quote("key") + " < ?";
+        return sql.keyRange("key", to);
     }
 
     private static void bindRange(PreparedStatement ps, byte[] from, byte[] to) throws SQLException {
-        ps.setBytes(1, from);
-        if (!Arrays.equals(to, KeyRanges.ALL_KEYS_END)) {
-            ps.setBytes(2, to);
-        }
+        StateSql.bindKeyRange(ps, from, to);
     }
 
     private static Row read(ResultSet rs) throws SQLException {
         byte[] value = rs.getBytes(2);
         return new Row(rs.getBytes(1), value == null ? new byte[0] : value, rs.getLong(3), rs.getLong(4), rs.getLong(5),
                 rs.getLong(6));
-    }
-
-    private String quoteQualified(String name) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : name.split("\\.")) {
-            if (!sb.isEmpty()) {
-                sb.append('.');
-            }
-            sb.append(quote(part));
-        }
-        return sb.toString();
     }
 }

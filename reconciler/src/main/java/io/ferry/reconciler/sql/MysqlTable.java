@@ -23,11 +23,6 @@ final class MysqlTable extends JdbcSqlTable {
     }
 
     @Override
-    String quote(String identifier) {
-        return '`' + identifier.replace("`", "``") + '`';
-    }
-
-    @Override
     String hashExpression() {
         return "SHA2(GROUP_CONCAT(CONCAT(" + be32("LENGTH(`key`)") + ", `key`, " + be32("LENGTH(`value`)") + ", `value`, "
                 + be64("create_revision") + ", " + be64("mod_revision") + ", " + be64("version") + ", " + be64("lease")

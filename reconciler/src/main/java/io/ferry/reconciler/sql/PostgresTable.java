@@ -15,11 +15,6 @@ final class PostgresTable extends JdbcSqlTable {
     }
 
     @Override
-    String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    @Override
     String hashExpression() {
         return "sha256(coalesce(string_agg(int4send(length(\"key\")) || \"key\" || int4send(length(\"value\")) || \"value\""
                 + " || int8send(create_revision) || int8send(mod_revision) || int8send(version) || int8send(lease),"

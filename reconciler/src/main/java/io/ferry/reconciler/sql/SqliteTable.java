@@ -22,11 +22,6 @@ final class SqliteTable extends JdbcSqlTable {
     }
 
     @Override
-    String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    @Override
     String hashExpression() {
         return FUNCTION + "(\"key\", \"value\", create_revision, mod_revision, version, lease ORDER BY \"key\")";
     }

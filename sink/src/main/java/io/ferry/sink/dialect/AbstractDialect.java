@@ -1,20 +1,50 @@
 package io.ferry.sink.dialect;
 
+import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.SqlDialect;
-import io.ferry.state.StateTables;
+import io.ferry.state.StateSql;
+import io.ferry.state.TombstonesTable;
+import io.ferry.state.Upsert;
 import java.util.List;
 
 /**
- * The DDL and statements the three dialects share, written once with the column types and
- * quoting each dialect supplies. Subclasses add the upsert forms, which differ the most.
+ * The DDL and statements the three dialects share, written once with the column types each
+ * dialect supplies. Quoting, the upsert's per-database form and the tombstone guard come from the
+ * state module ({@link StateSql}, {@link Upsert}, {@link TombstonesTable}), which builds Ferry's own
+ * tables' statements the same way. Subclasses add their bulk paths.
  */
 public abstract class AbstractDialect implements SqlDialect {
 
-    /** Binary type of a key column; it is a primary key, so it must be indexable. */
-    protected abstract String keyType();
+    private final JdbcTarget.Kind kind;
+    private final int maxKeyBytes;
+    private final String keyType;
+    private final String valueType;
+    protected final StateSql sql;
+    protected final TombstonesTable tombstones;
 
-    /** Binary type of a value column, large enough for any etcd value. */
-    protected abstract String valueType();
+    /**
+     * @param maxKeyBytes longest key in bytes the key column (a primary key) can index
+     * @param keyType binary type of a key column; it is a primary key, so it must be indexable
+     * @param valueType binary type of a value column, large enough for any etcd value
+     */
+    protected AbstractDialect(JdbcTarget.Kind kind, int maxKeyBytes, String keyType, String valueType) {
+        this.kind = kind;
+        this.maxKeyBytes = maxKeyBytes;
+        this.keyType = keyType;
+        this.valueType = valueType;
+        this.sql = new StateSql(kind);
+        this.tombstones = new TombstonesTable(kind);
+    }
+
+    @Override
+    public final JdbcTarget.Kind kind() {
+        return kind;
+    }
+
+    @Override
+    public final int maxKeyBytes() {
+        return maxKeyBytes;
+    }
 
     /** Appended to every CREATE TABLE (MySQL picks the engine here). */
     protected String tableOptions() {
@@ -26,18 +56,14 @@ public abstract class AbstractDialect implements SqlDialect {
     }
 
     @Override
-    public String quote(String identifier) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : identifier.split("\\.")) {
-            sb.append(sb.isEmpty() ? "" : ".").append('"').append(part.replace("\"", "\"\"")).append('"');
-        }
-        return sb.toString();
+    public final String quote(String identifier) {
+        return sql.quote(identifier);
     }
 
     @Override
     public List<List<String>> tableMigrations(String table) {
-        return List.of(List.of("CREATE TABLE IF NOT EXISTS " + q(table) + " (" + q("key") + " " + keyType()
-                + " NOT NULL PRIMARY KEY, " + q("value") + " " + valueType() + " NOT NULL, " + q("create_revision")
+        return List.of(List.of("CREATE TABLE IF NOT EXISTS " + q(table) + " (" + q("key") + " " + keyType
+                + " NOT NULL PRIMARY KEY, " + q("value") + " " + valueType + " NOT NULL, " + q("create_revision")
                 + " BIGINT NOT NULL, " + q("mod_revision") + " BIGINT NOT NULL, " + q("version") + " BIGINT NOT NULL, "
                 + q("lease") + " BIGINT NOT NULL)" + tableOptions()));
     }
@@ -47,10 +73,23 @@ public abstract class AbstractDialect implements SqlDialect {
         return guardedUpsert(table, ROW_COLUMNS, java.util.Collections.nCopies(ROW_COLUMNS.size(), "?"), repair);
     }
 
+    @Override
+    public String guardedUpsert(String table, List<String> columns, List<String> placeholders, boolean repair) {
+        return upsert(table, columns, repair).valuesWhere(placeholders, noNewerTombstone()).sql();
+    }
+
+    /**
+     * The upsert of {@code columns} into a data table, guarded by {@code mod_revision} (with {@code repair}, a row at
+     * the same revision is rewritten too); the caller gives the rows.
+     */
+    protected final Upsert upsert(String table, List<String> columns, boolean repair) {
+        return Upsert.into(sql, table).columns(columns).newer("mod_revision", repair, "t");
+    }
+
     /** DDL of a mapped table: key, mod_revision, the typed columns (nullable), and the JSON doc. */
     public static List<String> mappedTableDdl(AbstractDialect d, String table, java.util.Map<String, String> typedColumns) {
         StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS " + d.q(table) + " (" + d.q("key") + " "
-                + d.keyType() + " NOT NULL PRIMARY KEY, " + d.q("mod_revision") + " BIGINT NOT NULL");
+                + d.keyType + " NOT NULL PRIMARY KEY, " + d.q("mod_revision") + " BIGINT NOT NULL");
         typedColumns.forEach((name, type) -> sb.append(", ").append(d.q(name)).append(' ').append(type));
         return List.of(sb.append(')').append(d.tableOptions()).toString());
     }
@@ -62,37 +101,21 @@ public abstract class AbstractDialect implements SqlDialect {
 
     /** Joins quoted columns. */
     protected final String columnList(List<String> columns) {
-        StringBuilder sb = new StringBuilder();
-        for (String c : columns) {
-            sb.append(sb.isEmpty() ? "" : ", ").append(q(c));
-        }
-        return sb.toString();
-    }
-
-    /** The column list of the generic table, in parameter order. */
-    protected final String rowColumns() {
-        return q("key") + ", " + q("value") + ", " + q("create_revision") + ", " + q("mod_revision") + ", "
-                + q("version") + ", " + q("lease");
+        return sql.columns(columns);
     }
 
     /** {@code EXISTS} a tombstone of {@code alias}'s key at or after its {@code mod_revision}. */
     protected final String tombstoneAtOrAfter(String alias) {
-        return "EXISTS (SELECT 1 FROM " + q(StateTables.TOMBSTONES) + " d WHERE d." + q("key") + " = " + alias + "." + q("key")
-                + " AND d." + q("revision") + " >= " + alias + "." + q("mod_revision") + ")";
+        return tombstones.atOrAfter(alias + "." + q("key"), alias + "." + q("mod_revision"));
     }
 
     /** {@code alias.column} for each column. */
     protected final String qualified(String alias, List<String> columns) {
-        StringBuilder sb = new StringBuilder();
-        for (String c : columns) {
-            sb.append(sb.isEmpty() ? "" : ", ").append(alias).append('.').append(q(c));
-        }
-        return sb.toString();
+        return sql.qualified(alias + ".", columns);
     }
 
     /** {@code NOT EXISTS} a tombstone of the key at or after the incoming revision. Parameters: key, revision. */
     protected final String noNewerTombstone() {
-        return "NOT EXISTS (SELECT 1 FROM " + q(StateTables.TOMBSTONES) + " d WHERE d." + q("key") + " = ? AND d." + q("revision")
-                + " >= ?)";
+        return "NOT " + tombstones.atOrAfter("?", "?");
     }
 }

@@ -3,9 +3,7 @@ package io.ferry.sink.dialect.mysql;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.ColumnType;
 import io.ferry.sink.dialect.AbstractDialect;
-import io.ferry.state.StateTables;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +17,8 @@ import java.util.Set;
  * Values are {@code LONGBLOB}. The table has no other unique index, so {@code ON DUPLICATE KEY}
  * can only ever match the primary key, the peers' "matched another unique key" bug cannot happen.
  * MySQL evaluates the assignments of {@code ON DUPLICATE KEY UPDATE} left to right against the
- * already updated row, so {@code mod_revision} is assigned last: every other column compares
- * against the old revision.
+ * already updated row, so {@code mod_revision} is assigned last ({@link io.ferry.state.Upsert}
+ * does it): every other column compares against the old revision.
  */
 final class MysqlDialect extends AbstractDialect {
 
@@ -28,23 +26,8 @@ final class MysqlDialect extends AbstractDialect {
     /** Deadlock, lock wait timeout, server shutdown, connection killed, server gone, lost connection. */
     private static final Set<Integer> TRANSIENT_CODES = Set.of(1213, 1205, 1053, 1927, 2006, 2013);
 
-    @Override
-    public JdbcTarget.Kind kind() {
-        return JdbcTarget.Kind.MYSQL;
-    }
-
-    @Override
-    public String quote(String identifier) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : identifier.split("\\.")) {
-            sb.append(sb.isEmpty() ? "" : ".").append('`').append(part.replace("`", "``")).append('`');
-        }
-        return sb.toString();
-    }
-
-    @Override
-    public int maxKeyBytes() {
-        return MAX_KEY_BYTES;
+    MysqlDialect() {
+        super(JdbcTarget.Kind.MYSQL, MAX_KEY_BYTES, "VARBINARY(3072)", "LONGBLOB");
     }
 
     @Override
@@ -60,29 +43,13 @@ final class MysqlDialect extends AbstractDialect {
     }
 
     @Override
-    protected String keyType() {
-        return "VARBINARY(3072)";
-    }
-
-    @Override
-    protected String valueType() {
-        return "LONGBLOB";
-    }
-
-    @Override
     protected String tableOptions() {
         return " ENGINE=InnoDB";
     }
 
-    @Override
-    public String guardedUpsert(String table, List<String> columns, List<String> placeholders, boolean repair) {
-        return "INSERT INTO " + q(table) + " (" + columnList(columns) + ") SELECT " + String.join(", ", placeholders)
-                + " FROM DUAL WHERE " + noNewerTombstone() + " ON DUPLICATE KEY UPDATE " + assignments("", columns, repair);
-    }
-
     /**
      * Connector/J rewrites only batched {@code INSERT ... VALUES} into multi-row statements, so the
-     * guarded {@code INSERT ... SELECT} above costs one round trip per row. A batch instead goes
+     * guarded {@code INSERT ... SELECT} of {@link #guardedUpsert} costs one round trip per row. A batch instead goes
      * into a temporary table with a rewritten plain insert and is applied by one
      * {@code INSERT ... SELECT} from it. Temporary tables are per session and their CREATE and
      * DROP do not commit the transaction. Each batch drops the last batch's stage and creates it anew:
@@ -102,9 +69,8 @@ final class MysqlDialect extends AbstractDialect {
                         + target + " t WHERE t." + q("key") + " = s." + q("key") + " AND t." + q("mod_revision")
                         + (repair ? " > " : " >= ") + "s." + q("mod_revision") + ")",
                 // The target's columns are qualified: unqualified they would be ambiguous with the stage's.
-                "INSERT INTO " + target + " (" + columnList(columns) + ") SELECT " + qualified("s", columns) + " FROM "
-                        + stage + " s WHERE NOT " + tombstoneAtOrAfter("s") + " ON DUPLICATE KEY UPDATE "
-                        + assignments(target + ".", columns, repair));
+                upsert(table, columns, repair).qualified().select("SELECT " + qualified("s", columns) + " FROM " + stage
+                        + " s WHERE NOT " + tombstoneAtOrAfter("s")).sql());
     }
 
     /** {@code ferry_stage_<table>} in the table's schema; hashed where it would pass the 64-character limit. */
@@ -115,23 +81,6 @@ final class MysqlDialect extends AbstractDialect {
             name = "ferry_stage_" + Integer.toHexString(table.hashCode());
         }
         return table.substring(0, dot + 1) + name;
-    }
-
-    /**
-     * Each column but the key set to the incoming value when it is newer, {@code mod_revision}
-     * last so that every other column compares against the old revision.
-     */
-    private String assignments(String target, List<String> columns, boolean repair) {
-        String newer = "VALUES(" + q("mod_revision") + ") " + (repair ? ">=" : ">") + " " + target + q("mod_revision");
-        List<String> assigned = new ArrayList<>(columns.subList(1, columns.size()));
-        assigned.remove("mod_revision");
-        assigned.add("mod_revision");
-        StringBuilder set = new StringBuilder();
-        for (String c : assigned) {
-            set.append(set.isEmpty() ? "" : ", ").append(target).append(q(c)).append(" = IF(").append(newer)
-                    .append(", VALUES(").append(q(c)).append("), ").append(target).append(q(c)).append(')');
-        }
-        return set.toString();
     }
 
     @Override
@@ -145,32 +94,6 @@ final class MysqlDialect extends AbstractDialect {
             case TIMESTAMP -> "DATETIME(6)";
             case JSON -> "JSON";
         };
-    }
-
-    @Override
-    public String upsertTombstone() {
-        String newer = "VALUES(" + q("revision") + ") > " + q("revision");
-        return "INSERT INTO " + q(StateTables.TOMBSTONES) + " (" + q("key") + ", " + q("revision") + ", " + q("deleted_at")
-                + ") VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE " + q("deleted_at") + " = IF(" + newer + ", VALUES("
-                + q("deleted_at") + "), " + q("deleted_at") + "), " + q("revision") + " = IF(" + newer + ", VALUES("
-                + q("revision") + "), " + q("revision") + ")";
-    }
-
-    @Override
-    public String insertOffsetIfAbsent() {
-        return "INSERT IGNORE INTO " + q(StateTables.OFFSETS) + " VALUES (?, ?, -1, 0, 0, 0, 0)";
-    }
-
-    @Override
-    public String upsertMeta() {
-        return "INSERT INTO " + q(StateTables.META) + " VALUES (?, ?) ON DUPLICATE KEY UPDATE " + q("value") + " = VALUES("
-                + q("value") + ")";
-    }
-
-    @Override
-    public String insertSweepCandidate() {
-        return "INSERT INTO " + q(StateTables.SWEEP) + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE " + q("partition_id")
-                + " = VALUES(" + q("partition_id") + "), " + q("epoch") + " = VALUES(" + q("epoch") + ")";
     }
 
     /** ER_TABLE_EXISTS_ERROR, ER_DUP_FIELDNAME, ER_DUP_KEYNAME: MySQL's DDL commits statement by statement. */

@@ -3,14 +3,10 @@ package io.ferry.sink.dialect.postgres;
 import io.ferry.sink.NewRowLoader;
 import io.ferry.sink.RowColumns;
 import io.ferry.sink.SqlDialect;
-import io.ferry.state.StateTables;
+import io.ferry.state.TombstonesTable;
 import java.nio.ByteBuffer;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.Map;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -31,9 +27,11 @@ final class PostgresCopy implements NewRowLoader {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final SqlDialect dialect;
+    private final TombstonesTable tombstones;
 
     PostgresCopy(SqlDialect dialect) {
         this.dialect = dialect;
+        this.tombstones = new TombstonesTable(dialect.kind());
     }
 
     @Override
@@ -101,33 +99,15 @@ final class PostgresCopy implements NewRowLoader {
     @Override
     public boolean[] tombstoned(Connection c, byte[][] keys, long[] revisions) throws SQLException {
         boolean[] dead = new boolean[keys.length];
-        if (!anyTombstone(c)) {
+        if (!tombstones.any(c)) {
             return dead; // a replay into an empty database: no need to send every key to look them up
         }
-        Map<ByteBuffer, Long> stored = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + dialect.quote("key") + ", " + dialect.quote("revision")
-                + " FROM " + dialect.quote(StateTables.TOMBSTONES) + " WHERE " + dialect.quote("key") + " = ANY (?)")) {
-            Array array = c.createArrayOf("bytea", keys);
-            ps.setArray(1, array);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    stored.put(ByteBuffer.wrap(rs.getBytes(1)), rs.getLong(2));
-                }
-            }
-            array.free();
-        }
+        Map<ByteBuffer, Long> stored = tombstones.revisions(c, keys);
         for (int i = 0; i < keys.length; i++) {
             Long revision = stored.get(ByteBuffer.wrap(keys[i]));
             dead[i] = revision != null && revision >= revisions[i];
         }
         return dead;
-    }
-
-    private boolean anyTombstone(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + dialect.quote(StateTables.TOMBSTONES) + " LIMIT 1");
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next();
-        }
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.ferry.sink.dialect.sqlite;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.ColumnType;
 import io.ferry.sink.dialect.AbstractDialect;
-import io.ferry.state.StateTables;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
@@ -21,36 +20,13 @@ final class SqliteDialect extends AbstractDialect {
     private static final int SQLITE_BUSY = 5;
     private static final int SQLITE_LOCKED = 6;
 
-    @Override
-    public JdbcTarget.Kind kind() {
-        return JdbcTarget.Kind.SQLITE;
-    }
-
-    @Override
-    public int maxKeyBytes() {
-        return MAX_KEY_BYTES;
+    SqliteDialect() {
+        super(JdbcTarget.Kind.SQLITE, MAX_KEY_BYTES, "BLOB", "BLOB");
     }
 
     @Override
     public Map<String, String> driverProperties() {
         return Map.of("journal_mode", "WAL", "busy_timeout", "10000", "synchronous", "NORMAL");
-    }
-
-    @Override
-    protected String keyType() {
-        return "BLOB";
-    }
-
-    @Override
-    protected String valueType() {
-        return "BLOB";
-    }
-
-    @Override
-    public String guardedUpsert(String table, List<String> columns, List<String> placeholders, boolean repair) {
-        // The WHERE after SELECT also keeps SQLite's parser from reading ON CONFLICT as a join constraint.
-        return "INSERT INTO " + q(table) + " (" + columnList(columns) + ") SELECT " + String.join(", ", placeholders)
-                + " WHERE " + noNewerTombstone() + onConflict(columns, repair);
     }
 
     /**
@@ -63,17 +39,8 @@ final class SqliteDialect extends AbstractDialect {
                                boolean repair) {
         String row = "(" + String.join(", ", placeholders) + ")";
         return "WITH s (" + columnList(columns) + ") AS (VALUES " + String.join(", ", Collections.nCopies(rows, row))
-                + ") INSERT INTO " + q(table) + " (" + columnList(columns) + ") SELECT " + qualified("s", columns)
-                + " FROM s WHERE NOT " + tombstoneAtOrAfter("s") + onConflict(columns, repair);
-    }
-
-    private String onConflict(List<String> columns, boolean repair) {
-        StringBuilder set = new StringBuilder();
-        for (String c : columns.subList(1, columns.size())) {
-            set.append(set.isEmpty() ? "" : ", ").append(q(c)).append(" = excluded.").append(q(c));
-        }
-        return " ON CONFLICT (" + q("key") + ") DO UPDATE SET " + set + " WHERE " + q("mod_revision")
-                + (repair ? " <= " : " < ") + "excluded." + q("mod_revision");
+                + ") " + upsert(table, columns, repair).select("SELECT " + qualified("s", columns) + " FROM s WHERE NOT "
+                + tombstoneAtOrAfter("s")).sql();
     }
 
     @Override
@@ -87,31 +54,6 @@ final class SqliteDialect extends AbstractDialect {
             case TIMESTAMP -> "TEXT";
             case JSON -> "TEXT";
         };
-    }
-
-    @Override
-    public String upsertTombstone() {
-        return "INSERT INTO " + q(StateTables.TOMBSTONES) + " (" + q("key") + ", " + q("revision") + ", " + q("deleted_at")
-                + ") VALUES (?, ?, ?) ON CONFLICT (" + q("key") + ") DO UPDATE SET " + q("revision") + " = excluded."
-                + q("revision") + ", " + q("deleted_at") + " = excluded." + q("deleted_at") + " WHERE " + q("revision")
-                + " < excluded." + q("revision");
-    }
-
-    @Override
-    public String insertOffsetIfAbsent() {
-        return "INSERT OR IGNORE INTO " + q(StateTables.OFFSETS) + " VALUES (?, ?, -1, 0, 0, 0, 0)";
-    }
-
-    @Override
-    public String upsertMeta() {
-        return "INSERT INTO " + q(StateTables.META) + " VALUES (?, ?) ON CONFLICT (" + q("name") + ") DO UPDATE SET " + q("value")
-                + " = excluded." + q("value");
-    }
-
-    @Override
-    public String insertSweepCandidate() {
-        return "INSERT INTO " + q(StateTables.SWEEP) + " VALUES (?, ?, ?) ON CONFLICT (" + q("key") + ") DO UPDATE SET "
-                + q("partition_id") + " = excluded." + q("partition_id") + ", " + q("epoch") + " = excluded." + q("epoch");
     }
 
     @Override
