@@ -2,7 +2,7 @@ package io.ferry.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.ferry.cli.cutover.CutoverRecord;
+import io.ferry.cutover.CutoverRecord;
 import io.ferry.clients.JdbcConnections;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.CutoverConfig;

@@ -1,10 +1,10 @@
 package io.ferry.cli;
 
 import io.etcd.jetcd.Client;
-import io.ferry.cli.cutover.CutoverRecord;
-import io.ferry.cli.cutover.FreezeMode;
-import io.ferry.cli.cutover.Rollback;
-import io.ferry.cli.cutover.SqlFence;
+import io.ferry.cutover.CutoverRecord;
+import io.ferry.cutover.FreezeMode;
+import io.ferry.cutover.Rollback;
+import io.ferry.cutover.SqlFence;
 import io.ferry.clients.EtcdClients;
 import io.ferry.clients.EtcdPermissionDenied;
 import io.ferry.clients.EtcdRoles;

@@ -156,7 +156,7 @@ final class StatusCommand implements Callable<Integer> {
 
     private static Map<String, Object> cutover(FerryConfig c) {
         Map<String, Object> out = new LinkedHashMap<>();
-        var latest = io.ferry.cli.cutover.CutoverRecord.of(c).latest();
+        var latest = io.ferry.cutover.CutoverRecord.of(c).latest();
         if (latest.isEmpty()) {
             out.put("phase", "forward");
             out.put("note", "no cutover recorded: etcd is authoritative");

@@ -1,4 +1,4 @@
-package io.ferry.cli.cutover;
+package io.ferry.cutover;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
