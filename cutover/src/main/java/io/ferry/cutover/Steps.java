@@ -1,32 +1,35 @@
 package io.ferry.cutover;
 
-import java.io.PrintStream;
 import java.util.concurrent.Callable;
 
-/** Prints each cutover step with its outcome and how long it took. */
+/** Runs the steps of a cutover or a rollback one after another, numbered and timed, and reports each to a listener. */
 final class Steps {
 
-    private final PrintStream out;
+    private final StepListener listener;
     private final int total;
     private int n;
 
-    Steps(PrintStream out, int total) {
-        this.out = out;
+    Steps(StepListener listener, int total) {
+        this.listener = listener;
         this.total = total;
     }
 
     <T> T run(String name, Callable<T> step) throws Exception {
         n++;
-        out.printf("[%d/%d] %-44s", n, total, name + " ...");
-        out.flush();
+        listener.started(n, total, name);
         long start = System.nanoTime();
         try {
             T result = step.call();
-            out.printf(" ok (%d ms)%s%n", (System.nanoTime() - start) / 1_000_000, result instanceof String s ? " " + s : "");
+            listener.succeeded((System.nanoTime() - start) / 1_000_000, result instanceof String s ? s : null);
             return result;
         } catch (Exception e) {
-            out.printf(" FAILED (%d ms)%n", (System.nanoTime() - start) / 1_000_000);
+            listener.failed((System.nanoTime() - start) / 1_000_000);
             throw e;
         }
+    }
+
+    /** A note between two steps. */
+    void note(String text) {
+        listener.note(text);
     }
 }
