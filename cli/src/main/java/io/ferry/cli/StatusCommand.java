@@ -23,7 +23,7 @@ import io.ferry.reverse.ReverseTarget;
 import io.ferry.sink.SinkState;
 import io.ferry.state.CutoverPhase;
 import io.ferry.state.CutoverRow;
-import io.ferry.watcher.engine.Checkpoints;
+import io.ferry.watcher.EtcdWatcher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -60,7 +60,7 @@ final class StatusCommand implements Callable<Integer> {
         String process = process(c);
         // Read the downstream positions before etcd's revision, so that while writes go on a lag
         // can only look larger than it is, never negative.
-        Optional<Checkpoint> cp = Checkpoints.latest(c);
+        Optional<Checkpoint> cp = EtcdWatcher.latestCheckpoint(c);
         SinkState sink = SinkState.read(c);
         StatusReport.Etcd etcd;
         try (Client client = EtcdClients.build(c.etcd())) {
