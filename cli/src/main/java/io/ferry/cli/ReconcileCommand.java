@@ -1,7 +1,7 @@
 package io.ferry.cli;
 
 import io.etcd.jetcd.Client;
-import io.ferry.cli.cutover.CutoverRecord;
+import io.ferry.cutover.CutoverRecord;
 import io.ferry.clients.EtcdClients;
 import io.ferry.clients.EtcdPermissionDenied;
 import io.ferry.clients.EtcdRoles;

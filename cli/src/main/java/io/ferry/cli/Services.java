@@ -1,8 +1,8 @@
 package io.ferry.cli;
 
 import io.etcd.jetcd.Client;
-import io.ferry.cli.cutover.CutoverPhaseMeters;
-import io.ferry.cli.cutover.CutoverRecord;
+import io.ferry.cutover.CutoverPhaseMeters;
+import io.ferry.cutover.CutoverRecord;
 import io.ferry.clients.EtcdClients;
 import io.ferry.clients.EtcdPermissionDenied;
 import io.ferry.clients.EtcdRoles;

@@ -1,6 +1,8 @@
 package io.ferry.watcher;
 
 import io.ferry.core.config.FerryConfig;
+import io.ferry.core.event.Checkpoint;
+import io.ferry.watcher.engine.Checkpoints;
 import io.ferry.watcher.engine.WatcherEngine;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -43,6 +45,14 @@ public final class EtcdWatcher implements AutoCloseable {
         this.config = config;
         this.engine = new WatcherEngine(config, registry);
         this.stateMeters = new WatcherStateMeters(registry, state::get);
+    }
+
+    /**
+     * The newest committed checkpoint of the watcher {@code config} describes, read from its checkpoint topic, for
+     * commands run beside it ({@code ferry status}, the preflight); empty when it has written none.
+     */
+    public static Optional<Checkpoint> latestCheckpoint(FerryConfig config) {
+        return Checkpoints.latest(config);
     }
 
     /** Validates the Kafka client settings; connects nothing until {@link #start()}. */

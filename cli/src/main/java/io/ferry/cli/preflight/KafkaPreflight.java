@@ -7,7 +7,7 @@ import io.ferry.clients.Topics;
 import io.ferry.core.FerryException;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.event.Checkpoint;
-import io.ferry.watcher.engine.Checkpoints;
+import io.ferry.watcher.EtcdWatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -113,7 +113,7 @@ final class KafkaPreflight {
     /** The watcher's latest checkpoint, for etcd's history check; a failure to read it is a note, not a failure. */
     private Optional<Checkpoint> latestCheckpoint(List<Finding> out) {
         try {
-            return Checkpoints.latest(config);
+            return EtcdWatcher.latestCheckpoint(config);
         } catch (RuntimeException e) {
             out.add(new Finding(Finding.Mark.NOTE, "Kafka topic " + Checkpoint.topicFor(config.kafka().topic()),
                     "cannot read the watcher's checkpoint: " + e.getMessage()));

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * The newest committed checkpoint of the watcher configured by {@code config}, for commands run
- * beside it such as {@code ferry status}. Added for the cli; the watcher itself reads it through
+ * beside it such as {@code ferry status}, which reach it through
+ * {@link io.ferry.watcher.EtcdWatcher#latestCheckpoint}; the watcher itself reads it through
  * {@link CheckpointReader} at start-up.
  */
 public final class Checkpoints {

@@ -1,9 +1,11 @@
-package io.ferry.cli.cutover;
+package io.ferry.cutover;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.ferry.core.FerryException;
+import io.ferry.core.config.CutoverConfig;
+import io.ferry.core.config.FerryConfig;
 import io.ferry.reconciler.ContentComparer;
 import io.ferry.reconciler.ProgressListener;
 import io.ferry.reconciler.ReconcileOptions;
@@ -12,11 +14,10 @@ import io.ferry.reconciler.Reconciler;
 import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reverse.Authority;
 import io.ferry.reverse.ReverseCapture;
+import io.ferry.reverse.ReverseTarget;
 import io.ferry.state.CutoverPhase;
 import io.ferry.state.CutoverRow;
 import io.ferry.state.StateTables;
-import io.ferry.state.Watermarks;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,7 +31,7 @@ import java.util.function.ToLongFunction;
  * record the rollback in SQL (forward replication resumes), release the slot, and bring SQL's
  * revision columns back in line with etcd's through the sink. A failure before etcd's version key
  * is final undoes the freeze and leaves SQL authoritative. The downtime, from the freeze to the
- * record, is measured, printed and stored.
+ * record, is measured, stored and returned. Each step goes to a {@link StepListener}.
  */
 public final class Rollback {
 
@@ -46,9 +47,22 @@ public final class Rollback {
      * @param ownKeys Ferry's own keys, left out of the comparison
      * @param quiet how long the reverse stream must see no SQL change before the freeze is complete
      * @param timeout the limit for each waiting step
+     * @param capture the rollback path's change capture, whose slot the rollback releases
+     * @param fence writes the fence row in SQL
      */
     public record Plan(List<String> prefixes, FreezeMode mode, byte[] versionKey, byte[] positionKey, byte[] fenceKey,
-                       List<byte[]> ownKeys, Duration quiet, Duration timeout) {
+                       List<byte[]> ownKeys, Duration quiet, Duration timeout, ReverseCapture capture, SqlFence fence) {
+
+        /**
+         * The rollback of the deployment {@code c} describes, SQL's writers stopped as {@code mode} says. Refused
+         * at once on SQLite, which has no change stream and so no rollback path.
+         */
+        public static Plan of(FerryConfig c, FreezeMode mode) {
+            CutoverConfig cc = CutoverConfig.of(c);
+            ReverseCapture capture = new ReverseCapture(ReverseTarget.of(c), cc.reverseSlot());
+            return new Plan(c.etcd().prefixes(), mode, bytes(cc.versionKey()), bytes(cc.reversePositionKey()),
+                    bytes(cc.reverseFenceKey()), cc.ownKeys(), cc.quiet(), cc.timeout(), capture, SqlFence.of(c));
+        }
     }
 
     /** A completed rollback: etcd authoritative from {@code revision}. */
@@ -57,25 +71,35 @@ public final class Rollback {
 
     private final Client etcd;
     private final SqlTable sql;
-    private final SqlFence fence;
     private final CutoverRecord record;
-    private final ReverseCapture capture;
     private final ToLongFunction<ReconcileReport> repair;
-    private final PrintStream out;
+    private final StepListener listener;
 
     /**
      * @param repair re-emits etcd's state of each differing key to the change topic (the sink's one write path);
      *     returns how many records it wrote
      */
-    public Rollback(Client etcd, SqlTable sql, SqlFence fence, CutoverRecord record, ReverseCapture capture,
-                    ToLongFunction<ReconcileReport> repair, PrintStream out) {
+    public Rollback(Client etcd, SqlTable sql, CutoverRecord record, ToLongFunction<ReconcileReport> repair,
+                    StepListener listener) {
         this.etcd = etcd;
         this.sql = sql;
-        this.fence = fence;
         this.record = record;
-        this.capture = capture;
         this.repair = repair;
-        this.out = out;
+        this.listener = listener;
+    }
+
+    /**
+     * Undoes a rollback interrupted before it recorded etcd as authoritative (phase rolling_back): etcd's version
+     * key goes back to what the switch wrote, then the record, so that the reverse writer may write again and SQL
+     * stays authoritative. Returns the cutover it was rolling back.
+     */
+    public static CutoverRow abort(Client etcd, CutoverConfig cc, CutoverRecord record) throws Exception {
+        CutoverRow l = record.latest().filter(x -> x.phase() == CutoverPhase.ROLLING_BACK)
+                .orElseThrow(() -> new FerryException("no rollback is in progress (phase rolling_back): nothing to abort"));
+        etcd.getKVClient().put(ByteSequence.from(bytes(cc.versionKey())),
+                ByteSequence.from(Authority.switched(l.freezeRevision(), l.digest()))).get(30, TimeUnit.SECONDS);
+        record.rollbackFailed(l.id(), "aborted by ferry rollback --abort");
+        return l;
     }
 
     public Outcome run(Plan plan) throws Exception {
@@ -92,7 +116,7 @@ public final class Rollback {
             throw new FerryException("etcd's version key does not say SQL is authoritative; the cutover record does. "
                     + "Check " + new String(plan.versionKey(), StandardCharsets.UTF_8) + " before going on");
         }
-        Steps steps = new Steps(out, 7);
+        Steps steps = new Steps(listener, 7);
         long id = latest.id();
         long started = System.nanoTime();
         record.rollingBack(id);
@@ -105,24 +129,22 @@ public final class Rollback {
                 return "";
             });
             long drained = steps.run("drain the reverse stream into etcd", () -> drain(plan, id));
-            out.println("      every SQL change up to the fence is in etcd (revision " + drained + ")");
+            steps.note("every SQL change up to the fence is in etcd (revision " + drained + ")");
             long rb = steps.run("mark etcd authoritative", () -> etcd.getKVClient().put(ByteSequence.from(plan.versionKey()),
                     ByteSequence.from(Authority.rolledBack(latest.freezeRevision(), System.currentTimeMillis())))
                     .get(30, TimeUnit.SECONDS).getHeader().getRevision());
             etcdAuthoritative = true;
-            out.println("      RB = " + rb + "; the reverse writer can no longer write");
+            steps.note("RB = " + rb + "; the reverse writer can no longer write");
             steps.run("drain the sink: every partition's watermark >= RB", () -> drainSink(rb, plan.timeout()));
             ContentComparer.Result same = steps.run("verify: etcd at RB equals SQL (keys and values)",
                     () -> verify(plan, rb));
             long downtimeMs = steps.run("etcd authoritative: record in SQL, release the slot", () -> {
                 long ms = (System.nanoTime() - started) / 1_000_000;
                 record.rolledBack(id, rb, ms);
-                capture.release();
+                plan.capture().release();
                 return ms;
             });
             long repaired = steps.run("align SQL's revision columns with etcd (through the sink)", () -> align(plan));
-            out.printf("Rollback complete: etcd is authoritative again from revision RB=%d; forward replication resumed and "
-                    + "the reconciler is clean. Downtime (freeze to record): %d ms.%n", rb, downtimeMs);
             return new Outcome(rb, downtimeMs, same.etcdKeys(), repaired);
         } catch (Exception e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -161,7 +183,7 @@ public final class Rollback {
     /** Writes the fence row in SQL and waits for it in etcd; returns the revision it arrived at. */
     private long drain(Plan plan, long id) throws Exception {
         byte[] value = ("rollback of cutover " + id + " at " + System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8);
-        fence.write(plan.fenceKey(), value);
+        plan.fence().write(plan.fenceKey(), value);
         long deadline = System.nanoTime() + plan.timeout().toNanos();
         while (true) {
             List<KeyValue> kvs = etcd.getKVClient().get(ByteSequence.from(plan.fenceKey())).get(30, TimeUnit.SECONDS).getKvs();
@@ -177,12 +199,7 @@ public final class Rollback {
     }
 
     private String drainSink(long rb, Duration timeout) throws Exception {
-        Watermarks marks = sql.offsets().awaitWatermark(rb, timeout);
-        if (!marks.reached(rb)) {
-            throw new FerryException("the sink did not reach RB=" + rb + " within " + timeout.toSeconds()
-                    + " s (lowest watermark " + marks.min() + "); is it running?");
-        }
-        return "";
+        return SinkDrain.await(sql, "RB", rb, timeout, "; is it running?");
     }
 
     private ContentComparer.Result verify(Plan plan, long rb) {
@@ -217,6 +234,10 @@ public final class Rollback {
             repair.applyAsLong(report);
             Thread.sleep(1000);
         }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private byte[] get(byte[] key) throws Exception {

@@ -1,8 +1,12 @@
-package io.ferry.cli.cutover;
+package io.ferry.cutover;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.ferry.clients.JdbcConnections;
 import io.ferry.core.FerryException;
+import io.ferry.core.config.CutoverConfig;
+import io.ferry.core.config.FerryConfig;
+import io.ferry.core.config.JdbcTarget;
 import io.ferry.reconciler.IncrementalVerifier;
 import io.ferry.reconciler.ProgressListener;
 import io.ferry.reconciler.ReconcileOptions;
@@ -11,9 +15,7 @@ import io.ferry.reconciler.Reconciler;
 import io.ferry.reconciler.sql.SqlTable;
 import io.ferry.reverse.Authority;
 import io.ferry.reverse.ReverseCapture;
-import io.ferry.state.StateTables;
-import io.ferry.state.Watermarks;
-import java.io.PrintStream;
+import io.ferry.reverse.ReverseTarget;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * the probe into etcd through the capture: the way back must exist before SQL becomes
  * authoritative, and it starts at the probe. Any failure aborts it: the freeze
  * is undone, etcd stays authoritative, the record says why. The downtime, from the start of the
- * freeze to the switch, is measured, printed and stored.
+ * freeze to the switch, is measured, stored and returned. Each step goes to a {@link StepListener}.
  */
 public final class Cutover {
 
@@ -51,6 +54,20 @@ public final class Cutover {
      */
     public record Plan(List<String> prefixes, FreezeMode mode, byte[] markerKey, byte[] versionKey, byte[] fenceKey, long maxLag,
                        Duration quiet, Duration timeout, RollbackPath rollbackPath) {
+
+        /**
+         * The cutover of the deployment {@code c} describes, its writers stopped as {@code mode} says, with a
+         * rollback path unless {@code withoutRollback} or the database is SQLite, which has no change stream.
+         */
+        public static Plan of(FerryConfig c, FreezeMode mode, boolean withoutRollback) {
+            CutoverConfig cc = CutoverConfig.of(c);
+            JdbcTarget target = JdbcConnections.sink(c);
+            RollbackPath path = withoutRollback || target.kind() == JdbcTarget.Kind.SQLITE ? null
+                    : new RollbackPath(new ReverseCapture(ReverseTarget.of(c), cc.reverseSlot()), SqlFence.of(c),
+                    bytes(cc.reversePositionKey()), bytes(cc.reverseProbeKey()));
+            return new Plan(c.etcd().prefixes(), mode, bytes(cc.markerKey()), bytes(cc.versionKey()), bytes(cc.fenceKey()),
+                    cc.maxLag(), cc.quiet(), cc.timeout(), path);
+        }
     }
 
     /**
@@ -82,18 +99,27 @@ public final class Cutover {
     private final Client etcd;
     private final SqlTable sql;
     private final CutoverRecord record;
-    private final PrintStream out;
+    private final StepListener listener;
 
-    public Cutover(Client etcd, SqlTable sql, CutoverRecord record, PrintStream out) {
+    public Cutover(Client etcd, SqlTable sql, CutoverRecord record, StepListener listener) {
         this.etcd = etcd;
         this.sql = sql;
         this.record = record;
-        this.out = out;
+        this.listener = listener;
+    }
+
+    /**
+     * Undoes the freeze an interrupted cutover left: deletes the marker, so that cooperating writers resume, then
+     * records the open cutover, if any, as aborted; returns its id.
+     */
+    public static Optional<Long> abort(Client etcd, CutoverConfig cc, CutoverRecord record) throws Exception {
+        new Freeze(etcd, bytes(cc.markerKey())).unfreeze();
+        return record.abortOpen("aborted by ferry cutover --abort");
     }
 
     public Outcome run(Plan plan) throws Exception {
         RollbackPath rollbackPath = plan.rollbackPath();
-        Steps steps = new Steps(out, rollbackPath == null ? 7 : 10);
+        Steps steps = new Steps(listener, rollbackPath == null ? 7 : 10);
         Reconciler reconciler = new Reconciler(etcd.getKVClient(), sql, ProgressListener.NONE);
         long id = System.currentTimeMillis();
         byte[] probe = ("probe of cutover " + id).getBytes(StandardCharsets.UTF_8);
@@ -113,12 +139,12 @@ public final class Cutover {
             }
             steps.run("pre-verify at R0=" + r0 + " (online)", () -> preVerify(reconciler, plan, r0));
             Round online = steps.run("converge: verify changes since R0 online", () -> converge(plan, r0));
-            out.println("      R1 = " + online.revision + ", " + online.suspects.size() + " keys to compare again at F");
+            steps.note("R1 = " + online.revision + ", " + online.suspects.size() + " keys to compare again at F");
             freezeStart = System.nanoTime();
             long f = steps.run("freeze (" + plan.mode().name().toLowerCase(java.util.Locale.ROOT) + ")",
                     () -> freeze.freeze(plan.mode(), Reconciler.distinctRoots(plan.prefixes()), r0, plan.quiet(), plan.timeout()));
             record.frozen(id, f, System.currentTimeMillis());
-            out.println("      F = " + f);
+            steps.note("F = " + f);
             steps.run("drain: every partition's watermark >= F", () -> drain(f, plan.timeout()));
             if (rollbackPath != null) {
                 // Only now: the sink is idle (drained to F, etcd frozen), so the probe lies after its last write and
@@ -134,7 +160,7 @@ public final class Cutover {
             if (rollbackPath != null) {
                 long p = steps.run("prove the rollback path: the probe reaches etcd through the reverse writer",
                         () -> awaitProbe(rollbackPath, probe, plan.timeout()));
-                out.println("      the probe is in etcd at revision " + p + " and in SQL as etcd has it");
+                steps.note("the probe is in etcd at revision " + p + " and in SQL as etcd has it");
             }
             String digest = digest(r0, f, verified.changedKeys());
             long frozenSince = freezeStart;
@@ -146,14 +172,6 @@ public final class Cutover {
                         .get(30, TimeUnit.SECONDS);
                 return ms;
             });
-            out.println("      From now on the sink records etcd changes after F in " + StateTables.LATE_WRITES
-                    + " instead of applying them; ferry status counts them.");
-            if (rollbackPath != null) {
-                out.println("      Reverse replication (ferry reverse, or ferry run) now copies SQL's changes into etcd, so that"
-                        + " ferry rollback loses nothing; ferry finish ends it.");
-            }
-            out.printf("Cutover complete: SQL is authoritative from revision F=%d. Downtime (freeze to switch): %d ms.%n",
-                    f, downtimeMs);
             return new Outcome(r0, f, downtimeMs, verified.changedKeys());
         } catch (Exception e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -243,12 +261,7 @@ public final class Cutover {
     }
 
     private String drain(long f, Duration timeout) throws Exception {
-        Watermarks marks = sql.offsets().awaitWatermark(f, timeout);
-        if (!marks.reached(f)) {
-            throw new FerryException("the sink did not reach F=" + f + " within " + timeout.toSeconds()
-                    + " s (lowest watermark " + marks.min() + ")");
-        }
-        return "";
+        return SinkDrain.await(sql, "F", f, timeout, "");
     }
 
     /** Where the online rounds ended: the last round's revision and the keys still to compare at F. */
@@ -289,6 +302,10 @@ public final class Cutover {
                     + " keys changed in (R1, F] differ in SQL at F: " + result.differences().sample());
         }
         return result;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String digest(long r0, long f, long changed) throws Exception {

@@ -1,4 +1,4 @@
-package io.ferry.cli.cutover;
+package io.ferry.cutover;
 
 /** How writers are stopped for the cutover. */
 public enum FreezeMode {

@@ -1,4 +1,4 @@
-package io.ferry.cli.cutover;
+package io.ferry.cutover;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;

@@ -1,4 +1,4 @@
-package io.ferry.cli.cutover;
+package io.ferry.cutover;
 
 import io.ferry.state.CutoverPhase;
 import io.micrometer.core.instrument.Gauge;

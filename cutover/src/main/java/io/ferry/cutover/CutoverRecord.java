@@ -1,4 +1,4 @@
-package io.ferry.cli.cutover;
+package io.ferry.cutover;
 
 import io.ferry.clients.JdbcConnections;
 import io.ferry.clients.JdbcFailures;
@@ -37,64 +37,42 @@ public final class CutoverRecord {
     }
 
     void begin(long id, long r0) {
-        run(c -> {
+        write(c -> {
             if (!CutoverTable.exists(c)) {
                 throw new FerryException(StateTables.CUTOVER + " does not exist in " + Secrets.maskUrl(target.jdbcUrl())
                         + ": the sink creates it. Start ferry run or ferry sink against this database first.");
             }
             table.begin(c, id, r0);
-            return null;
         });
     }
 
     void frozen(long id, long f, long frozenAt) {
-        run(c -> {
-            table.frozen(c, id, f, frozenAt);
-            return null;
-        });
+        write(c -> table.frozen(c, id, f, frozenAt));
     }
 
     void switched(long id, long switchedAt, long downtimeMs, String digest) {
-        run(c -> {
-            table.switched(c, id, switchedAt, downtimeMs, digest);
-            return null;
-        });
+        write(c -> table.switched(c, id, switchedAt, downtimeMs, digest));
     }
 
     void rollingBack(long id) {
-        run(c -> {
-            table.rollingBack(c, id);
-            return null;
-        });
+        write(c -> table.rollingBack(c, id));
     }
 
     /** A rollback that failed before etcd became authoritative: SQL stays authoritative, the reason is kept. */
     public void rollbackFailed(long id, String reason) {
-        run(c -> {
-            table.rollbackFailed(c, id, reason);
-            return null;
-        });
+        write(c -> table.rollbackFailed(c, id, reason));
     }
 
     void rolledBack(long id, long revision, long downtimeMs) {
-        run(c -> {
-            table.rolledBack(c, id, revision, downtimeMs);
-            return null;
-        });
+        write(c -> table.rolledBack(c, id, revision, downtimeMs));
     }
 
     public void finished(long id, long finishedAt) {
-        run(c -> {
-            table.finished(c, id, finishedAt);
-            return null;
-        });
+        write(c -> table.finished(c, id, finishedAt));
     }
 
     void aborted(long id, String reason) {
-        run(c -> {
-            table.aborted(c, id, reason);
-            return null;
-        });
+        write(c -> table.aborted(c, id, reason));
     }
 
     /** Aborts the latest cutover if it is still verifying or frozen; returns its id. */
@@ -116,6 +94,17 @@ public final class CutoverRecord {
 
     private interface SqlWork<T> {
         T run(Connection c) throws SQLException;
+    }
+
+    private interface SqlWrite {
+        void run(Connection c) throws SQLException;
+    }
+
+    private void write(SqlWrite work) {
+        run(c -> {
+            work.run(c);
+            return null;
+        });
     }
 
     private <T> T run(SqlWork<T> work) {

@@ -1,11 +1,13 @@
-package io.ferry.cli.cutover;
+package io.ferry.cutover;
 
 import io.ferry.clients.JdbcConnections;
 import io.ferry.clients.JdbcFailures;
 import io.ferry.core.FerryException;
+import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.Secrets;
 import io.ferry.sink.SqlDialect;
+import io.ferry.sink.dialect.SqlDialects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -26,6 +28,12 @@ public final class SqlFence {
         this.target = target;
         this.table = table;
         this.dialect = dialect;
+    }
+
+    /** The fence in the generic table of the deployment {@code c} describes. */
+    public static SqlFence of(FerryConfig c) {
+        JdbcTarget target = JdbcConnections.sink(c);
+        return new SqlFence(target, c.sink().table(), SqlDialects.forKind(target.kind()));
     }
 
     /** Deletes the row of {@code key}, as an application would; nothing when there is none. */
