@@ -61,6 +61,13 @@ public final class BenchMain {
                     snapshot.postgres().close();
                 }
             }
+            if (settings.runs("mapped")) {
+                ScenarioResult r = new ScenarioResult("mapped");
+                attempt(r, results, failures, () -> {
+                    new MappedReplayScenario(stack, settings).run(r);
+                    return null;
+                });
+            }
             if (settings.runs("snapshot")) {
                 // The other passes after replay and reconcile, so that those see the etcd of before.
                 for (int keys : settings.snapshotKeys()) {

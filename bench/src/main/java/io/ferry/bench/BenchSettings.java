@@ -37,7 +37,8 @@ record BenchSettings(int keys, int valueBytes, List<Integer> snapshotKeys, List<
      */
     static final String DEFAULT_FERRY_JVM_ARGS = "-Xmx256m -XX:+ExitOnOutOfMemoryError";
 
-    static final List<String> ALL = List.of("snapshot", "replay", "reconcile", "watch", "steady", "cutover", "peer");
+    static final List<String> ALL = List.of("snapshot", "replay", "reconcile", "mapped", "watch", "steady", "cutover",
+            "peer");
 
     static BenchSettings fromSystemProperties() {
         Set<String> scenarios = Arrays.stream(System.getProperty("bench.scenarios", String.join(",", ALL)).split(","))

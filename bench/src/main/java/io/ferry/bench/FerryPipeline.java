@@ -30,7 +30,13 @@ final class FerryPipeline implements AutoCloseable {
     private static final String FERRY_SETTING = "ferry.";
 
     static FerryConfig config(Stack stack, String prefix, String topic, SqlDatabase db, String group) {
+        return config(stack, prefix, topic, db, group, Map.of());
+    }
+
+    /** As {@link #config(Stack, String, String, SqlDatabase, String)}, with more settings ({@code sink.mappings}, say). */
+    static FerryConfig config(Stack stack, String prefix, String topic, SqlDatabase db, String group, Map<String, Object> more) {
         Map<String, Object> m = watcherSettings(stack, prefix, topic);
+        m.putAll(more);
         m.put("sink.jdbc", db.jdbcUrl());
         m.put("sink.group", group);
         if (!db.user().isEmpty()) {

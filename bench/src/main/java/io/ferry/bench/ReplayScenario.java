@@ -87,7 +87,7 @@ final class ReplayScenario {
     }
 
     /** Waits for the sink's first applied rows; returns how many the first commits applied. */
-    private static double awaitFirstApplied(SimpleMeterRegistry registry, FerryPipeline sink, Duration limit)
+    static double awaitFirstApplied(SimpleMeterRegistry registry, FerryPipeline sink, Duration limit)
             throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         var applied = registry.get("ferry.sink.records").tag("result", "applied").counter();

@@ -80,7 +80,8 @@ public final class DecodeFailuresTable {
      * decoded at a later revision, was deleted, or was swept.
      */
     public void clear(Connection c, List<byte[]> keys, long[] revisions, boolean inclusive) throws SQLException {
-        if (keys.isEmpty()) {
+        // Most of the time there is no failure at all: one read of a row saves a DELETE per key of every batch.
+        if (keys.isEmpty() || !anyRow(c)) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + failures + " WHERE " + sql.quote("key") + " = ? AND "
@@ -91,6 +92,13 @@ public final class DecodeFailuresTable {
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+    }
+
+    /** Whether the table holds any failure, in the caller's transaction (which sees its own rows). */
+    private boolean anyRow(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + failures + " LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+            return rs.next();
         }
     }
 
