@@ -8,6 +8,7 @@ import io.ferry.cli.status.StatusText;
 import io.ferry.clients.EtcdClients;
 import io.ferry.clients.JdbcConnections;
 import io.ferry.clients.KafkaSettings;
+import io.ferry.clients.RecordLag;
 import io.ferry.clients.TopicCheck;
 import io.ferry.clients.TopicSpec;
 import io.ferry.clients.Topics;
@@ -24,6 +25,7 @@ import io.ferry.sink.SinkState;
 import io.ferry.state.CutoverPhase;
 import io.ferry.state.CutoverRow;
 import io.ferry.watcher.EtcdWatcher;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,7 +35,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,13 +90,16 @@ final class StatusCommand implements Callable<Integer> {
 
     private static StatusReport.Sink sink(FerryConfig c, SinkState sink, long etcdRevision) throws Exception {
         Map<Integer, Long> ends = endOffsets(c, sink.offsets().keySet().stream().toList());
+        // In records, not offsets: the commit markers between the sink's offset and the end are no lag.
+        Map<Integer, Long> lag = RecordLag.of(KafkaSettings.of(c.kafka()).consumer(), c.kafka().topic(), sink.offsets(), ends,
+                Duration.ofSeconds(10));
         List<StatusReport.Partition> partitions = new ArrayList<>();
         sink.watermarks().forEach((p, wm) -> {
             Long offset = sink.offsets().get(p);
             Long end = ends.get(p);
             Long appliedAt = sink.appliedAtMs().get(p);
             partitions.add(new StatusReport.Partition(p, wm, offset, end == null ? -1 : end,
-                    end == null ? -1 : Math.max(0, end - offset),
+                    end == null ? -1 : lag.getOrDefault(p, Math.max(0, end - offset)),
                     appliedAt == null || appliedAt <= 0 ? -1 : Math.max(0, System.currentTimeMillis() - appliedAt)));
         });
         return new StatusReport.Sink(sink.minWatermark(), sink.minWatermark() < 0 ? -1 : etcdRevision - sink.minWatermark(),
@@ -137,7 +144,8 @@ final class StatusCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(KafkaSettings.of(c.kafka()).admin())) {
             Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
             partitions.forEach(p -> request.put(new TopicPartition(c.kafka().topic(), p), OffsetSpec.latest()));
-            admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+            // The last stable offset: records of a transaction still open are not there to read yet.
+            admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp.partition(), info.offset()));
         }
         return out;
     }
