@@ -7,7 +7,6 @@ import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.Secrets;
 import io.ferry.sink.SqlDialect;
-import io.ferry.sink.dialect.SqlDialects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -33,7 +32,7 @@ public final class SqlFence {
     /** The fence in the generic table of the deployment {@code c} describes. */
     public static SqlFence of(FerryConfig c) {
         JdbcTarget target = JdbcConnections.sink(c);
-        return new SqlFence(target, c.sink().table(), SqlDialects.forKind(target.kind()));
+        return new SqlFence(target, c.sink().table(), SqlDialect.of(target.kind()));
     }
 
     /** Deletes the row of {@code key}, as an application would; nothing when there is none. */

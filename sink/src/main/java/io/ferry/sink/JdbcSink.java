@@ -12,7 +12,6 @@ import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.SigningConfig;
 import io.ferry.core.config.SinkConfig;
 import io.ferry.core.event.Bytes;
-import io.ferry.sink.dialect.SqlDialects;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -70,7 +69,7 @@ public final class JdbcSink implements AutoCloseable {
         mappings.forEach(m -> LOG.info("Mapping {} to table {}, decoded by {}", Bytes.printable(m.prefix()), m.table(),
                 m.decoder().describe()));
         JdbcTarget target = JdbcConnections.sink(config);
-        SqlDialect dialect = SqlDialects.forKind(target.kind());
+        SqlDialect dialect = SqlDialect.of(target.kind());
         RecordSigner signer = signer(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Retrier retrier = new Retrier(dialect, sink.retryMaxAttempts(), sink.retryBackoff(), sink.retryBackoffMax(),

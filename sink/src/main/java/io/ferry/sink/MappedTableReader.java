@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.SinkConfig;
 import io.ferry.core.mapped.MappedTable;
-import io.ferry.sink.dialect.SqlDialects;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,7 +43,7 @@ public final class MappedTableReader implements MappedTable {
     private MappedTableReader(TableMapping mapping, ValueMapper mapper, JdbcTarget.Kind kind, Connection connection) {
         this.mapping = mapping;
         this.mapper = mapper;
-        this.dialect = SqlDialects.forKind(kind);
+        this.dialect = SqlDialect.of(kind);
         this.kind = kind;
         this.connection = connection;
     }

@@ -3,7 +3,6 @@ package io.ferry.sink;
 import io.ferry.clients.JdbcConnections;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
-import io.ferry.sink.dialect.SqlDialects;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -67,7 +66,7 @@ public final class Replay {
     /** The given partitions start again at the given offsets (-1: the beginning); others are left alone. */
     public static Map<Integer, Long> toOffsets(FerryConfig config, Map<Integer, Long> offsets) {
         JdbcTarget target = JdbcConnections.sink(config);
-        SqlDialect dialect = SqlDialects.forKind(target.kind());
+        SqlDialect dialect = SqlDialect.of(target.kind());
         try (Connection c = Databases.connect(target, dialect)) {
             new SchemaMigrator(dialect).migrate(c, config.sink().table());
             new OffsetStore(dialect, config.kafka().topic()).rewind(c, offsets);

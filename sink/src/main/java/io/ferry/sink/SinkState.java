@@ -3,7 +3,6 @@ package io.ferry.sink;
 import io.ferry.clients.JdbcConnections;
 import io.ferry.core.config.FerryConfig;
 import io.ferry.core.config.JdbcTarget;
-import io.ferry.sink.dialect.SqlDialects;
 import io.ferry.state.MetaTable;
 import io.ferry.state.SinkOffsets;
 import java.sql.Connection;
@@ -28,7 +27,7 @@ public record SinkState(Map<Integer, Long> watermarks, Map<Integer, Long> offset
     /** Reads the state of the sink configured by {@code config}; empty when the sink never ran there. */
     public static SinkState read(FerryConfig config) {
         JdbcTarget target = JdbcConnections.sink(config);
-        SqlDialect dialect = SqlDialects.forKind(target.kind());
+        SqlDialect dialect = SqlDialect.of(target.kind());
         try (Connection c = Databases.connect(target, dialect)) {
             SinkOffsets stored = new SinkOffsets(c, target.kind(), config.kafka().topic());
             if (!stored.stored()) {

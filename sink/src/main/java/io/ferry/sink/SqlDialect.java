@@ -16,6 +16,11 @@ import java.util.Map;
  */
 public interface SqlDialect {
 
+    /** The dialect of a database family: the sink's one way in to its per-database SQL. */
+    static SqlDialect of(io.ferry.core.config.JdbcTarget.Kind kind) {
+        return io.ferry.sink.dialect.SqlDialects.forKind(kind);
+    }
+
     /** Columns of the generic table, in parameter order. */
     List<String> ROW_COLUMNS = List.of("key", "value", "create_revision", "mod_revision", "version", "lease");
 

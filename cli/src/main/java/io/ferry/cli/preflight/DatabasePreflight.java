@@ -10,7 +10,6 @@ import io.ferry.reverse.ReverseCapture;
 import io.ferry.reverse.ReverseTarget;
 import io.ferry.sink.SqlDialect;
 import io.ferry.sink.StatementLimit;
-import io.ferry.sink.dialect.SqlDialects;
 import io.ferry.state.StateSql;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ final class DatabasePreflight {
     List<Finding> run() {
         List<Finding> out = new ArrayList<>();
         JdbcTarget target = JdbcConnections.sink(config);
-        SqlDialect dialect = SqlDialects.forKind(target.kind());
+        SqlDialect dialect = SqlDialect.of(target.kind());
         String subject = "SQL " + target.identity();
         try (Connection c = JdbcConnections.connect(target, connectTimeout(target.kind()))) {
             DatabaseMetaData meta = c.getMetaData();
