@@ -259,8 +259,16 @@ abstract class AbstractSinkIT {
             Map<String, String> expected = model.expected();
             Map<String, String> rowsP1 = new java.util.TreeMap<>();
             Map<String, String> expectedP1 = new java.util.TreeMap<>();
-            rows.forEach((k, v) -> { if (partitionOfHex(k, 2) == 1) { rowsP1.put(k, v); } });
-            expected.forEach((k, v) -> { if (partitionOfHex(k, 2) == 1) { expectedP1.put(k, v); } });
+            rows.forEach((k, v) -> {
+                if (partitionOfHex(k, 2) == 1) {
+                    rowsP1.put(k, v);
+                }
+            });
+            expected.forEach((k, v) -> {
+                if (partitionOfHex(k, 2) == 1) {
+                    expectedP1.put(k, v);
+                }
+            });
             assertEquals(expectedP1, rowsP1);
             await().atMost(WAIT).until(() -> registry.get("ferry.sink.records").tag("result", "failed").counter().count() == 1.0);
             assertEquals(JdbcSink.State.RUNNING, sink.state());
