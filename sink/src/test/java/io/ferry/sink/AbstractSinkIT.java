@@ -568,8 +568,10 @@ abstract class AbstractSinkIT {
             settings.put("sink.jdbc", proxy.through(db().jdbcUrl()));
             FerryConfig config = config(settings);
             CompletableFuture<JdbcSink> starting = CompletableFuture.supplyAsync(() -> startSink(config));
+            // Not a wait for a condition: time passes to show that nothing happens, the sink neither starts nor gives up.
             Thread.sleep(4000);
             assertFalse(starting.isDone(), "the sink should still be waiting for its database");
+            assertTrue(proxy.refused() >= 2, "the sink tried its database and tried again: " + proxy.refused());
             proxy.refuse(false);
             try (JdbcSink sink = starting.get(2, TimeUnit.MINUTES)) {
                 Workload load = new Workload(model, w, 5, n.prefix(), 50);
