@@ -13,6 +13,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.ferry.testkit.Await;
 import io.ferry.testkit.SqlDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -103,10 +105,14 @@ abstract class AbstractRollbackIT {
 
         // Applications now write SQL: one update per key for a third of the keys, inserts, deletes. Meanwhile ferry run
         // (and with it the reverse writer) is killed mid-stream and started again.
-        CompletableFuture<Void> writes = CompletableFuture.runAsync(this::writeThroughSql);
+        AtomicInteger sqlProgress = new AtomicInteger();
+        CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> writeThroughSql(sqlProgress));
         awaitReverseApplied(1);
         ferry.kill();
-        Thread.sleep(500);
+        // The restarted reverse writer must find changes it has not seen: applications write on while it is down.
+        int atKill = sqlProgress.get();
+        Await.until("SQL writes while ferry run is down", Duration.ofSeconds(60), Duration.ofMillis(20), sqlProgress::get,
+                n -> n >= Math.min(KEYS, atKill + 20) || writes.isDone());
         ferry.start();
         writes.get(300, TimeUnit.SECONDS);
         awaitReverseApplied(KEYS / 3 + 60 + 40);
@@ -168,7 +174,7 @@ abstract class AbstractRollbackIT {
     }
 
     /** What applications do after the switch: one statement per change, autocommit, revision columns left to Ferry. */
-    private void writeThroughSql() {
+    private void writeThroughSql(AtomicInteger progress) {
         try (Connection c = db().connect();
              PreparedStatement update = c.prepareStatement("UPDATE etcd_kv SET " + q("value") + " = ? WHERE " + q("key") + " = ?");
              PreparedStatement insert = c.prepareStatement("INSERT INTO etcd_kv (" + q("key") + ", " + q("value") + ", "
@@ -189,7 +195,8 @@ abstract class AbstractRollbackIT {
                     insert.setBytes(2, ("inserted " + i).getBytes(StandardCharsets.UTF_8));
                     insert.executeUpdate();
                 }
-                Thread.sleep(5); // spread over a few seconds, so that the kill lands mid-stream
+                progress.incrementAndGet(); // keys gone through, a third of them updated
+                Thread.sleep(5); // not a wait: spreads the writes over a few seconds, so that the kill lands mid-stream
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -197,19 +204,12 @@ abstract class AbstractRollbackIT {
     }
 
     /** Reads the reverse writer's position in etcd directly: a ferry status per poll would cost a JVM start. */
-    private void awaitReverseApplied(long atLeast) throws Exception {
+    private void awaitReverseApplied(long atLeast) {
         KV kv = etcd().getKVClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        JsonNode position = null;
-        while (System.nanoTime() < deadline) {
+        Await.until("reverse replication to apply " + atLeast + " changes", Duration.ofSeconds(180), Duration.ofMillis(100), () -> {
             List<KeyValue> kvs = kv.get(bytes(PREFIX + "ferry.reverse.position")).get(30, TimeUnit.SECONDS).getKvs();
-            position = kvs.isEmpty() ? null : new ObjectMapper().readTree(kvs.get(0).getValue().getBytes());
-            if (position != null && position.get("applied").asLong() >= atLeast) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("reverse replication did not apply " + atLeast + " changes: " + position + "\n" + Cli.tail(dir));
+            return kvs.isEmpty() ? null : new ObjectMapper().readTree(kvs.get(0).getValue().getBytes());
+        }, position -> position != null && position.get("applied").asLong() >= atLeast, () -> "\n" + Cli.tail(dir));
     }
 
     private Map<String, String> sqlState() throws Exception {

@@ -11,6 +11,7 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.ferry.core.event.ChangeEvent;
 import io.ferry.core.event.EventCodec;
 import io.ferry.core.event.RecordConventions;
+import io.ferry.testkit.Await;
 import io.ferry.testkit.EtcdCluster;
 import io.ferry.testkit.KafkaCluster;
 import io.ferry.testkit.SqlDatabase;
@@ -273,13 +274,8 @@ class ClusterIT {
             Set<String> invented = new TreeSet<>(produced.keySet());
             invented.removeAll(expected);
             assertEquals(Set.of(), invented, "changes in the topic that etcd's history does not have");
-            Cli.Result[] last = new Cli.Result[1];
-            try {
-                Awaitility.await("ferry reconcile is clean").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2))
-                        .until(() -> (last[0] = Cli.run(dir, "reconcile", "-c", config.toString())).exit() == 0);
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                throw new AssertionError("ferry reconcile is not clean: " + last[0] + "\nlogs in " + dir, e);
-            }
+            Await.until("ferry reconcile clean", Duration.ofSeconds(180), Duration.ofSeconds(2),
+                    () -> Cli.run(dir, "reconcile", "-c", config.toString()), r -> r.exit() == 0, () -> "\nlogs in " + dir);
             for (Process p : processes) {
                 assertTrue(p.isAlive(), "a ferry process died:\n" + Cli.log(watchDir) + "\n" + Cli.log(sinkDir));
             }
@@ -363,7 +359,7 @@ class ClusterIT {
                             ? kv.delete(bytes(key)).get(10, TimeUnit.SECONDS).getHeader().getRevision()
                             : kv.put(bytes(key), bytes("v" + n)).get(10, TimeUnit.SECONDS).getHeader().getRevision();
                     lastRevision.accumulateAndGet(rev, Math::max);
-                    Thread.sleep(20);
+                    Thread.sleep(20); // not a wait: paces the workload at tens of writes a second
                 } catch (InterruptedException e) {
                     return;
                 } catch (Exception e) {
@@ -377,16 +373,12 @@ class ClusterIT {
             String key = prefix + "probe";
             String value = "p" + System.nanoTime();
             long deadline = System.nanoTime() + limit.toNanos();
-            while (true) {
-                try {
-                    ETCD.client().getKVClient().put(bytes(key), bytes(value)).get(10, TimeUnit.SECONDS);
-                    break;
-                } catch (Exception e) {
-                    if (System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                }
-            }
+            // The put is retried while the cluster has no leader: a failure is in the cause of the timeout.
+            Awaitility.await("etcd to accept " + key + " = " + value).atMost(limit).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+                        ETCD.client().getKVClient().put(bytes(key), bytes(value)).get(10, TimeUnit.SECONDS);
+                        return true;
+                    });
             Awaitility.await(key + " = " + value + " in SQL").atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
                     .pollInterval(Duration.ofMillis(200)).until(() -> value.equals(Cli.value(PG, key)));
         }

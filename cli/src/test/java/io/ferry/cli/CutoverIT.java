@@ -10,6 +10,7 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.ferry.state.StateTables;
+import io.ferry.testkit.Await;
 import io.ferry.testkit.EtcdServer;
 import io.ferry.testkit.KafkaBroker;
 import io.ferry.testkit.SqlDatabase;
@@ -93,7 +94,8 @@ class CutoverIT {
         // 2. A cooperative writer keeps writing until it sees the freeze marker; then the cutover completes.
         AtomicLong written = new AtomicLong();
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeUntilFrozen(kv, written));
-        Thread.sleep(2000);
+        Await.until("the writer to be writing", Duration.ofSeconds(60), Duration.ofMillis(20), written::get,
+                n -> n >= 200 || writer.isDone());
         Cli.Result cut = ferry.command("cutover");
         writer.get(60, TimeUnit.SECONDS);
         assertEquals(0, cut.exit(), cut.toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ferry.testkit.Await;
 import io.ferry.testkit.EtcdServer;
 import io.ferry.testkit.KafkaBroker;
 import io.ferry.testkit.SqlDatabase;
@@ -123,32 +124,16 @@ final class FerryRun implements AutoCloseable {
     }
 
     /** Waits until every partition's stored watermark has reached {@code revision}; returns that status. */
-    JsonNode awaitSinkAt(long revision, Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        JsonNode s = null;
-        while (System.nanoTime() < deadline) {
+    JsonNode awaitSinkAt(long revision, Duration limit) {
+        return Await.until("the sink at revision " + revision, limit, Duration.ofSeconds(1), () -> {
             assertTrue(alive(), () -> "ferry run died:\n" + Cli.tail(dir));
-            s = status();
-            if (s.get("sink").get("min_watermark").asLong() >= revision) {
-                return s;
-            }
-            Thread.sleep(1000);
-        }
-        throw new AssertionError("the sink did not reach revision " + revision + ": " + s + "\n" + Cli.tail(dir));
+            return status();
+        }, s -> s.get("sink").get("min_watermark").asLong() >= revision, () -> "\n" + Cli.tail(dir));
     }
 
     /** Runs {@code ferry reconcile} until it comes back clean, as after a repair. */
-    void awaitClean(Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        Cli.Result r = null;
-        while (System.nanoTime() < deadline) {
-            r = command("reconcile");
-            if (r.exit() == 0) {
-                return;
-            }
-            Thread.sleep(1000);
-        }
-        throw new AssertionError("reconcile is not clean: " + r);
+    void awaitClean(Duration limit) {
+        Await.until("ferry reconcile clean", limit, Duration.ofSeconds(1), () -> command("reconcile"), r -> r.exit() == 0);
     }
 
     /** Changes exactly one row behind the sink's back, as an operator or a bug might. */

@@ -9,6 +9,7 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
+import io.ferry.testkit.Await;
 import io.ferry.testkit.EtcdServer;
 import io.ferry.testkit.KafkaBroker;
 import io.ferry.testkit.SecuredSqlServer;
@@ -183,12 +184,9 @@ class SecuredCutoverIT {
     }
 
     /** Waits for the sink's watermarks to reach {@code revision}, through ferry status, whichever processes run the sink. */
-    private void awaitSink(long revision) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (ferry.status().get("sink").get("min_watermark").asLong() < revision) {
-            assertTrue(System.nanoTime() < deadline, "the sink did not reach " + revision + ":\n" + Cli.log(dir.resolve("sink")));
-            Thread.sleep(1000);
-        }
+    private void awaitSink(long revision) {
+        Await.until("the sink at revision " + revision, Duration.ofSeconds(300), Duration.ofSeconds(1), ferry::status,
+                s -> s.get("sink").get("min_watermark").asLong() >= revision, () -> "\n" + Cli.log(dir.resolve("sink")));
     }
 
     /**
@@ -235,12 +233,9 @@ class SecuredCutoverIT {
         return kv.get(ByteSequence.from(prefix, StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS).getHeader().getRevision();
     }
 
-    private static void awaitEtcd(KV kv, String key, String expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!expected.equals(value(kv, key))) {
-            assertTrue(System.nanoTime() < deadline, "etcd never got " + key + " = " + expected + "; it has " + value(kv, key));
-            Thread.sleep(100);
-        }
+    private static void awaitEtcd(KV kv, String key, String expected) {
+        Await.until("etcd to get " + key + " = " + expected, Duration.ofSeconds(120), Duration.ofMillis(100), () -> value(kv, key),
+                expected::equals);
     }
 
     private static String value(KV kv, String key) throws Exception {

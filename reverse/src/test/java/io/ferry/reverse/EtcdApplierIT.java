@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The reverse writer's etcd side on a real etcd: limits, order, the position, and both fences. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class EtcdApplierIT {
 
     @RegisterExtension

@@ -16,12 +16,12 @@ class ReverseMetricsTest {
         AtomicReference<ReverseWriter.State> state = new AtomicReference<>(ReverseWriter.State.WAITING);
         ReverseMetrics metrics = new ReverseMetrics(registry, state::get);
         Gauge age = registry.get("ferry.reverse.last.applied.age").gauge();
-        Thread.sleep(50);
+        Thread.sleep(50); // not a wait: time passes, and a waiting writer's age must not count it
         assertEquals(0, age.value(), "nothing is expected of a waiting writer");
 
         metrics.streaming();
         state.set(ReverseWriter.State.STREAMING);
-        Thread.sleep(200);
+        Thread.sleep(200); // not a wait: the gauge measures time, so time must pass
         double sinceStart = age.value();
         assertTrue(sinceStart >= 0.2 && sinceStart < 5, "counts from the start of streaming: " + sinceStart);
 

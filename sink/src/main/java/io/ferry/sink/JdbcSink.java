@@ -14,7 +14,6 @@ import io.ferry.core.config.SinkConfig;
 import io.ferry.core.event.Bytes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -90,48 +90,102 @@ abstract class AbstractSinkIT {
         assertEquals(model.expected(), SinkRows.read(db(), table), "rows in " + table + " differ from etcd's state");
     }
 
-    @Test
-    void duplicatesReorderingAndLateSnapshotRowsLeaveExactlyEtcdsState() throws Exception {
-        Names n = names("dup");
-        KAFKA.createTopic(n.topic(), 3, Map.of());
-        EtcdModel model = new EtcdModel(100);
-        FerryConfig config = config(settings(n));
-        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 3);
-             JdbcSink sink = startSink(config)) {
-            Workload load = new Workload(model, w, 42, n.prefix(), 120);
+    /** A scenario's topic of {@code partitions} partitions (created here), its names, the etcd it models and its settings. */
+    Scenario scenario(String what, int partitions, long startRevision) {
+        return new Scenario(names(what), partitions, new EtcdModel(startRevision));
+    }
+
+    /** The prologue the scenarios share: what they write to, the state they must end in, and their sink's settings. */
+    final class Scenario {
+        final Names n;
+        final int partitions;
+        final EtcdModel model;
+        final Map<String, Object> settings;
+        private FerryConfig config;
+
+        private Scenario(Names n, int partitions, EtcdModel model) {
+            this.n = n;
+            this.partitions = partitions;
+            this.model = model;
+            this.settings = settings(n);
+            KAFKA.createTopic(n.topic(), partitions, Map.of());
+        }
+
+        /** Sets a sink setting; before {@link #config()} is first asked for. */
+        Scenario with(String key, Object value) {
+            if (config != null) {
+                throw new IllegalStateException("the configuration is made already");
+            }
+            settings.put(key, value);
+            return this;
+        }
+
+        /** The sink's configuration, made from the settings once. */
+        FerryConfig config() {
+            if (config == null) {
+                config = AbstractSinkIT.config(settings);
+            }
+            return config;
+        }
+
+        /** A producer to the scenario's topic, as the watcher writes it. */
+        TopicWriter writer() {
+            return new TopicWriter(KAFKA.bootstrapServers(), n.topic(), partitions);
+        }
+
+        /** A sink on the scenario's configuration, started. */
+        JdbcSink sink() {
+            return startSink(config());
+        }
+
+        /** A workload of {@code keys} keys written through {@code w}, seeded and its snapshot under epoch 1 written. */
+        Workload seeded(TopicWriter w, long seed, int keys) {
+            Workload load = new Workload(model, w, seed, n.prefix(), keys);
             load.seed();
             load.snapshot(1);
+            return load;
+        }
+
+        /** Waits until every partition's stored watermark has reached {@code revision}. */
+        void awaitWatermark(long revision) {
+            AbstractSinkIT.this.awaitWatermark(config(), partitions, revision);
+        }
+
+        /** The table holds exactly etcd's state. */
+        void assertExact() throws Exception {
+            AbstractSinkIT.this.assertExact(model, n.table());
+        }
+    }
+
+    @Test
+    void duplicatesReorderingAndLateSnapshotRowsLeaveExactlyEtcdsState() throws Exception {
+        Scenario s = scenario("dup", 3, 100);
+        try (TopicWriter w = s.writer(); JdbcSink sink = s.sink()) {
+            Workload load = s.seeded(w, 42, 120);
             load.ops(1500, true);
-            long w1 = load.watermark();
-            awaitWatermark(config, 3, w1);
-            assertExact(model, n.table());
+            s.awaitWatermark(load.watermark());
+            s.assertExact();
             assertTrue(SinkRows.count(db(), "SELECT COUNT(*) FROM ferry_tombstones") > 0, "deletes leave tombstones");
 
             // A full replay from offset 0 into the live table changes nothing that is current.
-            Replay.fromBeginning(config);
+            Replay.fromBeginning(s.config());
             load.ops(50, true);
-            long w2 = load.watermark();
-            awaitWatermark(config, 3, w2);
-            assertExact(model, n.table());
+            s.awaitWatermark(load.watermark());
+            s.assertExact();
         }
     }
 
     @Test
     void afterACutoverSwitchEtcdChangesAreRecordedAsLateWritesNotApplied() throws Exception {
-        Names n = names("late");
-        KAFKA.createTopic(n.topic(), 2, Map.of());
-        EtcdModel model = new EtcdModel(1);
-        FerryConfig config = config(settings(n));
-        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 2);
-             JdbcSink sink = startSink(config)) {
-            Workload load = new Workload(model, w, 11, n.prefix(), 40);
-            load.seed();
-            load.snapshot(1);
+        Scenario s = scenario("late", 2, 1);
+        Names n = s.n;
+        try (TopicWriter w = s.writer(); JdbcSink sink = s.sink()) {
+            Workload load = s.seeded(w, 11, 40);
             load.ops(200, true);
             long f = load.watermark();
-            awaitWatermark(config, 2, f);
-            Map<String, String> atF = model.expected();
-            assertExact(model, n.table());
+            s.awaitWatermark(f);
+            Map<String, String> atF = s.model.expected();
+            s.assertExact();
 
             // What ferry cutover's switch writes: from here on SQL is authoritative.
             execute("INSERT INTO ferry_cutover (id, topic, phase, r0, freeze_revision, started_at, frozen_at, switched_at,"
@@ -139,7 +193,7 @@ abstract class AbstractSinkIT {
             try {
                 load.ops(150, true); // old writers still writing to etcd, with duplicates of older changes mixed in
                 long after = load.watermark();
-                awaitWatermark(config, 2, after);
+                s.awaitWatermark(after);
                 assertEquals(atF, SinkRows.read(db(), n.table()), "no etcd change reaches SQL after the switch");
                 String count = "SELECT COUNT(*) FROM ferry_late_writes WHERE topic = '" + n.topic() + "'";
                 assertEquals(after - f, SinkRows.count(db(), count), "one late write per etcd revision after F");
@@ -147,9 +201,9 @@ abstract class AbstractSinkIT {
                         + n.topic() + "'"));
 
                 // A replay from offset 0 records nothing twice and still applies nothing.
-                Replay.fromBeginning(config);
+                Replay.fromBeginning(s.config());
                 long end = load.watermark();
-                awaitWatermark(config, 2, end);
+                s.awaitWatermark(end);
                 assertEquals(after - f, SinkRows.count(db(), count));
                 assertEquals(atF, SinkRows.read(db(), n.table()));
 
@@ -160,7 +214,7 @@ abstract class AbstractSinkIT {
                 w.reverseDelete(k, end + 2);
                 w.control(io.ferry.core.event.ControlRecord.Kind.WATERMARK, end + 2);
                 w.commit();
-                awaitWatermark(config, 2, end + 2);
+                s.awaitWatermark(end + 2);
                 assertEquals(after - f, SinkRows.count(db(), count), "no reverse change is a late write");
                 assertEquals(atF, SinkRows.read(db(), n.table()), "nor is it applied");
             } finally {
@@ -171,46 +225,37 @@ abstract class AbstractSinkIT {
 
     @Test
     void replayIntoAnEmptyDatabaseRebuildsIt() throws Exception {
-        Names n = names("rebuild");
-        KAFKA.createTopic(n.topic(), 2, Map.of());
-        EtcdModel model = new EtcdModel(1);
-        FerryConfig first = config(settings(n));
-        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 2)) {
-            Workload load = new Workload(model, w, 7, n.prefix(), 60);
-            load.seed();
-            load.snapshot(1);
+        Scenario s = scenario("rebuild", 2, 1);
+        Names n = s.n;
+        try (TopicWriter w = s.writer()) {
+            Workload load = s.seeded(w, 7, 60);
             load.ops(400, true);
             long wm = load.watermark();
-            try (JdbcSink sink = startSink(first)) {
-                awaitWatermark(first, 2, wm);
+            try (JdbcSink sink = s.sink()) {
+                s.awaitWatermark(wm);
             }
             // An empty database: the rows, tombstones and offsets are gone; only the topic is left.
             execute("DELETE FROM " + n.table());
             execute("DELETE FROM ferry_tombstones");
             execute("DELETE FROM ferry_offsets WHERE topic = '" + n.topic() + "'");
             assertEquals(0, SinkRows.read(db(), n.table()).size());
-            Map<Integer, Long> written = Replay.fromBeginning(first);
+            Map<Integer, Long> written = Replay.fromBeginning(s.config());
             assertEquals(Map.of(0, -1L, 1, -1L), written);
-            try (JdbcSink sink = startSink(first)) {
-                awaitWatermark(first, 2, wm);
-                assertExact(model, n.table());
+            try (JdbcSink sink = s.sink()) {
+                s.awaitWatermark(wm);
+                s.assertExact();
             }
         }
     }
 
     @Test
     void snapshotEndSweepsKeysDeletedWhileNoWatchCouldSeeIt() throws Exception {
-        Names n = names("sweep");
-        KAFKA.createTopic(n.topic(), 3, Map.of());
-        EtcdModel model = new EtcdModel(10);
-        FerryConfig config = config(settings(n));
-        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 3);
-             JdbcSink sink = startSink(config)) {
-            Workload load = new Workload(model, w, 3, n.prefix(), 90);
-            load.seed();
-            load.snapshot(1);
+        Scenario s = scenario("sweep", 3, 10);
+        EtcdModel model = s.model;
+        try (TopicWriter w = s.writer(); JdbcSink sink = s.sink()) {
+            Workload load = s.seeded(w, 3, 90);
             load.ops(300, false);
-            awaitWatermark(config, 3, load.watermark());
+            s.awaitWatermark(load.watermark());
             // Compaction gap: etcd changes that no watch event reports, then a re-snapshot under epoch 2.
             int gone = 0;
             for (var kv : java.util.List.copyOf(model.all())) {
@@ -219,12 +264,12 @@ abstract class AbstractSinkIT {
                     gone++;
                 }
             }
-            Workload hidden = new Workload(model, null, 4, n.prefix(), 90);
+            Workload hidden = new Workload(model, null, 4, s.n.prefix(), 90);
             hidden.ops(40, false);
             load.snapshot(2);
             load.ops(50, false);
-            awaitWatermark(config, 3, load.watermark());
-            assertExact(model, n.table());
+            s.awaitWatermark(load.watermark());
+            s.assertExact();
         }
     }
 
@@ -235,19 +280,15 @@ abstract class AbstractSinkIT {
 
     @Test
     void badRecordHaltsItsPartitionAndTheOthersGoOn() throws Exception {
-        Names n = names("bad");
-        KAFKA.createTopic(n.topic(), 2, Map.of());
-        EtcdModel model = new EtcdModel(1);
-        FerryConfig config = config(settings(n));
+        Scenario s = scenario("bad", 2, 1);
+        EtcdModel model = s.model;
+        FerryConfig config = s.config();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 2);
-             JdbcSink sink = JdbcSink.create(config, registry)) {
+        try (TopicWriter w = s.writer(); JdbcSink sink = JdbcSink.create(config, registry)) {
             sink.start();
-            Workload load = new Workload(model, w, 11, n.prefix(), 40);
-            load.seed();
-            load.snapshot(1);
+            Workload load = s.seeded(w, 11, 40);
             long before = load.watermark();
-            awaitWatermark(config, 2, before);
+            s.awaitWatermark(before);
             w.raw(0, "garbage".getBytes(), "{not json".getBytes(), model.revision());
             w.commit();
             load.ops(200, false);
@@ -255,12 +296,20 @@ abstract class AbstractSinkIT {
             await().atMost(WAIT).until(() -> SinkState.read(config).watermarks().get(1) >= after);
             assertEquals(before, SinkState.read(config).watermarks().get(0), "the halted partition does not move on");
             // Partition 1 holds exactly etcd's state for its keys; partition 0 stopped at the bad record.
-            Map<String, String> rows = SinkRows.read(db(), n.table());
+            Map<String, String> rows = SinkRows.read(db(), s.n.table());
             Map<String, String> expected = model.expected();
             Map<String, String> rowsP1 = new java.util.TreeMap<>();
             Map<String, String> expectedP1 = new java.util.TreeMap<>();
-            rows.forEach((k, v) -> { if (partitionOfHex(k, 2) == 1) { rowsP1.put(k, v); } });
-            expected.forEach((k, v) -> { if (partitionOfHex(k, 2) == 1) { expectedP1.put(k, v); } });
+            rows.forEach((k, v) -> {
+                if (partitionOfHex(k, 2) == 1) {
+                    rowsP1.put(k, v);
+                }
+            });
+            expected.forEach((k, v) -> {
+                if (partitionOfHex(k, 2) == 1) {
+                    expectedP1.put(k, v);
+                }
+            });
             assertEquals(expectedP1, rowsP1);
             await().atMost(WAIT).until(() -> registry.get("ferry.sink.records").tag("result", "failed").counter().count() == 1.0);
             assertEquals(JdbcSink.State.RUNNING, sink.state());
@@ -269,27 +318,21 @@ abstract class AbstractSinkIT {
 
     @Test
     void badRecordsGoToTheDeadLetterTopicWhenConfigured() throws Exception {
-        Names n = names("dlq");
-        KAFKA.createTopic(n.topic(), 2, Map.of());
+        Scenario s = scenario("dlq", 2, 1);
+        Names n = s.n;
+        EtcdModel model = s.model;
         KAFKA.createTopic(n.topic() + ".dlq", 1, Map.of());
-        EtcdModel model = new EtcdModel(1);
-        Map<String, Object> settings = settings(n);
-        settings.put("sink.dlq.topic", n.topic() + ".dlq");
-        settings.put("sink.value.max.bytes", 4096);
-        FerryConfig config = config(settings);
-        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 2);
-             JdbcSink sink = startSink(config)) {
-            Workload load = new Workload(model, w, 13, n.prefix(), 40);
-            load.seed();
-            load.snapshot(1);
+        s.with("sink.dlq.topic", n.topic() + ".dlq").with("sink.value.max.bytes", 4096);
+        try (TopicWriter w = s.writer(); JdbcSink sink = s.sink()) {
+            Workload load = s.seeded(w, 13, 40);
             w.raw(1, "garbage".getBytes(), "{not json".getBytes(), model.revision());
             var big = model.put((n.prefix() + "big").getBytes(), new byte[5000]);
             w.put(big);
             w.commit();
             model.delete(big.key()); // the oversized value never reaches SQL; expect it absent
             load.ops(100, false);
-            awaitWatermark(config, 2, load.watermark());
-            assertExact(model, n.table());
+            s.awaitWatermark(load.watermark());
+            s.assertExact();
             var letters = DeadLetterReader.read(KAFKA.bootstrapServers(), n.topic() + ".dlq", 2);
             assertEquals(2, letters.size());
             assertTrue(letters.stream().anyMatch(r -> r.contains("undecodable envelope")), letters.toString());
@@ -307,16 +350,14 @@ abstract class AbstractSinkIT {
      */
     @Test
     void repairUndoesRowsAndTombstonesPinnedAtRevisionsEtcdNeverHad() throws Exception {
-        Names n = names("pin");
-        KAFKA.createTopic(n.topic(), 1, Map.of()); // one partition: a sentinel applied means all before it is
-        FerryConfig config = config(settings(n));
+        Scenario s = scenario("pin", 1, 1); // one partition: a sentinel applied means all before it is
+        Names n = s.n;
         byte[] pinned = (n.prefix() + "pinned").getBytes();
         byte[] aboveEtcd = (n.prefix() + "above").getBytes();
         byte[] buried = (n.prefix() + "buried").getBytes();
         byte[] invented = (n.prefix() + "invented").getBytes();
         byte[] wrongGuess = (n.prefix() + "wrong-guess").getBytes();
-        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 1);
-             JdbcSink sink = startSink(config)) {
+        try (TopicWriter w = s.writer(); JdbcSink sink = s.sink()) {
             w.put(kv(pinned, "real-10", 10));
             w.put(kv(aboveEtcd, "real-11", 11));
             w.put(kv(buried, "real-12", 12));
@@ -382,21 +423,15 @@ abstract class AbstractSinkIT {
 
     @Test
     void killMinus9MidBatchThenRestartAgreesAndEndsExact() throws Exception {
-        Names n = names("kill");
-        KAFKA.createTopic(n.topic(), 3, Map.of());
-        EtcdModel model = new EtcdModel(1);
-        Map<String, Object> settings = settings(n);
-        settings.put("sink.batch.max.records", 100);
-        FerryConfig config = config(settings);
+        Scenario s = scenario("kill", 3, 1).with("sink.batch.max.records", 100);
+        FerryConfig config = s.config();
         long wm;
-        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 3)) {
-            Workload load = new Workload(model, w, 17, n.prefix(), 500);
-            load.seed();
-            load.snapshot(1);
+        try (TopicWriter w = s.writer()) {
+            Workload load = s.seeded(w, 17, 500);
             load.ops(20000, false);
             wm = load.watermark();
         }
-        Process child = SinkChild.launch(settings, n.table());
+        Process child = SinkChild.launch(s.settings, s.n.table());
         try {
             await().atMost(WAIT).until(() -> SinkState.read(config).offsets().values().stream().mapToLong(Long::longValue)
                     .sum() > 3000);
@@ -405,37 +440,31 @@ abstract class AbstractSinkIT {
         }
         SinkState killed = SinkState.read(config);
         assertTrue(killed.minWatermark() < wm, "killed before the end: " + killed);
-        Agreement.assertRowsAgreeWithWatermarks(model, SinkRows.read(db(), n.table()), SinkRows.tombstones(db()),
+        Agreement.assertRowsAgreeWithWatermarks(s.model, SinkRows.read(db(), s.n.table()), SinkRows.tombstones(db()),
                 killed.watermarks(), 3);
-        try (JdbcSink sink = startSink(config)) {
-            awaitWatermark(config, 3, wm);
-            assertExact(model, n.table());
+        try (JdbcSink sink = s.sink()) {
+            s.awaitWatermark(wm);
+            s.assertExact();
         }
     }
 
     @Test
     void twoSinksInOneGroupWithOneKilledStillEndExact() throws Exception {
-        Names n = names("pair");
-        KAFKA.createTopic(n.topic(), 4, Map.of());
-        EtcdModel model = new EtcdModel(1);
-        Map<String, Object> settings = settings(n);
-        settings.put("sink.batch.max.records", 100);
-        FerryConfig config = config(settings);
+        Scenario s = scenario("pair", 4, 1).with("sink.batch.max.records", 100);
+        FerryConfig config = s.config();
         long wm;
-        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 4)) {
-            Workload load = new Workload(model, w, 19, n.prefix(), 400);
-            load.seed();
-            load.snapshot(1);
+        try (TopicWriter w = s.writer()) {
+            Workload load = s.seeded(w, 19, 400);
             load.ops(15000, true);
             wm = load.watermark();
         }
-        Process child = SinkChild.launch(settings, n.table());
-        try (JdbcSink sink = startSink(config)) {
+        Process child = SinkChild.launch(s.settings, s.n.table());
+        try (JdbcSink sink = s.sink()) {
             await().atMost(WAIT).until(() -> SinkState.read(config).offsets().values().stream().mapToLong(Long::longValue)
                     .sum() > 2000);
             child.destroyForcibly().waitFor();
-            awaitWatermark(config, 4, wm);
-            assertExact(model, n.table());
+            s.awaitWatermark(wm);
+            s.assertExact();
         } finally {
             child.destroyForcibly();
         }
@@ -443,25 +472,22 @@ abstract class AbstractSinkIT {
 
     @Test
     void mappedTableHoldsJsonValuesInTypedQueryableColumns() throws Exception {
-        Names n = names("map");
-        KAFKA.createTopic(n.topic(), 2, Map.of());
+        Scenario s = scenario("map", 2, 1);
+        Names n = s.n;
+        EtcdModel model = s.model;
         KAFKA.createTopic(n.topic() + ".dlq", 1, Map.of());
         String mapped = "actual_" + n.table();
         String prefix = n.prefix() + "actual/";
-        Map<String, Object> settings = settings(n);
-        settings.put("sink.dlq.topic", n.topic() + ".dlq");
-        settings.put("sink.mappings", java.util.List.of(Map.of("prefix", prefix, "table", mapped, "json", true,
+        s.with("sink.dlq.topic", n.topic() + ".dlq");
+        s.with("sink.mappings", java.util.List.of(Map.of("prefix", prefix, "table", mapped, "json", true,
                 "columns", Map.of(
                         "process_guid", Map.of("from", "key:3", "type", "text"),
                         "instance_index", Map.of("from", "key:4", "type", "bigint"),
                         "cell_id", Map.of("from", "/cell_id", "type", "text"),
                         "state", Map.of("from", "/state", "type", "text"),
                         "since", Map.of("from", "/since", "type", "bigint")))));
-        FerryConfig config = config(settings);
-        EtcdModel model = new EtcdModel(1);
         java.util.Random random = new java.util.Random(5);
-        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 2);
-             JdbcSink sink = startSink(config)) {
+        try (TopicWriter w = s.writer(); JdbcSink sink = s.sink()) {
             for (int i = 0; i < 600; i++) {
                 String key = prefix + "guid-" + random.nextInt(20) + "/" + random.nextInt(3) + "/instance";
                 if (model.exists(key.getBytes()) && random.nextInt(5) == 0) {
@@ -479,8 +505,8 @@ abstract class AbstractSinkIT {
             w.commit();
             w.control(io.ferry.core.event.ControlRecord.Kind.WATERMARK, model.revision());
             w.commit();
-            awaitWatermark(config, 2, model.revision());
-            assertExact(model, n.table());
+            s.awaitWatermark(model.revision());
+            s.assertExact();
             java.util.Set<String> expected = new java.util.TreeSet<>();
             com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
             for (var kv : model.all()) {
@@ -521,25 +547,18 @@ abstract class AbstractSinkIT {
 
     /** The database restarts while the sink applies a large backlog; nothing is lost or applied twice. */
     void databaseRestartUnderLoadLosesNothing() throws Exception {
-        Names n = names("restart");
-        KAFKA.createTopic(n.topic(), 3, Map.of());
-        EtcdModel model = new EtcdModel(1);
-        Map<String, Object> settings = settings(n);
-        settings.put("sink.batch.max.records", 100);
-        settings.put("sink.retry.max.attempts", 30);
-        FerryConfig config = config(settings);
-        try (TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 3)) {
-            Workload load = new Workload(model, w, 23, n.prefix(), 300);
-            load.seed();
-            load.snapshot(1);
+        Scenario s = scenario("restart", 3, 1).with("sink.batch.max.records", 100).with("sink.retry.max.attempts", 30);
+        FerryConfig config = s.config();
+        try (TopicWriter w = s.writer()) {
+            Workload load = s.seeded(w, 23, 300);
             load.ops(15000, true);
             long wm = load.watermark();
-            try (JdbcSink sink = startSink(config)) {
+            try (JdbcSink sink = s.sink()) {
                 await().atMost(WAIT).until(() -> SinkState.read(config).offsets().values().stream()
                         .mapToLong(Long::longValue).sum() > 1000);
                 db().restart();
-                awaitWatermark(config, 3, wm);
-                assertExact(model, n.table());
+                s.awaitWatermark(wm);
+                s.assertExact();
                 assertEquals(JdbcSink.State.RUNNING, sink.state());
             }
         }
@@ -550,26 +569,21 @@ abstract class AbstractSinkIT {
      * host booting both at once) waits for it instead of exiting, then starts and applies.
      */
     void aSinkStartedWhileItsDatabaseIsDownWaitsForIt() throws Exception {
-        Names n = names("waits");
-        KAFKA.createTopic(n.topic(), 2, Map.of());
-        EtcdModel model = new EtcdModel(1);
-        try (TcpProxy proxy = TcpProxy.to("db", db().jdbcUrl());
-             TopicWriter w = new TopicWriter(KAFKA.bootstrapServers(), n.topic(), 2)) {
+        Scenario s = scenario("waits", 2, 1);
+        try (TcpProxy proxy = TcpProxy.to("db", db().jdbcUrl()); TopicWriter w = s.writer()) {
             proxy.refuse(true);
-            Map<String, Object> settings = settings(n);
-            settings.put("sink.jdbc", proxy.through(db().jdbcUrl()));
-            FerryConfig config = config(settings);
-            CompletableFuture<JdbcSink> starting = CompletableFuture.supplyAsync(() -> startSink(config));
+            s.with("sink.jdbc", proxy.through(db().jdbcUrl()));
+            CompletableFuture<JdbcSink> starting = CompletableFuture.supplyAsync(s::sink);
+            // Not a wait for a condition: time passes to show that nothing happens, the sink neither starts nor gives up.
             Thread.sleep(4000);
             assertFalse(starting.isDone(), "the sink should still be waiting for its database");
+            assertTrue(proxy.refused() >= 2, "the sink tried its database and tried again: " + proxy.refused());
             proxy.refuse(false);
             try (JdbcSink sink = starting.get(2, TimeUnit.MINUTES)) {
-                Workload load = new Workload(model, w, 5, n.prefix(), 50);
-                load.seed();
-                load.snapshot(1);
+                Workload load = s.seeded(w, 5, 50);
                 load.ops(200, true);
-                awaitWatermark(config, 2, load.watermark());
-                assertExact(model, n.table());
+                s.awaitWatermark(load.watermark());
+                s.assertExact();
                 assertEquals(JdbcSink.State.RUNNING, sink.state());
             }
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sink scenarios on MariaDb. */
-class MariaDbSinkIT extends AbstractSinkIT {
+class MariaDbSinkIT extends AbstractServerSinkIT {
 
     @RegisterExtension
     static final SqlDatabase DB = SqlDatabase.mariadb();
@@ -21,21 +21,6 @@ class MariaDbSinkIT extends AbstractSinkIT {
     @Override
     SqlDatabase db() {
         return DB;
-    }
-
-    @Test
-    void databaseRestartUnderLoad() throws Exception {
-        databaseRestartUnderLoadLosesNothing();
-    }
-
-    @Test
-    void startWhileTheDatabaseIsDown() throws Exception {
-        aSinkStartedWhileItsDatabaseIsDownWaitsForIt();
-    }
-
-    @Test
-    void startOnAMissingDatabase() {
-        aSinkPointedAtAMissingDatabaseFailsAtOnce();
     }
 
     /**

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sink scenarios on Postgres. */
-class PostgresSinkIT extends AbstractSinkIT {
+class PostgresSinkIT extends AbstractServerSinkIT {
 
     @RegisterExtension
     static final SqlDatabase DB = SqlDatabase.postgres();
@@ -25,21 +25,6 @@ class PostgresSinkIT extends AbstractSinkIT {
     @Override
     SqlDatabase db() {
         return DB;
-    }
-
-    @Test
-    void databaseRestartUnderLoad() throws Exception {
-        databaseRestartUnderLoadLosesNothing();
-    }
-
-    @Test
-    void startWhileTheDatabaseIsDown() throws Exception {
-        aSinkStartedWhileItsDatabaseIsDownWaitsForIt();
-    }
-
-    @Test
-    void startOnAMissingDatabase() {
-        aSinkPointedAtAMissingDatabaseFailsAtOnce();
     }
 
     /**

@@ -58,7 +58,7 @@ class WriteStageTest {
         CountDownLatch done = new CountDownLatch(1);
         WriteStage<Integer> stage = new WriteStage<>("ferry-sink-writer");
         stage.submit(() -> {
-            Thread.sleep(200);
+            Thread.sleep(200); // not a wait: a slow write, which close() must wait for
             done.countDown();
             return 1;
         });

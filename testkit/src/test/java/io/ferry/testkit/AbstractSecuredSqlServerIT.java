@@ -10,13 +10,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * What a secured SQL server must refuse and accept, written once and run per database: no TLS, a
  * wrong password or an unverifiable server is refused; verified TLS with the right password works,
  * and a least-privilege user can do what it was granted and nothing else.
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // the subclasses' own, for a subclass that forgets one
 abstract class AbstractSecuredSqlServerIT {
 
     abstract SecuredSqlServer server();

@@ -9,9 +9,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The same round trip through every database: bytes that are not text must come back exactly. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // the subclasses' own, for a subclass that forgets one
 abstract class AbstractSqlDatabaseIT {
 
     /** NUL, an invalid UTF-8 sequence (0xC3 0x28), a lone continuation byte and 0xFF. */

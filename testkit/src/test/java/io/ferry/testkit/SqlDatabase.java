@@ -5,8 +5,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,22 +180,21 @@ public final class SqlDatabase extends ServerExtension {
 
     /** Drops the database's replication slots; a backend just terminated may hold its slot a moment longer. */
     private void dropSlots() {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + database
-                        + "'", "drop the replication slots of " + database);
-                return;
-            } catch (IllegalStateException e) {
-                if (attempt == 20) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
+        AtomicReference<IllegalStateException> last = new AtomicReference<>();
+        try {
+            Awaitility.await("the replication slots of " + database + " dropped").atMost(Duration.ofSeconds(5))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).until(() -> {
+                        try {
+                            execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '"
+                                    + database + "'", "drop the replication slots of " + database);
+                            return true;
+                        } catch (IllegalStateException e) {
+                            last.set(e);
+                            return false;
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw last.get() != null ? last.get() : new IllegalStateException(e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP proxy between Ferry and one server, for network faults: {@link #resetAll()} ends
@@ -25,6 +26,7 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger refused = new AtomicInteger();
     private volatile long delayMs;
     private volatile boolean refusing;
     private volatile boolean blackholed;
@@ -87,6 +89,11 @@ public final class TcpProxy implements AutoCloseable {
         refusing = on;
     }
 
+    /** How many connections {@link #refuse(boolean)} has closed so far: a client that retries shows here. */
+    public int refused() {
+        return refused.get();
+    }
+
     /**
      * While {@code on}, no byte is forwarded in either direction, on open connections and on new ones
      * (which are still accepted): a silent partition, as when a network drops packets, where neither
@@ -120,6 +127,7 @@ public final class TcpProxy implements AutoCloseable {
                 return;
             }
             if (refusing) {
+                refused.incrementAndGet();
                 closeQuietly(client);
                 continue;
             }
@@ -147,7 +155,7 @@ public final class TcpProxy implements AutoCloseable {
                 for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
                     long d = delayMs;
                     if (d > 0) {
-                        Thread.sleep(d);
+                        Thread.sleep(d); // the injected latency itself
                     }
                     awaitNoBlackhole(from, to);
                     out.write(buf, 0, n);

@@ -34,7 +34,7 @@ public final class WatcherMain {
             if (now == WatcherState.FAILED || now == WatcherState.STOPPED) {
                 System.exit(1);
             }
-            Thread.sleep(20);
+            Thread.sleep(20); // not a wait: this child process reports its watcher's state changes by sampling it
         }
     }
 }

@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * {@link FaultKind#BROKER_KILL}: kill -9 of one of the brokers, chosen by the role it plays for
@@ -85,25 +88,21 @@ final class BrokerKills {
      * ends when the cluster could lose any one broker again, which is what three replicas promise.
      */
     private void awaitInSync() {
-        long deadline = System.nanoTime() + HEALTHY_LIMIT.toNanos();
-        String behind = "";
-        // Bounded by the deadline; a look every 250 ms.
-        while (System.nanoTime() < deadline) {
-            try {
-                behind = behind();
-                if (behind.isEmpty()) {
-                    return;
-                }
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                behind = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-            Workload.sleep(250);
+        AtomicReference<String> behind = new AtomicReference<>("");
+        try {
+            Awaitility.await("replicas in sync").atMost(HEALTHY_LIMIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        try {
+                            behind.set(behind());
+                        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                            behind.set(e.toString());
+                        }
+                        return behind.get().isEmpty();
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("replicas still out of sync " + HEALTHY_LIMIT.toSeconds()
+                    + " s after a broker's restart: " + behind.get(), e);
         }
-        throw new IllegalStateException("replicas still out of sync " + HEALTHY_LIMIT.toSeconds() + " s after a broker's restart: "
-                + behind);
     }
 
     /** The first partition whose in-sync replicas are fewer than its replicas, or "" when there is none. */

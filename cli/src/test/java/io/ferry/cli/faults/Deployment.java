@@ -142,7 +142,7 @@ final class Deployment implements AutoCloseable {
             if (Processes.await(p, Duration.ofMinutes(2)) == 0) {
                 return attempt;
             }
-            Workload.sleep(1000);
+            Workload.sleep(1000); // a pause before the next of three attempts, not a wait for a condition
         }
         throw new IllegalStateException("ferry replay --from-beginning on " + target.name() + " failed three times\n"
                 + Processes.tail(log, 30));

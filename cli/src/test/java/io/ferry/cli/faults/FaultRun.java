@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One fault-injection run on a {@link Topology}: Ferry deployed as separate processes (one watcher;
@@ -137,17 +140,21 @@ final class FaultRun {
 
     /** Waits until every partition's stored watermark reaches {@code revision}; a sink that never gets there is a finding. */
     private static void awaitWatermark(Target t, long revision, long since, Duration limit, Verdict verdict, Deployment ferry) {
-        long deadline = since + limit.toNanos();
-        long w = -1;
-        // Bounded by the deadline; one look a quarter second.
-        while (System.nanoTime() < deadline) {
-            w = SqlState.minWatermark(t);
-            if (w >= revision) {
+        long left = since + limit.toNanos() - System.nanoTime();
+        AtomicLong w = new AtomicLong(-1);
+        try {
+            if (left > 0) {
+                Awaitility.await(t.name() + " watermark at " + revision).atMost(Duration.ofNanos(left)).pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(250)).until(() -> {
+                            w.set(SqlState.minWatermark(t));
+                            return w.get() >= revision;
+                        });
                 return;
             }
-            Workload.sleep(250);
+        } catch (ConditionTimeoutException e) {
+            // a finding, below
         }
-        verdict.violation("sink did not catch up", t.name() + " watermark " + w + " did not reach etcd revision " + revision
+        verdict.violation("sink did not catch up", t.name() + " watermark " + w.get() + " did not reach etcd revision " + revision
                 + " within " + limit.toSeconds() + " s after the faults ended\n" + ferry.watcher().tail() + "\n"
                 + t.sinks().get(0).tail());
     }

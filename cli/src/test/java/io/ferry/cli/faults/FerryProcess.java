@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One Ferry process ({@code java -jar ferry.jar <command> -c <config>}) that the fault schedule
@@ -84,15 +86,13 @@ final class FerryProcess {
      * turning the run into endless start-ups, where nothing is ever replicated.
      */
     boolean awaitReady(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        // Bounded by the deadline; a look every 200 ms.
-        while (System.nanoTime() < deadline) {
-            if (ready()) {
-                return true;
-            }
-            Workload.sleep(200);
+        try {
+            Awaitility.await(name + " ready").atMost(limit).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .until(this::ready);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
     private synchronized boolean ready() {

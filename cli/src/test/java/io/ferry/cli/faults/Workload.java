@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Writers against real etcd, paced to {@link FaultSettings#ops()} key writes over the run. Every
@@ -121,18 +123,21 @@ final class Workload implements AutoCloseable {
 
     private void awaitAnswer() {
         // jetcd reconnects on its own; reads are retried by jetcd, so one read proves the channel is back.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Exception last = null;
-        for (int i = 0; i < 600 && System.nanoTime() < deadline; i++) {
-            try {
-                revision();
-                return;
-            } catch (Exception e) {
-                last = e;
-                sleep(100);
-            }
+        AtomicReference<Exception> last = new AtomicReference<>();
+        try {
+            Awaitility.await("etcd to answer the workload's client").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        try {
+                            revision();
+                            return true;
+                        } catch (Exception e) {
+                            last.set(e);
+                            return false;
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("etcd did not answer the workload's client within 60 s after its restart", last.get());
         }
-        throw new IllegalStateException("etcd did not answer the workload's client within 60 s after its restart", last);
     }
 
     static void sleep(long ms) {

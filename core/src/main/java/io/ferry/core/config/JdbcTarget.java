@@ -1,6 +1,5 @@
 package io.ferry.core.config;
 
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
