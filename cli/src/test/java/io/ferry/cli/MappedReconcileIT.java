@@ -33,8 +33,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * {@code ferry reconcile} checks mapped tables as well as the generic table, on each database: a table the sink filled
  * from typed JSON values (text, bigint, double, boolean, timestamp, json and the doc column, each of which a database
- * returns in its own form) reconciles clean; a changed cell, a deleted row and a row for a key etcd never had are each
- * reported against the mapped table, and {@code --repair} clears all three through the sink.
+ * returns in its own form) and a value that does not decode (listed in ferry_decode_failures) reconcile clean; a changed
+ * cell, a deleted row, a row for a key etcd never had and the lost record of the undecodable value are each reported
+ * against the mapped table, and {@code --repair} clears all four through the sink.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class MappedReconcileIT {
@@ -134,14 +135,16 @@ class MappedReconcileIT {
                 execute(c, "DELETE FROM " + table + " WHERE " + which.quote("key") + " = ?", prefix + "lrp-2");
                 execute(c, "INSERT INTO " + table + " (" + which.quote("key") + ", " + which.quote("mod_revision") + ", "
                         + which.quote("guid") + ") VALUES (?, 2, 'ghost')", prefix + "ghost");
+                // The undecodable value's record goes: it is missing as surely as a row.
+                execute(c, "DELETE FROM ferry_decode_failures WHERE " + which.quote("key") + " = ?", prefix + "broken");
             }
             Path report = dir.resolve("report.json");
             Cli.Result dirty = reconcile(config, "--json", report.toString());
             assertEquals(1, dirty.exit(), dirty.toString());
             assertTrue(dirty.out().contains("mapped table " + table + ": 7 etcd keys, 6 project to a row, 6 rows in SQL; "
-                    + "3 differences (missing 1, extra 1, mismatch 1)"), dirty.out());
+                    + "4 differences (missing 2, extra 1, mismatch 1)"), dirty.out());
             JsonNode json = JSON.readTree(report.toFile());
-            assertEquals(3, json.path("differences_total").asInt(), json.toString());
+            assertEquals(4, json.path("differences_total").asInt(), json.toString());
             assertEquals(0, json.path("counts").path("missing").asInt(), "the generic table is clean");
             JsonNode mapped = json.path("mapped_tables").path(0);
             assertEquals(table, mapped.path("table").asText());
@@ -154,7 +157,7 @@ class MappedReconcileIT {
             assertEquals(1, repair.exit(), repair.toString());
             assertTrue(repair.out().contains("Repair: re-emitted"), repair.out());
             await("the repair applied").atMost(Duration.ofSeconds(60)).until(() -> count(which, table) == 6
-                    && instances(db, which, table, prefix + "lrp-1") == 2);
+                    && instances(db, which, table, prefix + "lrp-1") == 2 && count(which, "ferry_decode_failures") == 1);
             Cli.Result repaired = reconcile(config);
             assertEquals(0, repaired.exit(), repaired.toString());
         }

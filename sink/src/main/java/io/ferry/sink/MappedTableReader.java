@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.core.config.SinkConfig;
 import io.ferry.core.mapped.MappedTable;
+import io.ferry.state.DecodeFailuresTable;
+import io.ferry.state.StateSql;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,6 +41,8 @@ public final class MappedTableReader implements MappedTable {
     private final SqlDialect dialect;
     private final JdbcTarget.Kind kind;
     private final Connection connection;
+    private final StateSql state;
+    private final DecodeFailuresTable failures;
 
     private MappedTableReader(TableMapping mapping, ValueMapper mapper, JdbcTarget.Kind kind, Connection connection) {
         this.mapping = mapping;
@@ -46,6 +50,8 @@ public final class MappedTableReader implements MappedTable {
         this.dialect = SqlDialect.of(kind);
         this.kind = kind;
         this.connection = connection;
+        this.state = new StateSql(kind);
+        this.failures = new DecodeFailuresTable(kind);
     }
 
     /** Whether {@code sink.mappings} declares any mapped table. */
@@ -102,8 +108,8 @@ public final class MappedTableReader implements MappedTable {
     }
 
     /**
-     * The table's rows with {@code from <= key < to} ({@code to} empty: no upper bound), in key order (bytewise, as
-     * etcd orders keys). The caller bounds the range, so the rows fit in memory.
+     * The table's rows with {@code from <= key < to} ({@code to} {@link io.ferry.core.KeyRanges#ALL_KEYS_END}: no upper
+     * bound), in key order (bytewise, as etcd orders keys). The caller bounds the range, so the rows fit in memory.
      */
     @Override
     public List<Stored> read(byte[] from, byte[] to) throws SQLException {
@@ -113,17 +119,11 @@ public final class MappedTableReader implements MappedTable {
         if (mapping.json()) {
             sql.append(", ").append(dialect.quote(TableMapping.DOC));
         }
-        sql.append(" FROM ").append(dialect.quote(mapping.table())).append(" WHERE ").append(dialect.quote("key")).append(" >= ?");
-        if (to.length > 0) {
-            sql.append(" AND ").append(dialect.quote("key")).append(" < ?");
-        }
-        sql.append(" ORDER BY ").append(dialect.quote("key"));
+        sql.append(" FROM ").append(dialect.quote(mapping.table())).append(" WHERE ").append(state.keyRange("key", to))
+                .append(" ORDER BY ").append(dialect.quote("key"));
         List<Stored> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
-            ps.setBytes(1, from);
-            if (to.length > 0) {
-                ps.setBytes(2, to);
-            }
+            StateSql.bindKeyRange(ps, from, to);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     List<String> cells = new ArrayList<>();
@@ -140,6 +140,13 @@ public final class MappedTableReader implements MappedTable {
             }
         }
         return rows;
+    }
+
+    /** The values of this table's keys in the range that the sink could not decode: key, revision and category. */
+    @Override
+    public List<Stored> decodeFailures(byte[] from, byte[] to) throws SQLException {
+        return failures.read(connection, mapping.table(), from, to).stream()
+                .map(f -> new Stored(f.key(), f.modRevision(), List.of(f.category()))).toList();
     }
 
     /** A bound value (what {@link ColumnValues} gives) as a cell. */

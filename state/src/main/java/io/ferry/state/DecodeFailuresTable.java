@@ -1,10 +1,12 @@
 package io.ferry.state;
 
+import io.ferry.core.KeyRanges;
 import io.ferry.core.config.JdbcTarget;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -100,6 +102,25 @@ public final class DecodeFailuresTable {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + failures + " LIMIT 1"); ResultSet rs = ps.executeQuery()) {
             return rs.next();
         }
+    }
+
+    /** The failures of mapped table {@code table} with {@code from <= key < to}, for the reconciler; none before the table exists. */
+    public List<Failure> read(Connection c, String table, byte[] from, byte[] to) throws SQLException {
+        List<Failure> out = new java.util.ArrayList<>();
+        if (!StateSql.exists(c, StateTables.DECODE_FAILURES)) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + sql.columns("key", "mod_revision", "category") + " FROM "
+                + failures + " WHERE " + sql.keyRange("key", to) + " AND " + sql.quote("table_name") + " = ?")) {
+            StateSql.bindKeyRange(ps, from, to);
+            ps.setString(Arrays.equals(to, KeyRanges.ALL_KEYS_END) ? 2 : 3, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Failure(rs.getBytes(1), rs.getLong(2), table, rs.getString(3), null));
+                }
+            }
+        }
+        return out;
     }
 
     /** Failures by mapped table and category, for reports; empty before the sink created the table. */

@@ -19,8 +19,14 @@ public interface MappedTable {
     /** What the sink writes to this table for etcd's key-value. */
     Projection project(byte[] key, byte[] value, long lease, long modRevision);
 
-    /** The rows with {@code from <= key < to} ({@code to} empty: no upper bound), in key order (bytewise). */
+    /** The rows with {@code from <= key < to} ({@code to} {@code KeyRanges.ALL_KEYS_END}: no bound), in key order (bytewise). */
     List<Stored> read(byte[] from, byte[] to) throws SQLException;
+
+    /**
+     * The values in the same range that the sink could not decode for this table (ferry_decode_failures), in any
+     * order: their key, revision and, as the one cell, the failure's category.
+     */
+    List<Stored> decodeFailures(byte[] from, byte[] to) throws SQLException;
 
     /**
      * What a key-value projects to: a row's cells (the revision first), no row (the key belongs to an earlier mapping,
