@@ -3,6 +3,8 @@ package io.ferry.cli;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.ferry.cli.demo.DemoLog;
+import io.ferry.cli.demo.DemoMappings;
+import io.ferry.cli.demo.DemoQueries;
 import io.ferry.cli.demo.DiegoWorkload;
 import io.ferry.cli.demo.LocalEtcd;
 import io.ferry.clients.EtcdClients;
@@ -42,6 +44,8 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
     private static final String OWNED = ".ferry-demo";
+    /** The passphrase of the key the demo seals desired LRPs with, in a file, as docs/mappings.md advises. */
+    private static final String KEY_FILE = "bbs.key";
     /** How long each wait for the sink runs before the demo shows how far it got. */
     private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
 
@@ -73,9 +77,11 @@ final class DemoCommand implements Callable<Integer> {
             FerryConfig c = FerryConfig.load(config, System.getenv());
 
             section(2, "Load a Diego-style keyspace under " + DiegoWorkload.ROOT);
-            DiegoWorkload workload = new DiegoWorkload(client.getKVClient(), client.getLeaseClient(), keys);
+            DiegoWorkload workload = new DiegoWorkload(client.getKVClient(), client.getLeaseClient(), keys,
+                    Files.readString(dir.resolve(KEY_FILE)));
             long loaded = timed(() -> workload.load());
-            System.out.printf("      %,d keys: desired LRPs (schedule, run), actual instances, tasks, domains on a lease%n", loaded);
+            System.out.printf("      %,d keys: desired LRPs (schedules in protobuf behind the BBS encoding, some sealed), "
+                    + "actual instances, tasks, domains on a lease%n", loaded);
 
             section(3, "ferry run -c " + config + "   (embedded Kafka, watcher, sink into SQLite; writers keep writing)");
             ServiceRunner runner = ServiceRunner.start(c, true, List.of(Services::watcher, Services::sink));
@@ -112,6 +118,8 @@ final class DemoCommand implements Callable<Integer> {
                 long f = freezeRevision(client, c);
                 int verdict = Ferry.execute("reconcile", "-c", config.toString(), "--since", Long.toString(f),
                         "--html", html.toString(), "--json", json.toString());
+                section(7, "SQL over the typed tables the mappings filled (" + dir.resolve("ferry.db") + ")");
+                DemoQueries.print(JdbcConnections.sink(c), System.out);
                 System.out.printf("%nDemo finished in %d s. Open %s in a browser for the report.%n",
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), html.toAbsolutePath());
                 System.out.println("A write to etcd after F would now be listed as a late write: see docs/runbook.md.");
@@ -211,8 +219,23 @@ final class DemoCommand implements Callable<Integer> {
                 "sink.jdbc: jdbc:sqlite:" + dir.resolve("ferry.db"),
                 "http.port: " + freePort(),
                 "cutover.timeout.ms: 120000",
-                ""));
+                "") + DemoMappings.yaml(dir.resolve(KEY_FILE), descriptorSet()));
         return config;
+    }
+
+    /** The demo's key file (a new passphrase each run) and the descriptor set of its .proto, out of the jar. */
+    private Path descriptorSet() throws IOException {
+        Path desc = dir.resolve("diego_demo.desc");
+        try (var in = DemoCommand.class.getResourceAsStream("demo/diego_demo.desc")) {
+            if (in == null) {
+                throw new FerryException("the demo's descriptor set is missing from the jar; rebuild with mvn package");
+            }
+            Files.copy(in, desc, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.exists(dir.resolve(KEY_FILE))) {
+            Files.writeString(dir.resolve(KEY_FILE), java.util.UUID.randomUUID().toString());
+        }
+        return desc;
     }
 
     /** Empties the work directory, but only one the demo made, so a mistyped --dir deletes nothing else. */
@@ -236,7 +259,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void section(int n, String title) {
-        System.out.printf("%n=== %d of 6: %s%n", n, title);
+        System.out.printf("%n=== %d of 7: %s%n", n, title);
     }
 
     private static <T> T timed(Callable<T> step) throws Exception {

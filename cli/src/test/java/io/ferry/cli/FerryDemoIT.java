@@ -30,8 +30,8 @@ class FerryDemoIT {
         Cli.Result r = Cli.run(dir, "demo", "--keys", "3000", "--dir", work.toString());
         assertEquals(0, r.exit(), r.out() + "\n" + r.err());
         String out = r.out();
-        for (String step : new String[] {"1 of 6: Start a local etcd", "2 of 6: Load a Diego-style keyspace", "3 of 6: ferry run",
-            "4 of 6: ferry status", "5 of 6: ferry cutover", "6 of 6: ferry reconcile"}) {
+        for (String step : new String[] {"1 of 7: Start a local etcd", "2 of 7: Load a Diego-style keyspace", "3 of 7: ferry run",
+            "4 of 7: ferry status", "5 of 7: ferry cutover", "6 of 7: ferry reconcile", "7 of 7: SQL over the typed tables"}) {
             assertTrue(out.contains(step), "missing '" + step + "' in:\n" + out);
         }
         Matcher downtime = Pattern.compile("F=(\\d+)\\. Downtime \\(freeze to switch\\): (\\d+) ms").matcher(out);
@@ -39,8 +39,18 @@ class FerryDemoIT {
         assertTrue(out.contains("Verdict: CLEAN"), out);
         assertTrue(out.contains("0 late writes"), out);
 
+        // Issue 24's demo: BBS-framed protobuf (some sealed), JSON, values that do not decode, each mapped table checked.
+        for (String table : new String[] {"desired_lrps", "actual_lrps", "tasks", "domains"}) {
+            assertTrue(Pattern.compile("mapped table " + table + ": [\\d,]+ etcd keys, [1-9][\\d,]* project to a row, [\\d,]+ rows in SQL; "
+                    + "no differences").matcher(out).find(), table + " in:\n" + out);
+        }
+        assertTrue(out.contains("Values that did not decode for their mapping: desired_lrps: encrypted_no_key"), out);
+        Matcher memory = Pattern.compile("(?m)^ +256 +(\\d+) +(\\d+)$").matcher(out);
+        assertTrue(memory.find() && Integer.parseInt(memory.group(1)) > 0, "desired LRPs of 256 MB, from protobuf, in SQL:\n" + out);
+
         JsonNode report = new ObjectMapper().readTree(work.resolve("report.json").toFile());
         assertEquals("clean", report.get("verdict").asText(), report.toString());
+        assertEquals(4, report.get("mapped_tables").size(), report.toString());
         // The demo's writers delete keys as well as write them, so a few of the 3000 may be gone by the reconcile.
         assertTrue(report.get("etcd_keys").asLong() > 2500, report.toString());
         assertEquals(report.get("etcd_keys").asLong(), report.get("sql_rows").asLong(), report.toString());

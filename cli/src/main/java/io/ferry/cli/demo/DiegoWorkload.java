@@ -5,6 +5,7 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
+import io.ferry.cli.demo.proto.DesiredLrpSchedule;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,8 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A Diego BBS-style keyspace (../shared/design/SAMPLE-WORKLOAD.md): desired LRPs with small
  * schedule and larger run values, many hot actual instances, tasks that are created, completed
- * and deleted, and domains bound to a lease. A few task results are not JSON, as encrypted
- * values in such systems are not, so the binary path is exercised too.
+ * and deleted, and domains bound to a lease. The schedules are stored as the BBS stores its
+ * models: the demo's own protobuf message ({@code diego_demo.proto}) behind the BBS encoding and
+ * envelope, one in ten sealed with the demo's key, a few sealed with a retired key the demo no
+ * longer has, a few not BBS values at all. A few task results are not JSON, as encrypted values in
+ * such systems are not, so the binary path is exercised too.
  */
 public final class DiegoWorkload {
 
@@ -32,13 +36,19 @@ public final class DiegoWorkload {
     private final Lease lease;
     private final int lrps;
     private final int tasks;
+    /** The label of the key the demo seals with, and of the retired one whose passphrase it no longer has. */
+    public static final String KEY_LABEL = "demo-2026";
+    private static final String RETIRED_LABEL = "demo-2023";
+
+    private final String passphrase;
     private final Random random = new Random(42);
     private final AtomicLong writes = new AtomicLong();
     private int nextTask;
 
     /** A keyspace of about {@code keys} keys: 60% LRPs (schedule, run, instances), the rest tasks. */
-    public DiegoWorkload(KV kv, Lease lease, int keys) {
+    public DiegoWorkload(KV kv, Lease lease, int keys, String passphrase) {
         this.kv = kv;
+        this.passphrase = passphrase;
         this.lease = lease;
         this.lrps = Math.max(1, keys * 6 / 10 / (2 + INSTANCES_PER_LRP));
         this.tasks = Math.max(1, keys - lrps * (2 + INSTANCES_PER_LRP));
@@ -56,7 +66,8 @@ public final class DiegoWorkload {
         Deque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
         long keys = ops.size();
         for (int i = 0; i < lrps; i++) {
-            ops.add(put(ROOT + "desired_lrp/schedule/" + lrpGuid(i), schedule(i)));
+            ops.add(Op.put(bytes(ROOT + "desired_lrp/schedule/" + lrpGuid(i)), ByteSequence.from(schedule(i, 1)),
+                    PutOption.DEFAULT));
             ops.add(put(ROOT + "desired_lrp/run/" + lrpGuid(i), runInfo(i)));
             for (int j = 0; j < INSTANCES_PER_LRP; j++) {
                 ops.add(put(instanceKey(i, j), instance(i, j, "RUNNING")));
@@ -117,7 +128,7 @@ public final class DiegoWorkload {
         } else if (dice < 95) {
             kv.delete(bytes(taskKey(random.nextInt(nextTask)))).get(30, TimeUnit.SECONDS);
         } else {
-            kv.put(bytes(ROOT + "desired_lrp/schedule/" + lrpGuid(lrp)), bytes(schedule(lrp + random.nextInt(5))))
+            kv.put(bytes(ROOT + "desired_lrp/schedule/" + lrpGuid(lrp)), ByteSequence.from(schedule(lrp, 2 + random.nextInt(5))))
                     .get(30, TimeUnit.SECONDS);
         }
     }
@@ -151,9 +162,18 @@ public final class DiegoWorkload {
         return String.format("%stask/%08x-task-%06d", ROOT, t * 40503L & 0xffffffffL, t);
     }
 
-    private static String schedule(int i) {
-        return "{\"process_guid\":\"" + lrpGuid(i) + "\",\"domain\":\"cf-apps\",\"instances\":" + INSTANCES_PER_LRP
-                + ",\"memory_mb\":" + (256 << (i % 4)) + ",\"disk_mb\":1024,\"routes\":[\"app-" + i + ".example.internal\"]}";
+    /** A desired LRP's schedule as the BBS stores it; a few sealed, a few sealed with a key gone, a few not BBS at all. */
+    private byte[] schedule(int i, int modificationIndex) {
+        if (i % 40 == 13) {
+            return ("9z not a BBS value " + i).getBytes(StandardCharsets.US_ASCII);
+        }
+        byte[] model = DesiredLrpSchedule.newBuilder().setProcessGuid(lrpGuid(i)).setDomain("cf-apps")
+                .setInstances(INSTANCES_PER_LRP).setMemoryMb(256 << (i % 4)).setDiskMb(1024)
+                .addRoutes("app-" + i + ".example.internal").setModificationIndex(modificationIndex).build().toByteArray();
+        if (i % 60 == 17) {
+            return BbsEncoding.sealed(model, RETIRED_LABEL, "a passphrase the demo no longer has", i);
+        }
+        return i % 10 == 3 ? BbsEncoding.sealed(model, KEY_LABEL, passphrase, i) : BbsEncoding.plain(model);
     }
 
     private static String runInfo(int i) {
