@@ -6,6 +6,7 @@ import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.ferry.cli.demo.proto.DesiredLrpSchedule;
+import io.ferry.values.BbsWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -170,10 +171,11 @@ public final class DiegoWorkload {
         byte[] model = DesiredLrpSchedule.newBuilder().setProcessGuid(lrpGuid(i)).setDomain("cf-apps")
                 .setInstances(INSTANCES_PER_LRP).setMemoryMb(256 << (i % 4)).setDiskMb(1024)
                 .addRoutes("app-" + i + ".example.internal").setModificationIndex(modificationIndex).build().toByteArray();
+        byte[] enveloped = BbsWriter.envelope(BbsWriter.PROTO, 0, model);
         if (i % 60 == 17) {
-            return BbsEncoding.sealed(model, RETIRED_LABEL, "a passphrase the demo no longer has", i);
+            return BbsWriter.sealed(enveloped, RETIRED_LABEL, "a passphrase the demo no longer has", BbsWriter.nonce(i));
         }
-        return i % 10 == 3 ? BbsEncoding.sealed(model, KEY_LABEL, passphrase, i) : BbsEncoding.plain(model);
+        return i % 10 == 3 ? BbsWriter.sealed(enveloped, KEY_LABEL, passphrase, BbsWriter.nonce(i)) : BbsWriter.unencoded(enveloped);
     }
 
     private static String runInfo(int i) {
