@@ -219,11 +219,11 @@ final class DemoCommand implements Callable<Integer> {
                 "sink.jdbc: jdbc:sqlite:" + dir.resolve("ferry.db"),
                 "http.port: " + freePort(),
                 "cutover.timeout.ms: 120000",
-                "") + DemoMappings.yaml(dir.resolve(KEY_FILE), descriptorSet()));
+                "") + DemoMappings.yaml(keyFile(), descriptorSet()));
         return config;
     }
 
-    /** The demo's key file (a new passphrase each run) and the descriptor set of its .proto, out of the jar. */
+    /** The descriptor set of the demo's .proto, copied out of the jar for its mapping to read. */
     private Path descriptorSet() throws IOException {
         Path desc = dir.resolve("diego_demo.desc");
         try (var in = DemoCommand.class.getResourceAsStream("demo/diego_demo.desc")) {
@@ -232,10 +232,12 @@ final class DemoCommand implements Callable<Integer> {
             }
             Files.copy(in, desc, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.exists(dir.resolve(KEY_FILE))) {
-            Files.writeString(dir.resolve(KEY_FILE), java.util.UUID.randomUUID().toString());
-        }
         return desc;
+    }
+
+    /** The passphrase of the demo's key, new each run (the work directory starts empty), in a file as docs advise. */
+    private Path keyFile() throws IOException {
+        return Files.writeString(dir.resolve(KEY_FILE), java.util.UUID.randomUUID().toString());
     }
 
     /** Empties the work directory, but only one the demo made, so a mistyped --dir deletes nothing else. */

@@ -38,7 +38,6 @@ public final class MappedTableReader implements MappedTable {
 
     private final TableMapping mapping;
     private final ValueMapper mapper;
-    private final SqlDialect dialect;
     private final JdbcTarget.Kind kind;
     private final Connection connection;
     private final StateSql state;
@@ -47,7 +46,6 @@ public final class MappedTableReader implements MappedTable {
     private MappedTableReader(TableMapping mapping, ValueMapper mapper, JdbcTarget.Kind kind, Connection connection) {
         this.mapping = mapping;
         this.mapper = mapper;
-        this.dialect = SqlDialect.of(kind);
         this.kind = kind;
         this.connection = connection;
         this.state = new StateSql(kind);
@@ -113,14 +111,14 @@ public final class MappedTableReader implements MappedTable {
      */
     @Override
     public List<Stored> read(byte[] from, byte[] to) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ").append(dialect.quote("key")).append(", ")
-                .append(dialect.quote("mod_revision"));
-        mapping.columns().forEach(col -> sql.append(", ").append(dialect.quote(col.name())));
+        StringBuilder sql = new StringBuilder("SELECT ").append(state.quote("key")).append(", ")
+                .append(state.quote("mod_revision"));
+        mapping.columns().forEach(col -> sql.append(", ").append(state.quote(col.name())));
         if (mapping.json()) {
-            sql.append(", ").append(dialect.quote(TableMapping.DOC));
+            sql.append(", ").append(state.quote(TableMapping.DOC));
         }
-        sql.append(" FROM ").append(dialect.quote(mapping.table())).append(" WHERE ").append(state.keyRange("key", to))
-                .append(" ORDER BY ").append(dialect.quote("key"));
+        sql.append(" FROM ").append(state.quote(mapping.table())).append(" WHERE ").append(state.keyRange("key", to))
+                .append(" ORDER BY ").append(state.quote("key"));
         List<Stored> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
             StateSql.bindKeyRange(ps, from, to);

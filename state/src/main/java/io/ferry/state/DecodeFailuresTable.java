@@ -1,12 +1,10 @@
 package io.ferry.state;
 
-import io.ferry.core.KeyRanges;
 import io.ferry.core.config.JdbcTarget;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -112,8 +110,7 @@ public final class DecodeFailuresTable {
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT " + sql.columns("key", "mod_revision", "category") + " FROM "
                 + failures + " WHERE " + sql.keyRange("key", to) + " AND " + sql.quote("table_name") + " = ?")) {
-            StateSql.bindKeyRange(ps, from, to);
-            ps.setString(Arrays.equals(to, KeyRanges.ALL_KEYS_END) ? 2 : 3, table);
+            ps.setString(StateSql.bindKeyRange(ps, from, to), table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Failure(rs.getBytes(1), rs.getLong(2), table, rs.getString(3), null));

@@ -66,12 +66,14 @@ public final class StateSql {
         return Arrays.equals(to, KeyRanges.ALL_KEYS_END) ? lower : lower + " AND " + quote(column) + " < ?";
     }
 
-    /** Binds the parameters of {@link #keyRange} from the first. */
-    public static void bindKeyRange(PreparedStatement ps, byte[] from, byte[] to) throws SQLException {
+    /** Binds the parameters of {@link #keyRange} from the first; returns the index of the next parameter. */
+    public static int bindKeyRange(PreparedStatement ps, byte[] from, byte[] to) throws SQLException {
         ps.setBytes(1, from);
-        if (!Arrays.equals(to, KeyRanges.ALL_KEYS_END)) {
-            ps.setBytes(2, to);
+        if (Arrays.equals(to, KeyRanges.ALL_KEYS_END)) {
+            return 2;
         }
+        ps.setBytes(2, to);
+        return 3;
     }
 
     /**

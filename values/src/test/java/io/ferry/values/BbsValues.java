@@ -1,7 +1,5 @@
 package io.ferry.values;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * The tests' writer of Diego BBS values: {@link BbsWriter}, under the names the tests use. Public for the sink's
  * mapped-table tests, which get it through this module's test-jar.
@@ -36,7 +34,7 @@ public final class BbsValues {
     }
 
     public static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
+        return BbsWriter.ascii(s);
     }
 
     public static byte[] concat(byte[] a, byte[] b) {
