@@ -59,4 +59,34 @@ final class ServerSideLimits {
             return new Rates(rows, rows / insertSeconds, rows / upsertSeconds);
         }
     }
+
+    /**
+     * Seconds the server takes to store every row of {@code table} again: {@code INSERT ... SELECT *}
+     * into an empty copy with the same columns, keys and constraints. What any writer of those rows
+     * pays at least.
+     */
+    static double storageSeconds(SqlDatabase db, String table) throws SQLException {
+        String copy = COPY + "_store";
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            s.execute("DROP TABLE IF EXISTS " + copy);
+            switch (db.kind()) {
+                case POSTGRES -> s.execute("CREATE TABLE " + copy + " (LIKE " + table + " INCLUDING ALL)");
+                case SQLITE -> {
+                    String create;
+                    try (var rs = s.executeQuery("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'")) {
+                        rs.next();
+                        create = rs.getString(1);
+                    }
+                    s.execute(create.replaceFirst("(?i)(CREATE TABLE( IF NOT EXISTS)? )\\W?" + table + "\\W?", "CREATE TABLE " + copy));
+                }
+                default -> s.execute("CREATE TABLE " + copy + " LIKE " + table);
+            }
+            long t0 = System.nanoTime();
+            s.executeUpdate("INSERT INTO " + copy + " SELECT * FROM " + table);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            s.execute("DROP TABLE " + copy);
+            return seconds;
+        }
+    }
 }

@@ -44,6 +44,7 @@ final class BatchWriter {
     private final java.util.List<TableMapping> mappings;
     private final LateWrites lateWrites;
     private final NewRowsFirst newRows;
+    private final Map<String, NewRowsFirst> newMappedRows = new HashMap<>();
 
     BatchWriter(SqlDialect dialect, String table, OffsetStore offsets, java.util.List<TableMapping> mappings,
                 LateWrites lateWrites) {
@@ -53,7 +54,8 @@ final class BatchWriter {
         this.mappings = mappings;
         this.lateWrites = lateWrites;
         this.sweeper = new Sweeper(dialect, table, mappings);
-        this.newRows = new NewRowsFirst(dialect, table);
+        this.newRows = NewRowsFirst.generic(dialect, table);
+        mappings.forEach(m -> newMappedRows.put(m.table(), NewRowsFirst.mapped(dialect, m)));
     }
 
     Result write(Connection c, BatchPlan plan, Map<Integer, PartitionProgress> progress, int partitions)
@@ -82,7 +84,7 @@ final class BatchWriter {
                 sweeping.add(p);
             }
         });
-        RowBuffer rows = new RowBuffer(dialect, table, mappings, newRows, counts);
+        RowBuffer rows = new RowBuffer(dialect, table, mappings, newRows, newMappedRows, counts);
         for (PartitionPlan p : plan.partitions()) {
             for (PlanItem item : p.items()) {
                 if (item instanceof RowChange change) {

@@ -25,9 +25,11 @@ final class MappedWrites {
      * key goes) but a row in {@code ferry_decode_failures}; a put that decoded clears an older failure of the key.
      *
      * @param genericTable the generic table, already written in this transaction: a newer row there supersedes a failure
+     * @param newRows per mapped table, its bulk-load path for keys it does not hold yet (not taken by repairs); a table
+     *     missing here is upserted
      */
-    static void upsert(Connection c, SqlDialect dialect, String genericTable, List<RowChange> puts, boolean repair)
-            throws SQLException {
+    static void upsert(Connection c, SqlDialect dialect, String genericTable, List<RowChange> puts, boolean repair,
+                       Map<String, NewRowsFirst> newRows) throws SQLException {
         Map<TableMapping, List<RowChange>> byTable = new LinkedHashMap<>();
         List<DecodeFailuresTable.Failure> failures = new ArrayList<>();
         List<byte[]> decodedKeys = new ArrayList<>();
@@ -51,6 +53,10 @@ final class MappedWrites {
         failuresTable.record(c, genericTable, failures, System.currentTimeMillis());
         for (Map.Entry<TableMapping, List<RowChange>> e : byTable.entrySet()) {
             TableMapping m = e.getKey();
+            NewRowsFirst load = newRows.get(m.table());
+            if (!repair && load != null && load.apply(c, e.getValue()) >= 0) {
+                continue;
+            }
             List<String> columns = new ArrayList<>(List.of("key", "mod_revision"));
             List<String> placeholders = new ArrayList<>(List.of("?", "?"));
             m.columns().forEach(col -> {

@@ -3,13 +3,15 @@ package io.ferry.sink;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a batch of puts to the generic table through the dialect's {@link NewRowLoader}, when
- * it has one, and says when the batch must take the guarded upsert instead.
+ * Applies a batch of puts to one table (the generic table, or a mapped one) through the dialect's
+ * {@link NewRowLoader}, when it has one, and says when the batch must take the guarded upsert
+ * instead.
  *
  * <p>The load is exact only for keys the table does not hold: rows with a tombstone at or after
  * their revision are left out first (the upsert's guard would refuse them too), and a key that is
@@ -23,6 +25,11 @@ import org.slf4j.LoggerFactory;
  */
 final class NewRowsFirst {
 
+    /** Sends rows, ordered by key and none tombstoned, to the loader in the table's own shape. */
+    interface Load {
+        void load(Connection c, NewRowLoader loader, List<RowChange> rows) throws SQLException;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(NewRowsFirst.class);
     /** Below this many rows a load saves too little to be worth a failed attempt. */
     private static final int MIN_ROWS = 64;
@@ -32,16 +39,29 @@ final class NewRowsFirst {
     private final SqlDialect dialect;
     private final NewRowLoader loader;
     private final String table;
+    private final Load load;
     private int rest;
     private int resting;
     private boolean off;
     private long loaded;
 
-    NewRowsFirst(SqlDialect dialect, String table) {
+    private NewRowsFirst(SqlDialect dialect, String table, Load load) {
         this.dialect = dialect;
         this.loader = dialect.newRowLoader();
         this.table = table;
+        this.load = load;
         this.off = loader == null;
+    }
+
+    /** For the generic table. */
+    static NewRowsFirst generic(SqlDialect dialect, String table) {
+        return new NewRowsFirst(dialect, table, (c, loader, rows) -> loader.load(c, table, RowColumns.of(rows)));
+    }
+
+    /** For the mapped table of {@code mapping}; the rows it is given are the decoded ones. */
+    static NewRowsFirst mapped(SqlDialect dialect, TableMapping mapping) {
+        return new NewRowsFirst(dialect, mapping.table(),
+                (c, loader, rows) -> loader.load(c, mapping.table(), TypedRows.of(mapping, rows)));
     }
 
     /**
@@ -58,12 +78,12 @@ final class NewRowsFirst {
             resting--;
             return -1;
         }
-        RowColumns rows = RowColumns.sortedByKey(puts);
+        List<RowChange> rows = RowColumns.byKey(puts);
         Savepoint before = c.setSavepoint();
         try {
-            RowColumns live = withoutTombstoned(c, rows);
-            if (live.size() > 0) {
-                loader.load(c, table, live);
+            List<RowChange> live = withoutTombstoned(c, rows);
+            if (!live.isEmpty()) {
+                load.load(c, loader, live);
             }
             c.releaseSavepoint(before);
             rest = 0;
@@ -74,7 +94,10 @@ final class NewRowsFirst {
                 throw e; // the transaction is gone with the connection; the retrier starts the batch again
             }
             undo(c, before, e);
-            if (loader.isDuplicateKey(e)) {
+            if (loader.isBadValue(e)) {
+                LOG.debug("A value of the batch does not fit {} ({}): upserting the batch, which names it", table,
+                        e.getMessage());
+            } else if (loader.isDuplicateKey(e)) {
                 rest = Math.min(MAX_REST, Math.max(FIRST_REST, rest * 2));
                 resting = rest;
                 LOG.debug("A key of the batch is already in {}: upserting it, and upserting the next {} batches", table, rest);
@@ -93,22 +116,21 @@ final class NewRowsFirst {
         return loaded;
     }
 
-    private RowColumns withoutTombstoned(Connection c, RowColumns rows) throws SQLException {
-        boolean[] dead = loader.tombstoned(c, rows.keys(), rows.modRevisions());
-        int live = 0;
-        for (boolean d : dead) {
-            live += d ? 0 : 1;
+    private List<RowChange> withoutTombstoned(Connection c, List<RowChange> rows) throws SQLException {
+        byte[][] keys = new byte[rows.size()][];
+        long[] revisions = new long[rows.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = rows.get(i).key();
+            revisions[i] = rows.get(i).modRevision();
         }
-        if (live == rows.size()) {
-            return rows;
-        }
-        int[] keep = new int[live];
-        for (int i = 0, k = 0; i < dead.length; i++) {
+        boolean[] dead = loader.tombstoned(c, keys, revisions);
+        List<RowChange> live = new ArrayList<>(rows.size());
+        for (int i = 0; i < dead.length; i++) {
             if (!dead[i]) {
-                keep[k++] = i;
+                live.add(rows.get(i));
             }
         }
-        return rows.only(keep);
+        return live;
     }
 
     private static void undo(Connection c, Savepoint before, SQLException cause) throws SQLException {

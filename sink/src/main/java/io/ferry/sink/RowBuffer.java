@@ -28,17 +28,24 @@ final class RowBuffer {
     private final String table;
     private final List<TableMapping> mappings;
     private final NewRowsFirst newRows;
+    private final Map<String, NewRowsFirst> newMappedRows;
     /** Linked, so each partition's keys stay in the order they came (etcd's, for a snapshot) and sort fast. */
     private final Map<ByteBuffer, RowChange> pending = new LinkedHashMap<>();
     private final ApplyCounts counts;
 
-    RowBuffer(SqlDialect dialect, String table, List<TableMapping> mappings, NewRowsFirst newRows, ApplyCounts counts) {
+    /**
+     * @param newRows the generic table's bulk-load path for new keys
+     * @param newMappedRows each mapped table's, by table name
+     */
+    RowBuffer(SqlDialect dialect, String table, List<TableMapping> mappings, NewRowsFirst newRows,
+              Map<String, NewRowsFirst> newMappedRows, ApplyCounts counts) {
         this.dialect = dialect;
         this.tombstones = new TombstonesTable(dialect.kind());
         this.sweep = new SweepTable(dialect.kind());
         this.table = table;
         this.mappings = mappings;
         this.newRows = newRows;
+        this.newMappedRows = newMappedRows;
         this.counts = counts;
     }
 
@@ -89,8 +96,8 @@ final class RowBuffer {
         upsert(c, false, puts);
         upsert(c, true, repairs);
         delete(c, deletes);
-        MappedWrites.upsert(c, dialect, table, puts, false);
-        MappedWrites.upsert(c, dialect, table, repairs, true);
+        MappedWrites.upsert(c, dialect, table, puts, false, newMappedRows);
+        MappedWrites.upsert(c, dialect, table, repairs, true, newMappedRows);
         MappedWrites.delete(c, dialect, mappings, deletes.stream().map(RowChange::key).toList(),
                 deletes.stream().mapToLong(RowChange::modRevision).toArray(), false);
         unlistForSweep(c, refreshed);

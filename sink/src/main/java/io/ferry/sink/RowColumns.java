@@ -18,12 +18,22 @@ public record RowColumns(byte[][] keys, byte[][] values, long[] createRevisions,
 
     /** The puts' columns, ordered by key (unsigned bytes), so that an index takes them in order. */
     static RowColumns sortedByKey(java.util.List<RowChange> puts) {
+        return of(byKey(puts));
+    }
+
+    /** The puts ordered by key (unsigned bytes). */
+    static java.util.List<RowChange> byKey(java.util.List<RowChange> puts) {
         RowChange[] rows = puts.toArray(RowChange[]::new);
         Arrays.sort(rows, (a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
-        int n = rows.length;
+        return Arrays.asList(rows);
+    }
+
+    /** The rows' columns, in the order given. */
+    static RowColumns of(java.util.List<RowChange> rows) {
+        int n = rows.size();
         RowColumns out = new RowColumns(new byte[n][], new byte[n][], new long[n], new long[n], new long[n], new long[n]);
         for (int i = 0; i < n; i++) {
-            RowChange r = rows[i];
+            RowChange r = rows.get(i);
             out.keys[i] = r.key();
             out.values[i] = r.value();
             out.createRevisions[i] = r.createRevision();
@@ -36,21 +46,5 @@ public record RowColumns(byte[][] keys, byte[][] values, long[] createRevisions,
 
     public int size() {
         return keys.length;
-    }
-
-    /** The rows whose index {@code keep} holds, in order. */
-    RowColumns only(int[] keep) {
-        int n = keep.length;
-        RowColumns out = new RowColumns(new byte[n][], new byte[n][], new long[n], new long[n], new long[n], new long[n]);
-        for (int i = 0; i < n; i++) {
-            int k = keep[i];
-            out.keys[i] = keys[k];
-            out.values[i] = values[k];
-            out.createRevisions[i] = createRevisions[k];
-            out.modRevisions[i] = modRevisions[k];
-            out.versions[i] = versions[k];
-            out.leases[i] = leases[k];
-        }
-        return out;
     }
 }

@@ -538,6 +538,12 @@ abstract class AbstractSinkIT {
         }
     }
 
+    /** Mapped rows of new keys by the dialect's bulk load (COPY on PostgreSQL) read as upserted ones; see {@link MappedBulkCheck}. */
+    @Test
+    void mappedRowsOfNewKeysBulkLoadedReadAsUpsertedOnes() throws Exception {
+        new MappedBulkCheck(db(), "mbulk_" + Long.toHexString(System.nanoTime())).run();
+    }
+
     /** Kubernetes, Diego BBS, protobuf and CBOR values into typed mapped tables; see {@link DecodedMappingCheck}. */
     @Test
     void mappedTablesDecodeKubernetesDiegoProtobufAndCborValuesIntoTypedColumns(@TempDir java.nio.file.Path dir)

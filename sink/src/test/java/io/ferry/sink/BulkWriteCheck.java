@@ -52,7 +52,7 @@ final class BulkWriteCheck {
             case SQLITE -> JdbcTarget.Kind.SQLITE;
             default -> JdbcTarget.Kind.MYSQL;
         });
-        this.newRows = new NewRowsFirst(dialect, table);
+        this.newRows = NewRowsFirst.generic(dialect, table);
         this.loadable = loadable && dialect.newRowLoader() != null;
     }
 
@@ -83,7 +83,7 @@ final class BulkWriteCheck {
     private void batch(Connection c, int round, java.util.function.IntToLongFunction revision, boolean repair)
             throws Exception {
         ApplyCounts counts = new ApplyCounts();
-        RowBuffer buffer = new RowBuffer(dialect, table, List.of(), newRows, counts);
+        RowBuffer buffer = new RowBuffer(dialect, table, List.of(), newRows, java.util.Map.of(), counts);
         long expectApplied = 0;
         int n = 0;
         for (int i = 0; i < KEYS; i++) {

@@ -1,30 +1,29 @@
 package io.ferry.sink.dialect.postgres;
 
+import io.ferry.sink.ColumnType;
 import io.ferry.sink.NewRowLoader;
 import io.ferry.sink.RowColumns;
 import io.ferry.sink.SqlDialect;
+import io.ferry.sink.TypedRows;
 import io.ferry.state.TombstonesTable;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * New rows through {@code COPY ... FROM STDIN (FORMAT binary)}: no text escaping of the bytea
  * columns and no per-row statement, parse or conflict check, so PostgreSQL takes them about as
- * fast as a server-side {@code INSERT ... SELECT}.
+ * fast as a server-side {@code INSERT ... SELECT}. Mapped tables' rows go the same way, each cell
+ * in its column's binary form.
  */
 final class PostgresCopy implements NewRowLoader {
 
-    /** The binary COPY signature, then flags and header-extension length, both 0. */
-    private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0,
-        0, 0, 0, 0, 0, 0, 0, 0};
-    private static final int BUFFER_BYTES = 256 * 1024;
-    /** Per row: the field count, six field lengths and four int8 fields. */
-    private static final int ROW_OVERHEAD = 2 + 6 * 4 + 4 * 8;
     private static final String UNIQUE_VIOLATION = "23505";
+    /** SQLSTATE class 22, data exception: for example text with a NUL byte, which PostgreSQL does not store. */
+    private static final String DATA_EXCEPTION_CLASS = "22";
 
     private final SqlDialect dialect;
     private final TombstonesTable tombstones;
@@ -36,64 +35,45 @@ final class PostgresCopy implements NewRowLoader {
 
     @Override
     public void load(Connection c, String table, RowColumns rows) throws SQLException {
-        StringBuilder columns = new StringBuilder();
-        for (String column : SqlDialect.ROW_COLUMNS) {
-            columns.append(columns.isEmpty() ? "" : ", ").append(dialect.quote(column));
-        }
-        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI()
-                .copyIn("COPY " + dialect.quote(table) + " (" + columns + ") FROM STDIN (FORMAT binary)");
-        try {
-            ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES);
-            buf.put(HEADER);
+        try (CopyStream out = CopyStream.open(c, copy(table, SqlDialect.ROW_COLUMNS))) {
             for (int i = 0; i < rows.size(); i++) {
-                byte[] key = rows.keys()[i];
-                byte[] value = rows.values()[i];
-                int need = ROW_OVERHEAD + key.length + value.length;
-                if (buf.remaining() < need) {
-                    flush(in, buf);
-                    if (buf.capacity() < need) {
-                        buf = ByteBuffer.allocate(need); // one large value; etcd caps them at a few MiB
-                    }
-                }
-                buf.putShort((short) 6);
-                bytes(buf, key);
-                bytes(buf, value);
-                int8(buf, rows.createRevisions()[i]);
-                int8(buf, rows.modRevisions()[i]);
-                int8(buf, rows.versions()[i]);
-                int8(buf, rows.leases()[i]);
+                out.row(6);
+                out.bytes(rows.keys()[i]);
+                out.bytes(rows.values()[i]);
+                out.int8(rows.createRevisions()[i]);
+                out.int8(rows.modRevisions()[i]);
+                out.int8(rows.versions()[i]);
+                out.int8(rows.leases()[i]);
             }
-            if (buf.remaining() < 2) {
-                flush(in, buf);
-            }
-            buf.putShort((short) -1);
-            flush(in, buf);
-            in.endCopy();
-        } catch (SQLException | RuntimeException e) {
-            if (in.isActive()) {
-                try {
-                    in.cancelCopy(); // leave the connection usable for the rollback to the savepoint
-                } catch (SQLException cancel) {
-                    e.addSuppressed(cancel);
-                }
-            }
-            throw e;
+            out.end();
         }
     }
 
-    private static void bytes(ByteBuffer buf, byte[] b) {
-        buf.putInt(b.length);
-        buf.put(b);
+    @Override
+    public void load(Connection c, String table, TypedRows rows) throws SQLException {
+        List<String> columns = new ArrayList<>(List.of("key", "mod_revision"));
+        columns.addAll(rows.columns());
+        List<ColumnType> types = rows.types();
+        try (CopyStream out = CopyStream.open(c, copy(table, columns))) {
+            for (int i = 0; i < rows.size(); i++) {
+                out.row(columns.size());
+                out.bytes(rows.keys()[i]);
+                out.int8(rows.modRevisions()[i]);
+                Object[] cells = rows.cells()[i];
+                for (int k = 0; k < cells.length; k++) {
+                    out.cell(types.get(k), cells[k]);
+                }
+            }
+            out.end();
+        }
     }
 
-    private static void int8(ByteBuffer buf, long v) {
-        buf.putInt(8);
-        buf.putLong(v);
-    }
-
-    private static void flush(CopyIn in, ByteBuffer buf) throws SQLException {
-        in.writeToCopy(buf.array(), 0, buf.position());
-        buf.clear();
+    private String copy(String table, List<String> columns) {
+        StringBuilder list = new StringBuilder();
+        for (String column : columns) {
+            list.append(list.isEmpty() ? "" : ", ").append(dialect.quote(column));
+        }
+        return "COPY " + dialect.quote(table) + " (" + list + ") FROM STDIN (FORMAT binary)";
     }
 
     @Override
@@ -113,5 +93,10 @@ final class PostgresCopy implements NewRowLoader {
     @Override
     public boolean isDuplicateKey(SQLException e) {
         return UNIQUE_VIOLATION.equals(e.getSQLState());
+    }
+
+    @Override
+    public boolean isBadValue(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith(DATA_EXCEPTION_CLASS);
     }
 }
