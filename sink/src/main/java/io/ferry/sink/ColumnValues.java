@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -106,5 +109,26 @@ final class ColumnValues {
     /** The instant {@link #sqlTimestamp} wrote. */
     static Instant parseSqlTimestamp(String text) {
         return SQL_TIMESTAMP.parse(text, Instant::from);
+    }
+
+    /** Binds a value {@link #of} made to parameter {@code i}, NULL where it is null. */
+    static void bind(PreparedStatement ps, int i, ColumnType type, Object value) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, switch (type) {
+                case TEXT -> Types.VARCHAR;
+                case BIGINT -> Types.BIGINT;
+                case DOUBLE -> Types.DOUBLE;
+                case BOOLEAN -> Types.BOOLEAN;
+                case TIMESTAMP, JSON -> Types.VARCHAR;
+            });
+            return;
+        }
+        switch (type) {
+            case TEXT, JSON -> ps.setString(i, (String) value);
+            case TIMESTAMP -> ps.setString(i, ColumnValues.sqlTimestamp((Instant) value));
+            case BIGINT -> ps.setLong(i, (Long) value);
+            case DOUBLE -> ps.setDouble(i, (Double) value);
+            case BOOLEAN -> ps.setBoolean(i, (Boolean) value);
+        }
     }
 }

@@ -5,7 +5,6 @@ import io.ferry.state.DecodeFailuresTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +72,7 @@ final class MappedWrites {
                 ps.setLong(i++, r.modRevision());
                 Object[] values = r.mapped().values();
                 for (int v = 0; v < values.length; v++) {
-                    bind(ps, i++, m.columns().get(v).type(), values[v]);
+                    ColumnValues.bind(ps, i++, m.columns().get(v).type(), values[v]);
                 }
                 if (m.json()) {
                     ps.setString(i++, r.mapped().doc());
@@ -122,25 +121,5 @@ final class MappedWrites {
             }
         }
         new DecodeFailuresTable(dialect.kind()).clear(c, mapped, at.stream().mapToLong(Long::longValue).toArray(), inclusive);
-    }
-
-    private static void bind(PreparedStatement ps, int i, ColumnType type, Object value) throws SQLException {
-        if (value == null) {
-            ps.setNull(i, switch (type) {
-                case TEXT -> Types.VARCHAR;
-                case BIGINT -> Types.BIGINT;
-                case DOUBLE -> Types.DOUBLE;
-                case BOOLEAN -> Types.BOOLEAN;
-                case TIMESTAMP, JSON -> Types.VARCHAR;
-            });
-            return;
-        }
-        switch (type) {
-            case TEXT, JSON -> ps.setString(i, (String) value);
-            case TIMESTAMP -> ps.setString(i, ColumnValues.sqlTimestamp((java.time.Instant) value));
-            case BIGINT -> ps.setLong(i, (Long) value);
-            case DOUBLE -> ps.setDouble(i, (Double) value);
-            case BOOLEAN -> ps.setBoolean(i, (Boolean) value);
-        }
     }
 }

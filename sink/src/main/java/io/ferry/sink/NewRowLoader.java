@@ -18,12 +18,6 @@ public interface NewRowLoader {
     /** Inserts every row into the mapped table {@code table}, or fails; see {@link #isDuplicateKey}. */
     void load(Connection c, String table, TypedRows rows) throws SQLException;
 
-    /**
-     * Of {@code keys}, the ones with a tombstone at or after the revision at the same index in
-     * {@code revisions}: rows the guard would refuse, so they are not loaded.
-     */
-    boolean[] tombstoned(Connection c, byte[][] keys, long[] revisions) throws SQLException;
-
     /** True when {@code e} says a loaded key was already in the table. */
     boolean isDuplicateKey(SQLException e);
 

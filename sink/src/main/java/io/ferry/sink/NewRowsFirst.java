@@ -1,10 +1,13 @@
 package io.ferry.sink;
 
+import io.ferry.state.TombstonesTable;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,7 @@ final class NewRowsFirst {
     private final NewRowLoader loader;
     private final String table;
     private final Load load;
+    private final TombstonesTable tombstones;
     private int rest;
     private int resting;
     private boolean off;
@@ -50,6 +54,7 @@ final class NewRowsFirst {
         this.loader = dialect.newRowLoader();
         this.table = table;
         this.load = load;
+        this.tombstones = new TombstonesTable(dialect.kind());
         this.off = loader == null;
     }
 
@@ -111,23 +116,31 @@ final class NewRowsFirst {
         }
     }
 
+    /** Whether loading was given up for good after an error other than a stored key. */
+    boolean disabled() {
+        return off && loader != null;
+    }
+
     /** How many batches were loaded so far. */
     long loadedBatches() {
         return loaded;
     }
 
+    /** The rows without those whose key has a tombstone at or after their revision: the guard would refuse them. */
     private List<RowChange> withoutTombstoned(Connection c, List<RowChange> rows) throws SQLException {
+        if (!tombstones.any(c)) {
+            return rows; // a replay into an empty database: no need to send every key to look them up
+        }
         byte[][] keys = new byte[rows.size()][];
-        long[] revisions = new long[rows.size()];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = rows.get(i).key();
-            revisions[i] = rows.get(i).modRevision();
         }
-        boolean[] dead = loader.tombstoned(c, keys, revisions);
+        Map<ByteBuffer, Long> stored = tombstones.revisions(c, keys);
         List<RowChange> live = new ArrayList<>(rows.size());
-        for (int i = 0; i < dead.length; i++) {
-            if (!dead[i]) {
-                live.add(rows.get(i));
+        for (RowChange r : rows) {
+            Long deletedAt = stored.get(ByteBuffer.wrap(r.key()));
+            if (deletedAt == null || deletedAt < r.modRevision()) {
+                live.add(r);
             }
         }
         return live;

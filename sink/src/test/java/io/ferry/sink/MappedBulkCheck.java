@@ -1,6 +1,7 @@
 package io.ferry.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.dialect.SqlDialects;
@@ -57,6 +58,7 @@ final class MappedBulkCheck {
             write(c, loaded, upserted, newRows, 2, KEYS / 2, KEYS + KEYS / 2);
             assertEquals(KEYS + KEYS / 2, read(loaded.table()).size(), "rows after the second round");
             assertSameRows(upserted, loaded, "after updates that the load could not take");
+            assertFalse(newRows.disabled(), "a stored key ends one load, not loading");
         }
     }
 

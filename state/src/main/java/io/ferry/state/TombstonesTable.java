@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,9 @@ import java.util.OptionalLong;
  * missing one. Every method works in the caller's connection and transaction.
  */
 public final class TombstonesTable {
+
+    /** Keys per lookup where there is no array parameter: well under SQLite's 32,766 parameters. */
+    private static final int KEYS_PER_LOOKUP = 500;
 
     private final StateSql sql;
     private final String table;
@@ -90,26 +94,40 @@ public final class TombstonesTable {
     }
 
     /**
-     * The tombstone revision of each of {@code keys} that has one, in one statement with the keys as an array. On
-     * PostgreSQL only: the others have no array parameter.
+     * The tombstone revision of each of {@code keys} that has one: on PostgreSQL in one statement with the keys as an
+     * array, elsewhere (no array parameter) in statements of up to {@value #KEYS_PER_LOOKUP} keys.
      */
     public Map<ByteBuffer, Long> revisions(Connection c, byte[][] keys) throws SQLException {
-        if (sql.kind() != JdbcTarget.Kind.POSTGRES) {
-            throw new UnsupportedOperationException("an array of keys is PostgreSQL's");
-        }
         Map<ByteBuffer, Long> stored = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + sql.columns("key", "revision") + " FROM " + table
-                + " WHERE " + sql.quote("key") + " = ANY (?)")) {
-            Array array = c.createArrayOf("bytea", keys);
-            ps.setArray(1, array);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    stored.put(ByteBuffer.wrap(rs.getBytes(1)), rs.getLong(2));
-                }
+        String select = "SELECT " + sql.columns("key", "revision") + " FROM " + table + " WHERE " + sql.quote("key");
+        if (sql.kind() == JdbcTarget.Kind.POSTGRES) {
+            try (PreparedStatement ps = c.prepareStatement(select + " = ANY (?)")) {
+                Array array = c.createArrayOf("bytea", keys);
+                ps.setArray(1, array);
+                read(ps, stored);
+                array.free();
             }
-            array.free();
+            return stored;
+        }
+        for (int from = 0; from < keys.length; from += KEYS_PER_LOOKUP) {
+            int n = Math.min(KEYS_PER_LOOKUP, keys.length - from);
+            try (PreparedStatement ps = c.prepareStatement(select + " IN (" + String.join(", ", Collections.nCopies(n, "?"))
+                    + ")")) {
+                for (int i = 0; i < n; i++) {
+                    ps.setBytes(i + 1, keys[from + i]);
+                }
+                read(ps, stored);
+            }
         }
         return stored;
+    }
+
+    private static void read(PreparedStatement ps, Map<ByteBuffer, Long> into) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                into.put(ByteBuffer.wrap(rs.getBytes(1)), rs.getLong(2));
+            }
+        }
     }
 
     /**

@@ -1,7 +1,10 @@
 package io.ferry.sink.dialect.mysql;
 
+import com.mysql.cj.jdbc.JdbcConnection;
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.ColumnType;
+import io.ferry.sink.InsertLoader;
+import io.ferry.sink.NewRowLoader;
 import io.ferry.sink.dialect.AbstractDialect;
 import java.sql.SQLException;
 import java.util.Collections;
@@ -25,6 +28,8 @@ final class MysqlDialect extends AbstractDialect {
     private static final int MAX_KEY_BYTES = 3072;
     /** Deadlock, lock wait timeout, server shutdown, connection killed, server gone, lost connection. */
     private static final Set<Integer> TRANSIENT_CODES = Set.of(1213, 1205, 1053, 1927, 2006, 2013);
+    /** ER_DUP_ENTRY. */
+    private static final int DUPLICATE_KEY = 1062;
 
     MysqlDialect() {
         super(JdbcTarget.Kind.MYSQL, MAX_KEY_BYTES, "VARBINARY(3072)", "LONGBLOB");
@@ -40,6 +45,18 @@ final class MysqlDialect extends AbstractDialect {
         try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT @@max_allowed_packet")) {
             return rs.next() ? rs.getLong(1) : 0;
         }
+    }
+
+    /**
+     * New keys by plain multi-row INSERTs: each row written once, instead of into the staging table and
+     * then from it. The statements are prepared on the server, so keys and values travel as binary
+     * parameters: Connector/J's client-side statements (and its rewritten batches, even of a server-side
+     * statement) escape every byte into the SQL text, which took two thirds of the writer's time.
+     */
+    @Override
+    public NewRowLoader newRowLoader() {
+        return new InsertLoader(this, e -> e.getErrorCode() == DUPLICATE_KEY,
+                (c, sql) -> c.unwrap(JdbcConnection.class).serverPrepareStatement(sql));
     }
 
     @Override

@@ -5,13 +5,10 @@ import io.ferry.sink.NewRowLoader;
 import io.ferry.sink.RowColumns;
 import io.ferry.sink.SqlDialect;
 import io.ferry.sink.TypedRows;
-import io.ferry.state.TombstonesTable;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * New rows through {@code COPY ... FROM STDIN (FORMAT binary)}: no text escaping of the bytea
@@ -26,11 +23,9 @@ final class PostgresCopy implements NewRowLoader {
     private static final String DATA_EXCEPTION_CLASS = "22";
 
     private final SqlDialect dialect;
-    private final TombstonesTable tombstones;
 
     PostgresCopy(SqlDialect dialect) {
         this.dialect = dialect;
-        this.tombstones = new TombstonesTable(dialect.kind());
     }
 
     @Override
@@ -74,20 +69,6 @@ final class PostgresCopy implements NewRowLoader {
             list.append(list.isEmpty() ? "" : ", ").append(dialect.quote(column));
         }
         return "COPY " + dialect.quote(table) + " (" + list + ") FROM STDIN (FORMAT binary)";
-    }
-
-    @Override
-    public boolean[] tombstoned(Connection c, byte[][] keys, long[] revisions) throws SQLException {
-        boolean[] dead = new boolean[keys.length];
-        if (!tombstones.any(c)) {
-            return dead; // a replay into an empty database: no need to send every key to look them up
-        }
-        Map<ByteBuffer, Long> stored = tombstones.revisions(c, keys);
-        for (int i = 0; i < keys.length; i++) {
-            Long revision = stored.get(ByteBuffer.wrap(keys[i]));
-            dead[i] = revision != null && revision >= revisions[i];
-        }
-        return dead;
     }
 
     @Override

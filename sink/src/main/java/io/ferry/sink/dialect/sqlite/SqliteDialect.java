@@ -2,11 +2,15 @@ package io.ferry.sink.dialect.sqlite;
 
 import io.ferry.core.config.JdbcTarget;
 import io.ferry.sink.ColumnType;
+import io.ferry.sink.InsertLoader;
+import io.ferry.sink.NewRowLoader;
 import io.ferry.sink.dialect.AbstractDialect;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * SQLite, the embedded default: {@code BLOB} keys and values, WAL journal so readers (the
@@ -41,6 +45,13 @@ final class SqliteDialect extends AbstractDialect {
         return "WITH s (" + columnList(columns) + ") AS (VALUES " + String.join(", ", Collections.nCopies(rows, row))
                 + ") " + upsert(table, columns, repair).select("SELECT " + qualified("s", columns) + " FROM s WHERE NOT "
                 + tombstoneAtOrAfter("s")).sql();
+    }
+
+    /** New keys by plain multi-row INSERTs: no conflict clause and no tombstone subquery per row. */
+    @Override
+    public NewRowLoader newRowLoader() {
+        return new InsertLoader(this, e -> e instanceof SQLiteException s
+                && s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY, java.sql.Connection::prepareStatement);
     }
 
     @Override
