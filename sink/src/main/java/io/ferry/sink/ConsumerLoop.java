@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * the offsets stored in SQL. Every rebalance callback first waits for the write in flight, so a
  * partition is released only once its last batch has committed or failed. On assignment the sink
  * seeks to the offsets stored in SQL; Kafka's committed offsets are written only so that lag
- * shows in the usual tools.
+ * shows in the usual tools, at most once a second.
  */
 final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
@@ -42,6 +42,13 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final long PURGE_INTERVAL_MS = 60_000;
     private static final Duration TOPIC_LOOKUP = Duration.ofSeconds(10);
+    /**
+     * Kafka's committed offsets only show the group's lag in the usual tools (SQL holds the real
+     * ones), so they go out at most this often: one commit per batch was an OffsetCommit request and
+     * a __consumer_offsets append per SQL transaction, dozens a second on a live stream, and about
+     * an eighth of this thread's CPU.
+     */
+    private static final long MONITOR_COMMIT_INTERVAL_MS = 1_000;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DataSource db;
@@ -59,6 +66,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private volatile boolean running = true;
     private int partitionCount = 1;
     private long lastPurge;
+    /** Offsets written to SQL and not yet committed to Kafka for monitoring. */
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    private long lastMonitorCommit;
 
     ConsumerLoop(KafkaConsumer<byte[], byte[]> consumer, DataSource db, SinkParts parts, CountDownLatch stopped) {
         this.consumer = consumer;
@@ -86,6 +96,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
                     start(next);
                 }
                 lag();
+                monitorCommit();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -274,11 +285,22 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             }
         }
         parts.metrics().batch(plan.records(), result.counts(), w.took());
-        consumer.commitAsync(commits, (offsets, e) -> {
+        uncommitted.putAll(commits);
+    }
+
+    /** Commits to Kafka, for monitoring, the offsets SQL took since the last time, at most once a second. */
+    private void monitorCommit() {
+        long now = System.currentTimeMillis();
+        if (uncommitted.isEmpty() || now - lastMonitorCommit < MONITOR_COMMIT_INTERVAL_MS) {
+            return;
+        }
+        lastMonitorCommit = now;
+        consumer.commitAsync(Map.copyOf(uncommitted), (offsets, e) -> {
             if (e != null) {
                 LOG.debug("Monitoring commit of offsets failed (harmless: SQL holds the real offsets): {}", e.toString());
             }
         });
+        uncommitted.clear();
     }
 
     private void halt(BadRecord bad) {
@@ -324,6 +346,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     private void forget(Collection<TopicPartition> gone) {
         for (TopicPartition tp : gone) {
+            uncommitted.remove(tp);
             progress.remove(tp.partition());
             planned.remove(tp.partition());
             halted.remove(tp.partition());

@@ -121,4 +121,52 @@ class CommitCadenceIT {
                     "partition " + p + " has a watermark at the last change's revision");
         }
     }
+
+    @Test
+    void changesArrivingWithinTheCommitFloorShareATransaction() throws Exception {
+        String prefix = "/floor/";
+        Client etcd = ETCD.client();
+        int maxEvents = 4;
+        Map<String, Object> s = Fixture.settings(ETCD, KAFKA, "floor", prefix);
+        s.put("kafka.topic.partitions", 1);
+        // Only the event count and the stop may end a transaction once the first change has committed.
+        s.put("watcher.commit.min.interval.ms", 600_000);
+        s.put("watcher.commit.interval.ms", 600_000);
+        s.put("watcher.watermark.interval.ms", 600_000);
+        s.put("watcher.commit.max.events", maxEvents);
+        long first;
+        try (EtcdWatcher watcher = EtcdWatcher.create(Fixture.config(s), new SimpleMeterRegistry())) {
+            watcher.start();
+            assertTrue(watcher.awaitStreaming(Duration.ofMinutes(2)));
+            // The first change after start is not held: no commit of the stream came before it.
+            first = Fixture.put(etcd, bytes(prefix + "first"), bytes("v"));
+            Fixture.awaitProduced(watcher::producedRevision, first, Duration.ofMinutes(1));
+            long last = 0;
+            for (int i = 0; i < 2 * maxEvents; i++) {
+                last = Fixture.put(etcd, bytes(prefix + "k" + i), bytes("v" + i));
+            }
+            Fixture.awaitProduced(watcher::producedRevision, last - maxEvents, Duration.ofMinutes(1));
+        }
+
+        List<Integer> transactions = new ArrayList<>();
+        long previousOffset = -2;
+        for (ConsumerRecord<byte[], byte[]> r : Fixture.readCommitted(KAFKA, "floor")) {
+            if (!"change".equals(Fixture.kind(r))) {
+                continue;
+            }
+            // A watermark follows every change transaction's changes, so consecutive changes share one.
+            if (r.offset() != previousOffset + 1) {
+                transactions.add(0);
+            }
+            transactions.set(transactions.size() - 1, transactions.get(transactions.size() - 1) + 1);
+            previousOffset = r.offset();
+        }
+        assertEquals(1 + 2 * maxEvents, transactions.stream().mapToInt(Integer::intValue).sum(), "" + transactions);
+        assertEquals(1, transactions.get(0), "the first change commits alone: " + transactions);
+        // Between the first and the one the stop commits, only watcher.commit.max.events ended one.
+        for (int t = 1; t < transactions.size() - 1; t++) {
+            assertTrue(transactions.get(t) >= maxEvents, "changes within the floor share a transaction: " + transactions);
+        }
+        assertTrue(transactions.size() <= 3, "" + transactions);
+    }
 }

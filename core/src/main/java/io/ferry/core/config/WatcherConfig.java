@@ -21,11 +21,13 @@ import java.util.List;
  * @param snapshotCommitInterval longest time a Kafka transaction stays open during a snapshot
  * @param snapshotCommitBytes encoded bytes after which a snapshot's Kafka transaction commits
  * @param queueMaxBytes most key and value bytes buffered between etcd and the producer before etcd is held back
+ * @param commitMinInterval shortest time from one streaming commit to the next one made because the watcher caught up
  */
 public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long snapshotPageBytes, boolean prevKv,
                             int commitMaxEvents, Duration watermarkInterval, int queueCapacity, int maxMessageBytes,
                             boolean haEnabled, Duration haLeaseTtl, Duration kafkaTimeout,
-                            Duration snapshotCommitInterval, long snapshotCommitBytes, int queueMaxBytes) {
+                            Duration snapshotCommitInterval, long snapshotCommitBytes, int queueMaxBytes,
+                            Duration commitMinInterval) {
 
     /** What one buffered watch event counts for besides its key and value: jetcd's objects around them. */
     public static final int QUEUE_EVENT_OVERHEAD_BYTES = 200;
@@ -34,8 +36,27 @@ public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long 
             ConfigKey.builder("watcher.commit.interval.ms", ConfigType.MILLIS)
                     .defaultValue(Duration.ofMillis(50))
                     .doc("Longest time a Kafka transaction stays open while streaming; it commits sooner whenever the "
-                            + "watcher has caught up with the watch. A transaction never ends inside an etcd revision.")
+                            + "watcher has caught up with the watch (see watcher.commit.min.interval.ms). A transaction "
+                            + "never ends inside an etcd revision.")
                     .validator(Validator.positive())
+                    .build();
+    /*
+     * Committing every time the queue ran empty made a transaction per watch response or two: at
+     * 1,000 puts/s about 125 commits/s, each with a watermark to every partition and a marker per
+     * partition, so the topic carried more records for commits than for changes, and the broker,
+     * the sink (a batch per transaction, an offset update per partition) and the process used CPU
+     * for them that a 2-core host running etcd, Kafka and the database beside Ferry did not have.
+     * A floor between such commits groups what arrives meanwhile into one transaction; it adds
+     * nothing to a change that arrives after a quiet spell, as the last commit is then older.
+     */
+    public static final ConfigKey<Duration> COMMIT_MIN_INTERVAL =
+            ConfigKey.builder("watcher.commit.min.interval.ms", ConfigType.MILLIS)
+                    .defaultValue(Duration.ofMillis(20))
+                    .doc("Shortest time between two streaming commits made because the watcher caught up with the "
+                            + "watch: changes that arrive sooner wait for it and share the next transaction. 0 commits "
+                            + "as soon as the watcher has caught up. watcher.commit.interval.ms and "
+                            + "watcher.commit.max.events still end a transaction sooner.")
+                    .validator(Validator.that(d -> !d.isNegative(), "must be at least 0"))
                     .build();
     /* Large pages: see PageSizing, why etcd 3.4 makes small pages cost N * N / (2 * P). */
     public static final ConfigKey<Integer> SNAPSHOT_PAGE_KEYS =
@@ -138,7 +159,7 @@ public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long 
                     .validator(Validator.positive())
                     .build();
 
-    public static final List<ConfigKey<?>> KEYS = List.of(COMMIT_INTERVAL, SNAPSHOT_PAGE_KEYS, SNAPSHOT_PAGE_BYTES,
+    public static final List<ConfigKey<?>> KEYS = List.of(COMMIT_INTERVAL, COMMIT_MIN_INTERVAL, SNAPSHOT_PAGE_KEYS, SNAPSHOT_PAGE_BYTES,
             SNAPSHOT_COMMIT_INTERVAL, SNAPSHOT_COMMIT_BYTES, PREV_KV, COMMIT_MAX_EVENTS, WATERMARK_INTERVAL, QUEUE_CAPACITY,
             QUEUE_MAX_BYTES, MAX_MESSAGE_BYTES, HA_ENABLED, HA_LEASE_TTL, KAFKA_TIMEOUT);
 
@@ -146,6 +167,7 @@ public record WatcherConfig(Duration commitInterval, int snapshotPageKeys, long 
         return new WatcherConfig(v.get(COMMIT_INTERVAL), v.get(SNAPSHOT_PAGE_KEYS), v.get(SNAPSHOT_PAGE_BYTES),
                 v.get(PREV_KV), v.get(COMMIT_MAX_EVENTS), v.get(WATERMARK_INTERVAL), v.get(QUEUE_CAPACITY),
                 v.get(MAX_MESSAGE_BYTES), v.get(HA_ENABLED), v.get(HA_LEASE_TTL), v.get(KAFKA_TIMEOUT),
-                v.get(SNAPSHOT_COMMIT_INTERVAL), v.get(SNAPSHOT_COMMIT_BYTES), v.get(QUEUE_MAX_BYTES));
+                v.get(SNAPSHOT_COMMIT_INTERVAL), v.get(SNAPSHOT_COMMIT_BYTES), v.get(QUEUE_MAX_BYTES),
+                v.get(COMMIT_MIN_INTERVAL));
     }
 }

@@ -77,6 +77,16 @@ class FerryConfigTest {
     }
 
     @Test
+    void theWatchersCommitFloorDefaultsTo20MsAcceptsZeroAndRefusesNegatives() {
+        assertEquals(java.time.Duration.ofMillis(20), FerryConfig.fromYaml("", Map.of()).watcher().commitMinInterval());
+        assertEquals(java.time.Duration.ZERO,
+                FerryConfig.fromYaml("watcher.commit.min.interval.ms: 0", Map.of()).watcher().commitMinInterval());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> FerryConfig.fromYaml("watcher.commit.min.interval.ms: -1", Map.of()));
+        assertTrue(e.getMessage().contains("watcher.commit.min.interval.ms = -1: must be at least 0"), e.getMessage());
+    }
+
+    @Test
     void environmentReferencesAreSubstitutedAndMissingOnesReported() {
         FerryConfig c = FerryConfig.fromYaml("""
                 sink.jdbc: postgresql://ferry:${PGPASSWORD}@db:5432/app

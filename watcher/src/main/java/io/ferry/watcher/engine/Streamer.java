@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches from a revision and produces every change, committing at etcd revision boundaries as
- * soon as it has caught up with the watch, and at the latest after
- * {@code watcher.commit.interval.ms} or {@code watcher.commit.max.events}. Each commit carries
+ * soon as it has caught up with the watch (but not sooner than {@code watcher.commit.min.interval.ms}
+ * after the previous commit), and at the latest after {@code watcher.commit.interval.ms} or
+ * {@code watcher.commit.max.events}. Each commit carries
  * the checkpoint and, when the delivered revision moved, a watermark to every partition; when
  * nothing commits, the delivered revision still goes out every
  * {@code watcher.watermark.interval.ms}.
@@ -51,6 +52,8 @@ final class Streamer {
     private long lastWatermark;
     /** The revision the current session's watch started at. */
     private long sessionFrom;
+    /** When the last commit ended, for {@code watcher.commit.min.interval.ms}. */
+    private long lastCommitNanos;
     /** Whether etcd is known to hold the current session's start revision (see {@link #startIsValid}). */
     private boolean startVerified;
     /** The rollback path's position key: a revision that writes it is one of Ferry's own reverse transactions. */
@@ -76,6 +79,9 @@ final class Streamer {
         long backoffMs = 100;
         long unansweredSince = 0; // when the oldest progress request still without any answer was sent
         int failuresInARow = 0;
+        long pollNanos = TimeUnit.MILLISECONDS.toNanos(20);
+        long minGapNanos = config.commitMinInterval().toNanos();
+        lastCommitNanos = System.nanoTime() - minGapNanos;
         try {
             while (!ctx.stopping()) {
                 ctx.checkLeadership();
@@ -109,7 +115,10 @@ final class Streamer {
                     open();
                     continue;
                 }
-                StreamItem item = queue.poll(20, TimeUnit.MILLISECONDS);
+                // With a transaction open, wait no longer than until the commit floor has passed.
+                long untilCommit = minGapNanos - (System.nanoTime() - lastCommitNanos);
+                StreamItem item = queue.poll(ctx.publisher().transactionOpen() && untilCommit > 0
+                        ? Math.min(pollNanos, untilCommit) : pollNanos, TimeUnit.NANOSECONDS);
                 if (item != null && item.session() == session) {
                     unansweredSince = 0;
                     failuresInARow = 0;
@@ -119,10 +128,12 @@ final class Streamer {
                     }
                     backoffMs = 100;
                 }
-                // Items are whole revisions, so between two of them is a revision boundary. Waiting
-                // for more once the queue is empty would only add latency: whatever arrives meanwhile
-                // queues up and goes into the next transaction.
-                if (ctx.publisher().transactionOpen() && (queue.isEmpty()
+                // Items are whole revisions, so between two of them is a revision boundary. Once the
+                // queue is empty, waiting for more would only add latency, except right after a commit:
+                // then what arrives within watcher.commit.min.interval.ms joins this transaction instead
+                // of making one of its own (see WatcherConfig.COMMIT_MIN_INTERVAL).
+                if (ctx.publisher().transactionOpen() && ((queue.isEmpty()
+                        && System.nanoTime() - lastCommitNanos >= minGapNanos)
                         || ctx.publisher().eventsInTransaction() >= config.commitMaxEvents()
                         || ctx.publisher().transactionAge().compareTo(config.commitInterval()) >= 0)) {
                     commit();
@@ -204,6 +215,7 @@ final class Streamer {
             ctx.publisher().control(ControlRecord.Kind.WATERMARK, ctx.mapper().clusterId(), delivered, epoch);
         }
         ctx.publisher().commit(ctx.checkpoint(delivered, epoch, false));
+        lastCommitNanos = System.nanoTime();
         lastWatermark = Math.max(lastWatermark, delivered);
     }
 
