@@ -79,6 +79,8 @@ final class MappedReplayScenario {
             m.put("mapped_rows_per_s", n / mapped);
             result.put(name, m);
             result.ratioAtMost(name + ": replay time with a mapped table / generic table alone", mapped / generic, 1.3);
+            // No target: how far Ferry's ratio is from the least any writer of the same rows could reach.
+            result.ratio(name + ": that ratio / the server's own floor for the same rows", mapped / generic / floorRatio);
             summary.append(String.format(Locale.ROOT, "%s %.2f s vs %.2f s = %.2fx (the server's own floor %.2fx); ", name,
                     mapped, generic, mapped / generic, floorRatio));
         }
