@@ -148,6 +148,8 @@ final class DebeziumConnect implements AutoCloseable {
             // dialect, and with it Debezium's, whose upsert for servers from 8.0.20 on ("INSERT ... AS new ON
             // DUPLICATE KEY UPDATE") MariaDB does not parse. Named here, Debezium takes its MariaDB dialect.
             m.put("hibernate.dialect", "org.hibernate.dialect.MariaDBDialect");
+            // The column "key" is a reserved word in MySQL/MariaDB; the connector quotes nothing unless told.
+            m.put("quote.identifiers", "true");
         }
         return m;
     }
