@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,7 @@ final class PeerScenario {
         long revision = SnapshotScenario.currentRevision(kv);
         result.put("records", n).put("value_bytes", settings.valueBytes()).put("binary_keys", true);
         fillTopics(revision, n);
-        StringBuilder summary = new StringBuilder();
+        List<String> summary = new ArrayList<>();
         String sameRows = null;
         for (SqlDatabase.Kind kind : List.of(SqlDatabase.Kind.POSTGRES, SqlDatabase.Kind.MARIADB)) {
             String name = kind.name().toLowerCase(Locale.ROOT);
@@ -100,12 +101,12 @@ final class PeerScenario {
                 String versus = "Versus Debezium's JDBC sink" + (kind == SqlDatabase.Kind.POSTGRES ? "" : " on " + name);
                 result.ratioAtLeast(versus + ": Ferry rows/s / Debezium rows/s", ratio, TARGET);
                 result.ratio(versus + ", its start-up not counted: Ferry rows/s / Debezium rows/s", lenient);
-                summary.append(String.format(Locale.ROOT, "%s: Ferry %,.0f rows/s, Debezium JDBC sink %,.0f rows/s = %.2fx"
-                        + " (%.2fx without the connector's start-up); ", name, ferryRate, peerRate, ratio, lenient));
+                summary.add(String.format(Locale.ROOT, "%s: Ferry %,.0f rows/s, Debezium JDBC sink %,.0f rows/s = %.2fx"
+                        + " (%.2fx without the connector's start-up)", name, ferryRate, peerRate, ratio, lenient));
             }
         }
         result.put("same_rows", sameRows);
-        result.summary("peer, %,d records: %s", n, summary.toString().trim());
+        result.summary("peer, %,d records: %s", n, String.join("; ", summary));
     }
 
     /** Ferry's topic by its watcher, and Debezium's copy of it; both complete when this returns. */
