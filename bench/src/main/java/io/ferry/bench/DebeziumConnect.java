@@ -1,11 +1,17 @@
 package io.ferry.bench;
 
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.sink.SqlDialect;
 import io.ferry.testkit.SqlDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -100,16 +106,23 @@ final class DebeziumConnect implements AutoCloseable {
         return m;
     }
 
-    /** The connector: upsert on the record key, deletes on, table created by the connector. */
+    /**
+     * The connector: upsert on the record key, deletes on. On PostgreSQL the connector creates its
+     * table (schema evolution); on MariaDB it cannot (see {@link #prepareTable}), so the table is
+     * there before it starts and schema evolution is off.
+     */
     static Map<String, String> connector(String topic, SqlDatabase db, String table) {
+        boolean postgres = db.kind() == SqlDatabase.Kind.POSTGRES;
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("name", "bench-peer-debezium");
+        // Its sink consumer group is named after it ("connect-<name>"): one per database, so each reads from the start.
+        m.put("name", "bench-peer-debezium-" + db.kind().name().toLowerCase(Locale.ROOT));
         m.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
         // One task, as Ferry's sink has one consumer thread and one connection.
         m.put("tasks.max", "1");
         m.put("topics", topic);
-        // The driver option Ferry's sink also sets on PostgreSQL: a JDBC batch of INSERTs goes as multi-row statements.
-        m.put("connection.url", db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true");
+        // The driver option Ferry's sink also sets on each database: a JDBC batch of INSERTs goes as multi-row statements.
+        m.put("connection.url", db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?")
+                + (postgres ? "reWriteBatchedInserts=true" : "rewriteBatchedStatements=true"));
         m.put("connection.username", db.user());
         if (!db.password().isEmpty()) {
             m.put("connection.password", db.password());
@@ -118,7 +131,7 @@ final class DebeziumConnect implements AutoCloseable {
         m.put("primary.key.mode", "record_key");
         m.put("primary.key.fields", "key");
         m.put("delete.enabled", "true");
-        m.put("schema.evolution", "basic");
+        m.put("schema.evolution", postgres ? "basic" : "none");
         m.put("collection.name.format", table);
         m.put("batch.size", Integer.toString(BATCH));
         // Something on this shared server ends idle connections now and then (see WatermarkProbe); Ferry's sink
@@ -126,10 +139,39 @@ final class DebeziumConnect implements AutoCloseable {
         // before use, and a connection error restarts the connection instead of killing the task.
         m.put("connection.restart.on.errors", "true");
         m.put("hibernate.c3p0.testConnectionOnCheckout", "true");
-        // Not its UNNEST fast path (dialect.postgres.unnest.insert.enabled): with bytes columns its batches fail
-        // with "UnsupportedOperationException: byte[] nested inside Object[]" (3.5.0.Final, pgjdbc 42.7).
-        m.put("dialect.postgres.unnest.insert.enabled", "false");
+        if (postgres) {
+            // Not its UNNEST fast path (dialect.postgres.unnest.insert.enabled): with bytes columns its batches fail
+            // with "UnsupportedOperationException: byte[] nested inside Object[]" (3.5.0.Final, pgjdbc 42.7).
+            m.put("dialect.postgres.unnest.insert.enabled", "false");
+        } else {
+            // Connector/J (the driver Ferry uses) names the product "MySQL", so Hibernate would pick its MySQL
+            // dialect, and with it Debezium's, whose upsert for servers from 8.0.20 on ("INSERT ... AS new ON
+            // DUPLICATE KEY UPDATE") MariaDB does not parse. Named here, Debezium takes its MariaDB dialect.
+            m.put("hibernate.dialect", "org.hibernate.dialect.MariaDBDialect");
+            // The column "key" is a reserved word in MySQL/MariaDB; the connector quotes nothing unless told.
+            m.put("quote.identifiers", "true");
+        }
         return m;
+    }
+
+    /**
+     * Creates the connector's table where it cannot create a usable one itself, and returns the DDL
+     * it ran (empty when none). On MySQL/MariaDB its schema evolution makes a Connect {@code bytes}
+     * column a BLOB type, which cannot be a primary key without a prefix length; so the table there
+     * is Ferry's own, from Ferry's MySQL dialect ({@code key VARBINARY(3072)} primary key,
+     * {@code value LONGBLOB}, InnoDB): both sinks write into the same schema.
+     */
+    static List<String> prepareTable(SqlDatabase db, String table) throws SQLException {
+        if (db.kind() == SqlDatabase.Kind.POSTGRES) {
+            return List.of();
+        }
+        List<String> ddl = SqlDialect.of(JdbcTarget.Kind.MYSQL).tableMigrations(table).stream().flatMap(List::stream).toList();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            for (String sql : ddl) {
+                s.execute(sql);
+            }
+        }
+        return ddl;
     }
 
     private void watch(String line) {

@@ -104,8 +104,12 @@ final class ResultsWriter {
                     }
                 }
                 case "peer" -> {
-                    add(bars, "peer postgres: Ferry sink", figures(r, "ferry").get("sink_rows_per_s"), Bar.FERRY);
-                    add(bars, "peer postgres: Debezium JDBC sink", figures(r, "debezium").get("sink_rows_per_s"), Bar.REFERENCE);
+                    for (String db : List.of("postgres", "mariadb")) {
+                        Map<String, Object> m = figures(r, db);
+                        add(bars, "peer " + db + ": Ferry sink", figures(m, "ferry").get("sink_rows_per_s"), Bar.FERRY);
+                        add(bars, "peer " + db + ": Debezium JDBC sink", figures(m, "debezium").get("sink_rows_per_s"),
+                                Bar.REFERENCE);
+                    }
                 }
                 case "steady" -> {
                     add(bars, "steady: etcd max write rate", r.get("etcd_max_writes_per_s"), Bar.REFERENCE);
@@ -133,8 +137,17 @@ final class ResultsWriter {
     }
 
     static Map<String, Object> figures(ScenarioResult r, String key) {
+        return sub(r.get(key));
+    }
+
+    /** The figures nested under {@code key} of {@code figures} (the peer's per database and sink). */
+    static Map<String, Object> figures(Map<String, Object> figures, String key) {
+        return sub(figures.get(key));
+    }
+
+    private static Map<String, Object> sub(Object o) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) r.get(key);
+        Map<String, Object> m = (Map<String, Object>) o;
         return m == null ? new LinkedHashMap<>() : m;
     }
 
