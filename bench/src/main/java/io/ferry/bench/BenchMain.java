@@ -96,12 +96,19 @@ public final class BenchMain {
             }
             if (settings.runs("steady")) {
                 ScenarioResult r = new ScenarioResult("steady");
-                SteadyStateScenario steady = new SteadyStateScenario(stack, settings);
+                SteadyStateScenario steady = new SteadyStateScenario(stack, settings, SteadyStateScenario.Mode.IN_PROCESS);
                 attempt(r, results, failures, () -> {
                     steady.run(r);
                     return null;
                 });
                 lagTimeline = steady.timeline();
+            }
+            if (settings.runs("shipped")) {
+                ScenarioResult r = new ScenarioResult("shipped");
+                attempt(r, results, failures, () -> {
+                    new SteadyStateScenario(stack, settings, SteadyStateScenario.Mode.SHIPPED).run(r);
+                    return null;
+                });
             }
             if (settings.runs("cutover")) {
                 ScenarioResult r = new ScenarioResult("cutover");

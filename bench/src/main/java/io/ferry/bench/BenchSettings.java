@@ -37,7 +37,7 @@ record BenchSettings(int keys, int valueBytes, List<Integer> snapshotKeys, List<
      */
     static final String DEFAULT_FERRY_JVM_ARGS = "-Xmx256m -XX:+ExitOnOutOfMemoryError";
 
-    static final List<String> ALL = List.of("snapshot", "replay", "reconcile", "mapped", "watch", "steady", "cutover",
+    static final List<String> ALL = List.of("snapshot", "replay", "reconcile", "mapped", "watch", "steady", "shipped", "cutover",
             "peer");
 
     static BenchSettings fromSystemProperties() {

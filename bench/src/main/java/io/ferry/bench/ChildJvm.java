@@ -72,6 +72,13 @@ final class ChildJvm implements AutoCloseable {
         return new ChildJvm(process, echo);
     }
 
+    /** Starts {@code command} as it is (a script, say); stdout and stderr go to {@code log}. */
+    static ChildJvm command(List<String> command, Path log) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "bench-child-stop"));
+        return new ChildJvm(process, line -> { });
+    }
+
     long pid() {
         return process.pid();
     }

@@ -45,6 +45,18 @@ final class CpuUse {
         return new CpuUse(System.nanoTime(), s);
     }
 
+    /** CPU seconds used between {@code before} and this reading, by name. */
+    Map<String, Double> secondsBetween(CpuUse before) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        seconds.forEach((name, s) -> {
+            Double b = before.seconds.get(name);
+            if (b != null) {
+                out.put(name, s - b);
+            }
+        });
+        return out;
+    }
+
     /** Cores used on average between {@code before} and this reading, by name. */
     Map<String, Double> coresBetween(CpuUse before) {
         double wall = (nanos - before.nanos) / 1e9;
@@ -67,6 +79,9 @@ final class CpuUse {
         }
         if (child.info().command().orElse("").endsWith("etcd")) {
             return "etcd";
+        }
+        if (cmdline.contains("ferry.jar")) {
+            return "ferry";
         }
         if (cmdline.contains("kafka")) {
             return "kafka_broker";

@@ -62,7 +62,7 @@ final class CutoverScenario {
             try (SqlDatabase db = stack.database(SqlDatabase.Kind.POSTGRES);
                  WatermarkProbe probe = new WatermarkProbe(db, topic)) {
                 Path config = work.resolve("ferry-" + keys + ".yaml");
-                Files.writeString(config, yaml(prefix, topic, db));
+                Files.writeString(config, FerryYaml.of(stack, prefix, topic, db));
                 // The topic is made first: a sink that subscribes before the watcher has created it
                 // waited for minutes in the first runs of this bench (reported with the results).
                 stack.createTopic(topic, FerryPipeline.PARTITIONS);
@@ -192,26 +192,5 @@ final class CutoverScenario {
             Thread.sleep(50); // polling the stored watermark is the measurement
         }
         return live;
-    }
-
-    private String yaml(String prefix, String topic, SqlDatabase db) {
-        StringBuilder y = new StringBuilder();
-        y.append("etcd.endpoints: ").append(stack.etcd.endpoint()).append('\n');
-        y.append("etcd.prefix: ").append(prefix).append('\n');
-        y.append("kafka.bootstrap: ").append(stack.kafka.bootstrapServers()).append('\n');
-        y.append("kafka.topic: ").append(topic).append('\n');
-        y.append("watcher.ha.enabled: false\n");
-        y.append("http.enabled: false\n");
-        // The fail-fast start-up check gives etcd 10 s by default; on this shared machine under other
-        // sessions' load a cold JVM took longer than that, and the run measures downtime and memory.
-        y.append("etcd.connect.timeout.ms: 60000\n");
-        y.append("sink.jdbc: \"").append(db.jdbcUrl()).append("\"\n");
-        if (!db.user().isEmpty()) {
-            y.append("sink.user: ").append(db.user()).append('\n');
-        }
-        if (!db.password().isEmpty()) {
-            y.append("sink.password: \"").append(db.password()).append("\"\n");
-        }
-        return y.toString();
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
  * Ferry's own components run in this JVM exactly as {@code ferry run} wires them: an
  * {@link EtcdWatcher} into a topic and a {@link JdbcSink} from it, either or both.
  */
-final class FerryPipeline implements AutoCloseable {
+final class FerryPipeline implements Replication {
 
     static final int PARTITIONS = 6;
 
@@ -96,7 +96,8 @@ final class FerryPipeline implements AutoCloseable {
     }
 
     /** Throws when a component failed, naming it and why, so a wait never outlives a dead pipeline. */
-    void check() {
+    @Override
+    public void check() {
         if (sink != null && sink.state() == JdbcSink.State.FAILED) {
             throw new IllegalStateException("the sink failed: " + sink.failure(), sink.failure());
         }

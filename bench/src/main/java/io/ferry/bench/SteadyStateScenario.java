@@ -1,9 +1,10 @@
 package io.ferry.bench;
 
 import io.etcd.jetcd.KV;
-import io.ferry.core.config.FerryConfig;
 import io.ferry.testkit.SqlDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +23,32 @@ import org.slf4j.LoggerFactory;
  * For each step: etcd-ack-to-visible-in-SQL lag at p50, p99 and max, and the sustained rate
  * (writes / time until SQL reached the step's last revision). Rates count etcd operations: a
  * transaction is one write, whatever its keys.
+ *
+ * <p>Two modes. {@link Mode#IN_PROCESS} ({@code steady}) runs the watcher and the sink inside the
+ * bench's JVM. {@link Mode#SHIPPED} ({@code shipped}) runs {@code bin/ferry run} as users start it,
+ * after a warm-up long enough for its JIT (about 45 s of half a core in a fresh process), with a
+ * step at 1,000 writes/s first; each step also records the CPU time of each process per write, in
+ * core-microseconds: {@code ferry run}, etcd, the broker, the bench's JVM (the load generator), and
+ * the rest of the machine (PostgreSQL, mostly).
  */
 final class SteadyStateScenario {
+
+    /** Where Ferry runs. */
+    enum Mode {
+        IN_PROCESS("bench.steady", Duration.ofSeconds(5)),
+        SHIPPED("bench.shipped", Duration.ofSeconds(45));
+
+        final String topic;
+        final Duration warmUp;
+
+        Mode(String topic, Duration warmUp) {
+            this.topic = topic;
+            this.warmUp = warmUp;
+        }
+    }
+
+    /** The shipped mode's first step: the rate at which users first saw a long tail. */
+    static final double SHIPPED_FIXED_RATE = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(SteadyStateScenario.class);
     static final String PREFIX = "/bench/steady/";
@@ -40,11 +65,13 @@ final class SteadyStateScenario {
 
     private final Stack stack;
     private final BenchSettings settings;
+    private final Mode mode;
     private final List<LagPoint> timeline = new ArrayList<>();
 
-    SteadyStateScenario(Stack stack, BenchSettings settings) {
+    SteadyStateScenario(Stack stack, BenchSettings settings, Mode mode) {
         this.stack = stack;
         this.settings = settings;
+        this.mode = mode;
     }
 
     List<LagPoint> timeline() {
@@ -75,23 +102,27 @@ final class SteadyStateScenario {
                 .put("delete_ratio", mix.deleteRatio()).put("txn_ratio", mix.txnRatio()).put("txn_keys", mix.txnKeys())
                 .put("binary_keys", mix.binaryKeys()).put("in_flight", mix.inFlight())
                 .put("etcd_max_writes_per_s", etcdMax).put("step_seconds", settings.steadySeconds());
+        String topic = mode.topic;
+        Path work = Files.createTempDirectory("ferry-bench-" + mode.name().toLowerCase(Locale.ROOT) + "-");
         try (SqlDatabase db = stack.database(SqlDatabase.Kind.POSTGRES);
-             WatermarkProbe probe = new WatermarkProbe(db, "bench.steady")) {
-            stack.createTopic("bench.steady", FerryPipeline.PARTITIONS);
-            FerryConfig config = FerryPipeline.config(stack, PREFIX, "bench.steady", db, "bench-steady");
+             WatermarkProbe probe = new WatermarkProbe(db, topic)) {
+            stack.createTopic(topic, FerryPipeline.PARTITIONS);
             MemoryWatch.reset();
-            MeterRegistry registry = SinkAgeHistogram.registry();
-            try (FerryPipeline pipeline = FerryPipeline.both(config, registry)) {
+            MeterRegistry registry = mode == Mode.IN_PROCESS ? SinkAgeHistogram.registry() : null;
+            try (Replication pipeline = mode == Mode.IN_PROCESS
+                    ? FerryPipeline.both(FerryPipeline.config(stack, PREFIX, topic, db, "bench-steady"), registry)
+                    : ShippedFerry.run(stack, PREFIX, topic, db, work)) {
                 probe.await(SnapshotScenario.currentRevision(kv), pipeline, Duration.ofMinutes(10));
                 // Run alone, the first step measured the JIT compiling the watcher's and sink's paths
-                // (p50 above 100 ms at 5% of etcd's maximum, against 29 ms after other scenarios).
+                // (p50 above 100 ms at 5% of etcd's maximum, against 29 ms after other scenarios); a
+                // fresh ferry process compiles for about 45 s.
                 LoadReport warmUp = generator.run(mix.profile(PREFIX, settings.steadyKeys(), settings.valueBytes(),
-                        WARM_UP_FRACTION * etcdMax, WARM_UP), AckListener.NONE);
+                        WARM_UP_FRACTION * etcdMax, mode.warmUp), AckListener.NONE);
                 probe.await(warmUp.lastRevision(), pipeline, DRAIN_LIMIT);
                 AtomicReference<LagRecorder> current = new AtomicReference<>();
                 AtomicBoolean sampling = new AtomicBoolean(true);
                 Thread sampler = new Thread(() -> {
-                    try (WatermarkProbe own = new WatermarkProbe(db, "bench.steady")) {
+                    try (WatermarkProbe own = new WatermarkProbe(db, topic)) {
                         while (sampling.get()) {
                             long wm = own.minWatermark(FerryPipeline.PARTITIONS);
                             LagRecorder r = current.get();
@@ -111,23 +142,29 @@ final class SteadyStateScenario {
                 double bestKeptUp = 0;
                 double sustainedAtMax = 0;
                 double offset = 0;
+                List<Double> rates = new ArrayList<>();
+                if (mode == Mode.SHIPPED) {
+                    rates.add(SHIPPED_FIXED_RATE);
+                }
+                settings.steadyFractions().forEach(f -> rates.add(f * etcdMax));
                 try {
-                    for (double fraction : settings.steadyFractions()) {
+                    for (double rate : rates) {
+                        double fraction = rate / etcdMax;
                         LagRecorder recorder = new LagRecorder();
                         current.set(recorder);
-                        double rate = fraction * etcdMax;
+                        CpuUse cpuBefore = CpuUse.now();
                         LOG.info("Steady state: {} writes/s ({} of etcd's maximum) for {} s", Math.round(rate), fraction,
                                 settings.steadySeconds());
-                        long[] ageBefore = SinkAgeHistogram.counts(registry);
+                        long[] ageBefore = registry == null ? null : SinkAgeHistogram.counts(registry);
                         long start = System.nanoTime();
                         LoadReport load = generator.run(mix.profile(PREFIX, settings.steadyKeys(),
                                 settings.valueBytes(), rate, Duration.ofSeconds(settings.steadySeconds())), recorder);
                         long loadEnd = System.nanoTime();
                         probe.await(load.lastRevision(), pipeline, DRAIN_LIMIT);
                         long visibleEnd = System.nanoTime();
+                        Map<String, Double> cpuSeconds = CpuUse.now().secondsBetween(cpuBefore);
                         Thread.sleep(50); // let the sampler record the final watermark before the lags are read
                         current.set(null);
-                        long[] ageAfter = SinkAgeHistogram.counts(registry);
                         LagRecorder.Lags lags = recorder.lags();
                         double p50 = lags.quantileMs(0.50, start, Long.MAX_VALUE);
                         double p99 = lags.quantileMs(0.99, start, Long.MAX_VALUE);
@@ -152,8 +189,12 @@ final class SteadyStateScenario {
                         step.put("lag_p99_ms", p99);
                         step.put("lag_max_ms", maxLag);
                         step.put("writes_never_seen", lags.unseen());
-                        step.put("sink_age_p50_ms_at_most", SinkAgeHistogram.quantileMs(ageBefore, ageAfter, 0.5));
-                        step.put("sink_age_p99_ms_at_most", SinkAgeHistogram.quantileMs(ageBefore, ageAfter, 0.99));
+                        if (registry != null) {
+                            long[] ageAfter = SinkAgeHistogram.counts(registry);
+                            step.put("sink_age_p50_ms_at_most", SinkAgeHistogram.quantileMs(ageBefore, ageAfter, 0.5));
+                            step.put("sink_age_p99_ms_at_most", SinkAgeHistogram.quantileMs(ageBefore, ageAfter, 0.99));
+                        }
+                        step.put("cpu_core_us_per_write", CpuPerWrite.of(cpuSeconds, load.ops()));
                         step.put("kept_up", keptUp);
                         steps.add(step);
                         for (int s = 0; s < settings.steadySeconds() + 1; s++) {
@@ -177,7 +218,14 @@ final class SteadyStateScenario {
                 result.put("steps", steps);
                 result.put("bench_jvm_peak_heap_mib", MemoryWatch.peakHeapMiB());
                 result.put("bench_jvm_peak_rss_mib", MemoryWatch.peakRssMiB("self"));
-                result.ratioAtLeast("highest rate kept up with p99 < 250 ms / etcd max write rate", bestKeptUp / etcdMax, 1.0);
+                String who = mode == Mode.SHIPPED ? "ferry run: " : "";
+                result.ratioAtLeast(who + "highest rate kept up with p99 < 250 ms / etcd max write rate", bestKeptUp / etcdMax,
+                        1.0);
+                String cost = "";
+                if (mode == Mode.SHIPPED) {
+                    result.put("ferry_run_log", work.resolve("ferry-run.log").toString());
+                    cost = shippedRatios(result, steps.get(0));
+                }
                 if (sustainedAtMax > 0) {
                     result.ratio("sustained rate with etcd written at its max / etcd max write rate", sustainedAtMax / etcdMax);
                 }
@@ -188,9 +236,29 @@ final class SteadyStateScenario {
                             (Double) step.get("lag_p99_ms"), (Double) step.get("lag_max_ms"),
                             (Boolean) step.get("kept_up") ? "" : " (behind)"));
                 }
-                result.summary("steady state (%s), etcd max %.0f writes/s; kept up to %.2fx of it; %s", mix.describe(), etcdMax,
-                        bestKeptUp / etcdMax, s.toString().trim());
+                result.summary("%s (%s), etcd max %.0f writes/s; kept up to %.2fx of it; %s%s",
+                        mode == Mode.SHIPPED ? "ferry run as shipped" : "steady state", mix.describe(), etcdMax,
+                        bestKeptUp / etcdMax, s.toString().trim(), cost);
             }
         }
+    }
+
+    /**
+     * The shipped mode's targets, at its 1,000 writes/s step: lag p99 under 250 ms, and {@code ferry run} (watcher and
+     * sink) at most half of etcd's CPU per write. Returns the CPU figures for the summary.
+     */
+    @SuppressWarnings("unchecked")
+    private static String shippedRatios(ScenarioResult result, Map<String, Object> step) {
+        result.ratioAtMost("ferry run at 1,000 writes/s: lag p99 / 250 ms", (Double) step.get("lag_p99_ms") / 250, 1.0);
+        Map<String, Double> cpu = (Map<String, Double>) step.get("cpu_core_us_per_write");
+        Double ferry = cpu.get("ferry");
+        Double etcd = cpu.get("etcd");
+        if (ferry == null || etcd == null || etcd <= 0) {
+            return "";
+        }
+        result.ratioAtMost("ferry run at 1,000 writes/s: its CPU per write / etcd's CPU per write", ferry / etcd, 0.5);
+        return String.format(Locale.ROOT, " CPU per write at 1,000/s (core-us): ferry %.0f, etcd %.0f, broker %.0f, "
+                + "load generator %.0f, others %.0f", ferry, etcd, cpu.getOrDefault("kafka_broker", Double.NaN),
+                cpu.getOrDefault("bench_jvm", Double.NaN), cpu.getOrDefault("others", Double.NaN));
     }
 }

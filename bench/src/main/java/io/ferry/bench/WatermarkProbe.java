@@ -55,7 +55,7 @@ final class WatermarkProbe implements AutoCloseable {
      *
      * @throws IllegalStateException when the pipeline fails or the limit passes, with the last watermark seen
      */
-    double await(long revision, FerryPipeline pipeline, Duration limit) throws InterruptedException {
+    double await(long revision, Replication pipeline, Duration limit) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + limit.toNanos();
         long seen = -1;

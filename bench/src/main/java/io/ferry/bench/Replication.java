@@ -1,0 +1,14 @@
+package io.ferry.bench;
+
+/**
+ * What replicates while a scenario waits for SQL: Ferry's components inside the bench's JVM
+ * ({@link FerryPipeline}) or {@code ferry run} as users start it ({@link ShippedFerry}).
+ */
+interface Replication extends AutoCloseable {
+
+    /** Throws when it failed, naming what and why, so that a wait never outlives it. */
+    void check();
+
+    @Override
+    void close() throws Exception;
+}
