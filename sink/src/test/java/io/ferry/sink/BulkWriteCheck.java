@@ -2,8 +2,6 @@ package io.ferry.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ferry.core.config.JdbcTarget;
-import io.ferry.sink.dialect.SqlDialects;
 import io.ferry.state.TombstonesTable;
 import io.ferry.testkit.SqlDatabase;
 import java.nio.charset.StandardCharsets;
@@ -47,11 +45,7 @@ final class BulkWriteCheck {
     BulkWriteCheck(SqlDatabase db, String table, boolean loadable) {
         this.db = db;
         this.table = table;
-        this.dialect = SqlDialects.forKind(switch (db.kind()) {
-            case POSTGRES -> JdbcTarget.Kind.POSTGRES;
-            case SQLITE -> JdbcTarget.Kind.SQLITE;
-            default -> JdbcTarget.Kind.MYSQL;
-        });
+        this.dialect = SinkRows.dialect(db);
         this.newRows = NewRowsFirst.generic(dialect, table);
         this.loadable = loadable && dialect.newRowLoader() != null;
     }

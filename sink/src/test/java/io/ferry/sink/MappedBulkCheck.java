@@ -3,8 +3,6 @@ package io.ferry.sink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.ferry.core.config.JdbcTarget;
-import io.ferry.sink.dialect.SqlDialects;
 import io.ferry.testkit.SqlDatabase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -37,11 +35,7 @@ final class MappedBulkCheck {
     MappedBulkCheck(SqlDatabase db, String table) {
         this.db = db;
         this.table = table;
-        this.dialect = SqlDialects.forKind(switch (db.kind()) {
-            case POSTGRES -> JdbcTarget.Kind.POSTGRES;
-            case SQLITE -> JdbcTarget.Kind.SQLITE;
-            default -> JdbcTarget.Kind.MYSQL;
-        });
+        this.dialect = SinkRows.dialect(db);
     }
 
     void run() throws Exception {

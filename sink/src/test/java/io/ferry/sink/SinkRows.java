@@ -1,5 +1,7 @@
 package io.ferry.sink;
 
+import io.ferry.core.config.JdbcTarget;
+import io.ferry.sink.dialect.SqlDialects;
 import io.ferry.testkit.SqlDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,6 +15,15 @@ import java.util.TreeMap;
 final class SinkRows {
 
     private SinkRows() {
+    }
+
+    /** The sink's dialect for a test database: MariaDB and MySQL share one. */
+    static SqlDialect dialect(SqlDatabase db) {
+        return SqlDialects.forKind(switch (db.kind()) {
+            case POSTGRES -> JdbcTarget.Kind.POSTGRES;
+            case SQLITE -> JdbcTarget.Kind.SQLITE;
+            default -> JdbcTarget.Kind.MYSQL;
+        });
     }
 
     static String describe(byte[] value, long create, long mod, long version, long lease) {
