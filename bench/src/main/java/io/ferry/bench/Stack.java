@@ -12,6 +12,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * The servers of a bench run, from the project's testkit: one etcd and one KRaft Kafka broker as
  * child processes on free loopback ports, and fresh databases on the local PostgreSQL and MariaDB
  * (or SQLite files) made on demand. Closing it stops and deletes everything it started.
+ *
+ * <p>The broker runs with the JVM options of Apache's {@code kafka-server-start.sh} (1 GiB heap, G1,
+ * C2), as users run it; {@code -Dbench.broker=test} gives it the tests' lighter ones (C1 only,
+ * SerialGC, 512 MiB) to compare.
  */
 final class Stack implements AutoCloseable {
 
@@ -22,7 +26,8 @@ final class Stack implements AutoCloseable {
         // etcd's default backend quota (2 GiB) holds 1M keys of 1 KiB with their history; the bench
         // compacts nothing, so leave room for the writes of every scenario.
         this.etcd = new EtcdServer("--quota-backend-bytes=8589934592");
-        this.kafka = new KafkaBroker();
+        this.kafka = "test".equals(System.getProperty("bench.broker")) ? new KafkaBroker()
+                : KafkaBroker.asApacheStartsIt();
     }
 
     void start() {

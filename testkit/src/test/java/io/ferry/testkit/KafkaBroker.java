@@ -45,6 +45,7 @@ public final class KafkaBroker extends ServerExtension {
 
     private final String external;
     private final Map<String, String> overrides;
+    private final KafkaJvm.Tuning tuning;
     private Path dir;
     private int brokerPort;
     private int controllerPort;
@@ -67,8 +68,22 @@ public final class KafkaBroker extends ServerExtension {
 
     /** With {@code externalBootstrap} as if it came from {@value #ENV_BOOTSTRAP}; {@code null} or blank to run a broker. */
     KafkaBroker(String externalBootstrap, Map<String, String> overrides) {
+        this(externalBootstrap, overrides, KafkaJvm.Tuning.TEST);
+    }
+
+    private KafkaBroker(String externalBootstrap, Map<String, String> overrides, KafkaJvm.Tuning tuning) {
         this.external = externalBootstrap == null || externalBootstrap.isBlank() ? null : externalBootstrap.trim();
         this.overrides = Map.copyOf(overrides);
+        this.tuning = tuning;
+    }
+
+    /**
+     * A single-node broker with the testkit's settings, run with the JVM options of Apache's
+     * {@code kafka-server-start.sh} (a 1 GiB heap, G1, C2) instead of the tests' lighter ones: for
+     * benchmarks, where the broker's CPU per change must be what a user's broker pays.
+     */
+    public static KafkaBroker asApacheStartsIt() {
+        return new KafkaBroker(System.getenv(ENV_BOOTSTRAP), Map.of(), KafkaJvm.Tuning.APACHE_START_SCRIPT);
     }
 
     /**
@@ -93,7 +108,7 @@ public final class KafkaBroker extends ServerExtension {
             KafkaFiles.writeLog4j2(dir);
             format();
         }
-        process = Processes.start(KafkaJvm.command(dir, "kafka.Kafka", dir.resolve("server.properties").toString()), log(), Map.of());
+        process = Processes.start(KafkaJvm.command(tuning, dir, "kafka.Kafka", dir.resolve("server.properties").toString()), log(), Map.of());
         awaitReady(process);
         LOG.info("Kafka broker (pid {}) answers at {} with data in {}", process.pid(), bootstrapServers(), dir);
     }
