@@ -19,7 +19,7 @@ import java.util.Map;
  * memory is tested, not assumed. Reads etcd raw (the reference), reconciles, reads raw again, and
  * prints one {@code RESULT key=value ...} line.
  *
- * <p>Arguments: etcd endpoint, prefix, revision, JDBC URL, user, password (may be empty).
+ * <p>Arguments: etcd endpoint, prefix, revision, change topic, JDBC URL, user, password (may be empty).
  */
 public final class ReconcileChild {
 
@@ -35,12 +35,14 @@ public final class ReconcileChild {
         Map<String, Object> flat = new LinkedHashMap<>();
         flat.put("etcd.endpoints", endpoint);
         flat.put("etcd.prefix", prefix);
-        flat.put("sink.jdbc", args[3]);
-        if (args.length > 4 && !args[4].isEmpty()) {
-            flat.put("sink.user", args[4]);
-        }
+        // The reconciler waits for the watermark of this topic's partitions (issue 22).
+        flat.put("kafka.topic", args[3]);
+        flat.put("sink.jdbc", args[4]);
         if (args.length > 5 && !args[5].isEmpty()) {
-            flat.put("sink.password", args[5]);
+            flat.put("sink.user", args[5]);
+        }
+        if (args.length > 6 && !args[6].isEmpty()) {
+            flat.put("sink.password", args[6]);
         }
         FerryConfig config = FerryConfig.fromMap(flat);
         Map<String, Object> out = new LinkedHashMap<>();

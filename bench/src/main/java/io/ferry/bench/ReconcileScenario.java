@@ -27,7 +27,8 @@ final class ReconcileScenario {
         LOG.info("Reconcile: {} keys in a child JVM with {}", snapshot.keys(), HEAP);
         List<String> args = List.of("-cp", System.getProperty("java.class.path"), ReconcileChild.class.getName(),
                 stack.etcd.endpoint(), snapshot.prefix(), Long.toString(snapshot.revision()),
-                snapshot.postgres().jdbcUrl(), snapshot.postgres().user(), snapshot.postgres().password());
+                snapshot.topic(), snapshot.postgres().jdbcUrl(), snapshot.postgres().user(),
+                snapshot.postgres().password());
         Map<String, String> got = new HashMap<>();
         try (ChildJvm child = ChildJvm.start(List.of(HEAP), args, null, line -> {
             if (line.startsWith(ReconcileChild.RESULT)) {
@@ -52,7 +53,7 @@ final class ReconcileScenario {
             throw new IllegalStateException("the reconciler found differences where there should be none: " + got);
         }
         double ratio = reconcile / raw;
-        result.ratioAtMost("reconcile time / raw paged etcd read time", ratio, 2.0);
+        result.ratioAtMost("reconcile time / raw paged etcd read time", ratio, 1.1);
         result.summary("reconcile of %,d keys (clean) %.1f s = %.2fx the raw etcd read (%.1f s); child heap %s, peak heap "
                 + "%.0f MiB, peak RSS %.0f MiB", snapshot.keys(), reconcile, ratio, raw, HEAP,
                 Double.parseDouble(got.get("peak_heap_mib")), Double.parseDouble(got.get("peak_rss_mib")));

@@ -42,6 +42,8 @@ final class ReplayScenario {
                 double seconds;
                 long rows;
                 double untimed;
+                CpuUse cpuBefore;
+                CpuUse cpuAfter;
                 try (WatermarkProbe probe = new WatermarkProbe(db, snapshot.topic())) {
                     SimpleMeterRegistry registry = new SimpleMeterRegistry();
                     try (FerryPipeline sink = FerryPipeline.sinkOnly(config, registry)) {
@@ -49,9 +51,11 @@ final class ReplayScenario {
                         // join before it are start-up, not the replay rate. That first commit's rows
                         // are left out of the rate along with its time.
                         untimed = awaitFirstApplied(registry, sink, Duration.ofMinutes(5));
+                        cpuBefore = CpuUse.now();
                         long start = System.nanoTime();
                         probe.await(snapshot.revision(), sink, Duration.ofMinutes(20));
                         seconds = (System.nanoTime() - start) / 1e9;
+                        cpuAfter = CpuUse.now();
                     }
                     rows = probe.count("etcd_kv");
                 }
@@ -70,14 +74,15 @@ final class ReplayScenario {
                 m.put("server_guarded_upsert_rows_per_s", limits.upsertRowsPerSecond());
                 m.put("bench_jvm_peak_heap_mib", heap);
                 m.put("bench_jvm_peak_rss_mib", rss);
+                // Where the cores went: the bench JVM is the sink; the database server is named apart.
+                m.put("cpu_core_us_per_row", CpuPerWrite.of(cpuAfter.secondsBetween(cpuBefore), Math.round(rows - untimed)));
+                m.put("busy_cores", cpuAfter.coresBetween(cpuBefore).get("machine"));
                 result.put(name, m);
                 double vsInsert = rate / limits.insertRowsPerSecond();
                 double vsUpsert = rate / limits.upsertRowsPerSecond();
-                if (kind == SqlDatabase.Kind.POSTGRES) {
-                    result.ratioAtLeast(name + ": sink replay rate / server-side insert limit", vsInsert, 0.5);
-                } else {
-                    result.ratio(name + ": sink replay rate / server-side insert limit", vsInsert);
-                }
+                // Issue 25's targets: PostgreSQL has COPY, the others multi-row INSERTs.
+                result.ratioAtLeast(name + ": sink replay rate / server-side insert limit", vsInsert,
+                        kind == SqlDatabase.Kind.POSTGRES ? 0.8 : 0.5);
                 result.ratio(name + ": sink replay rate / server-side upsert limit", vsUpsert);
                 summary.append(String.format(Locale.ROOT, "%s %,.0f rows/s = %.2fx insert, %.2fx upsert limit; ",
                         name, rate, vsInsert, vsUpsert));
