@@ -102,8 +102,10 @@ final class CpuUse {
         }
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.equals("ferry.jar") || a.endsWith("/ferry.jar") || a.equals("bin/ferry")
-                    || a.endsWith("/bin/ferry")) {
+            // An option such as -Dbench.ferry.jar=.../ferry.jar names the jar but does not run it.
+            boolean launches = !a.startsWith("-") && (a.equals("ferry.jar") || a.endsWith("/ferry.jar")
+                    || a.equals("bin/ferry") || a.endsWith("/bin/ferry"));
+            if (launches) {
                 return ferryName(args.subList(i + 1, args.size()));
             }
         }
