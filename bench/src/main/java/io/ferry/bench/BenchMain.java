@@ -110,6 +110,13 @@ public final class BenchMain {
                     return null;
                 });
             }
+            if (settings.runs("shipped-split")) {
+                ScenarioResult r = new ScenarioResult("shipped-split");
+                attempt(r, results, failures, () -> {
+                    new SteadyStateScenario(stack, settings, SteadyStateScenario.Mode.SHIPPED_SPLIT).run(r);
+                    return null;
+                });
+            }
             if (settings.runs("cutover")) {
                 ScenarioResult r = new ScenarioResult("cutover");
                 attempt(r, results, failures, () -> {

@@ -37,8 +37,8 @@ record BenchSettings(int keys, int valueBytes, List<Integer> snapshotKeys, List<
      */
     static final String DEFAULT_FERRY_JVM_ARGS = "-Xmx256m -XX:+ExitOnOutOfMemoryError";
 
-    static final List<String> ALL = List.of("snapshot", "replay", "reconcile", "mapped", "watch", "steady", "shipped", "cutover",
-            "peer");
+    static final List<String> ALL = List.of("snapshot", "replay", "reconcile", "mapped", "watch", "steady", "shipped",
+            "shipped-split", "cutover", "peer");
 
     static BenchSettings fromSystemProperties() {
         Set<String> scenarios = Arrays.stream(System.getProperty("bench.scenarios", String.join(",", ALL)).split(","))

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * What one write costs each process in CPU, in core-microseconds: the CPU seconds {@link CpuUse} measured over a
- * step divided by the writes etcd acknowledged in it. "others" is the machine's CPU that no named process used:
- * PostgreSQL's backends, mostly, on a machine that runs nothing else.
+ * step divided by the writes etcd acknowledged in it. "others" is the machine's CPU that no named entry used (the
+ * bench's processes and the database servers, {@code postgres_server} and {@code mariadb_server}): the operating
+ * system and whatever else runs on the machine. "machine" is the whole machine's.
  */
 final class CpuPerWrite {
 

@@ -2,7 +2,8 @@ package io.ferry.bench;
 
 /**
  * What replicates while a scenario waits for SQL: Ferry's components inside the bench's JVM
- * ({@link FerryPipeline}) or {@code ferry run} as users start it ({@link ShippedFerry}).
+ * ({@link FerryPipeline}) or {@code ferry run}, or {@code ferry watch} and {@code ferry sink}, as users
+ * start them ({@link ShippedFerry}).
  */
 interface Replication extends AutoCloseable {
 

@@ -24,19 +24,22 @@ import org.slf4j.LoggerFactory;
  * (writes / time until SQL reached the step's last revision). Rates count etcd operations: a
  * transaction is one write, whatever its keys.
  *
- * <p>Two modes. {@link Mode#IN_PROCESS} ({@code steady}) runs the watcher and the sink inside the
+ * <p>Three modes. {@link Mode#IN_PROCESS} ({@code steady}) runs the watcher and the sink inside the
  * bench's JVM. {@link Mode#SHIPPED} ({@code shipped}) runs {@code bin/ferry run} as users start it,
  * after a warm-up long enough for its JIT (about 45 s of half a core in a fresh process), with a
  * step at 1,000 writes/s first; each step also records the CPU time of each process per write, in
- * core-microseconds: {@code ferry run}, etcd, the broker, the bench's JVM (the load generator), and
- * the rest of the machine (PostgreSQL, mostly).
+ * core-microseconds: {@code ferry run}, etcd, the broker, the bench's JVM (the load generator), the
+ * database servers, and the rest of the machine. {@link Mode#SHIPPED_SPLIT} ({@code shipped-split})
+ * is the same with {@code bin/ferry watch} and {@code bin/ferry sink} as two processes, each with
+ * its own CPU per write.
  */
 final class SteadyStateScenario {
 
     /** Where Ferry runs. */
     enum Mode {
         IN_PROCESS("bench.steady", Duration.ofSeconds(5)),
-        SHIPPED("bench.shipped", Duration.ofSeconds(45));
+        SHIPPED("bench.shipped", Duration.ofSeconds(45)),
+        SHIPPED_SPLIT("bench.shipped.split", Duration.ofSeconds(45));
 
         final String topic;
         final Duration warmUp;
@@ -44,6 +47,11 @@ final class SteadyStateScenario {
         Mode(String topic, Duration warmUp) {
             this.topic = topic;
             this.warmUp = warmUp;
+        }
+
+        /** Whether Ferry runs through {@code bin/ferry}, in processes of its own. */
+        boolean shipped() {
+            return this != IN_PROCESS;
         }
     }
 
@@ -109,9 +117,12 @@ final class SteadyStateScenario {
             stack.createTopic(topic, FerryPipeline.PARTITIONS);
             MemoryWatch.reset();
             MeterRegistry registry = mode == Mode.IN_PROCESS ? SinkAgeHistogram.registry() : null;
-            try (Replication pipeline = mode == Mode.IN_PROCESS
-                    ? FerryPipeline.both(FerryPipeline.config(stack, PREFIX, topic, db, "bench-steady"), registry)
-                    : ShippedFerry.run(stack, PREFIX, topic, db, work)) {
+            try (Replication pipeline = switch (mode) {
+                case IN_PROCESS -> FerryPipeline.both(FerryPipeline.config(stack, PREFIX, topic, db, "bench-steady"),
+                        registry);
+                case SHIPPED -> ShippedFerry.run(stack, PREFIX, topic, db, work);
+                case SHIPPED_SPLIT -> ShippedFerry.split(stack, PREFIX, topic, db, work);
+            }) {
                 probe.await(SnapshotScenario.currentRevision(kv), pipeline, Duration.ofMinutes(10));
                 // Run alone, the first step measured the JIT compiling the watcher's and sink's paths
                 // (p50 above 100 ms at 5% of etcd's maximum, against 29 ms after other scenarios); a
@@ -143,7 +154,7 @@ final class SteadyStateScenario {
                 double sustainedAtMax = 0;
                 double offset = 0;
                 List<Double> rates = new ArrayList<>();
-                if (mode == Mode.SHIPPED) {
+                if (mode.shipped()) {
                     rates.add(SHIPPED_FIXED_RATE);
                 }
                 settings.steadyFractions().forEach(f -> rates.add(f * etcdMax));
@@ -218,13 +229,21 @@ final class SteadyStateScenario {
                 result.put("steps", steps);
                 result.put("bench_jvm_peak_heap_mib", MemoryWatch.peakHeapMiB());
                 result.put("bench_jvm_peak_rss_mib", MemoryWatch.peakRssMiB("self"));
-                String who = mode == Mode.SHIPPED ? "ferry run: " : "";
+                String who = switch (mode) {
+                    case IN_PROCESS -> "";
+                    case SHIPPED -> "ferry run: ";
+                    case SHIPPED_SPLIT -> "ferry watch + ferry sink: ";
+                };
                 result.ratioAtLeast(who + "highest rate kept up with p99 < 250 ms / etcd max write rate", bestKeptUp / etcdMax,
                         1.0);
                 String cost = "";
                 if (mode == Mode.SHIPPED) {
-                    result.put("ferry_run_log", work.resolve("ferry-run.log").toString());
+                    result.put("ferry_run_log", work.resolve(ShippedFerry.log("run")).toString());
                     cost = shippedRatios(result, steps.get(0));
+                } else if (mode == Mode.SHIPPED_SPLIT) {
+                    result.put("ferry_watch_log", work.resolve(ShippedFerry.log("watch")).toString());
+                    result.put("ferry_sink_log", work.resolve(ShippedFerry.log("sink")).toString());
+                    cost = splitRatios(result, steps.get(0));
                 }
                 if (sustainedAtMax > 0) {
                     result.ratio("sustained rate with etcd written at its max / etcd max write rate", sustainedAtMax / etcdMax);
@@ -237,7 +256,11 @@ final class SteadyStateScenario {
                             (Boolean) step.get("kept_up") ? "" : " (behind)"));
                 }
                 result.summary("%s (%s), etcd max %.0f writes/s; kept up to %.2fx of it; %s%s",
-                        mode == Mode.SHIPPED ? "ferry run as shipped" : "steady state", mix.describe(), etcdMax,
+                        switch (mode) {
+                            case IN_PROCESS -> "steady state";
+                            case SHIPPED -> "ferry run as shipped";
+                            case SHIPPED_SPLIT -> "ferry watch + ferry sink as shipped";
+                        }, mix.describe(), etcdMax,
                         bestKeptUp / etcdMax, s.toString().trim(), cost);
             }
         }
@@ -258,7 +281,38 @@ final class SteadyStateScenario {
         }
         result.ratioAtMost("ferry run at 1,000 writes/s: its CPU per write / etcd's CPU per write", ferry / etcd, 0.5);
         return String.format(Locale.ROOT, " CPU per write at 1,000/s (core-us): ferry %.0f, etcd %.0f, broker %.0f, "
-                + "load generator %.0f, others %.0f", ferry, etcd, cpu.getOrDefault("kafka_broker", Double.NaN),
-                cpu.getOrDefault("bench_jvm", Double.NaN), cpu.getOrDefault("others", Double.NaN));
+                + "load generator %.0f, %s, others %.0f", ferry, etcd, cpu.getOrDefault("kafka_broker", Double.NaN),
+                cpu.getOrDefault("bench_jvm", Double.NaN), databases(cpu), cpu.getOrDefault("others", Double.NaN));
+    }
+
+    /**
+     * The split mode's targets, the shipped mode's for two processes: lag p99 under 250 ms at 1,000 writes/s, and
+     * {@code ferry watch} and {@code ferry sink} together at most half of etcd's CPU per write. Returns the CPU figures
+     * for the summary.
+     */
+    @SuppressWarnings("unchecked")
+    private static String splitRatios(ScenarioResult result, Map<String, Object> step) {
+        result.ratioAtMost("ferry watch + ferry sink at 1,000 writes/s: lag p99 / 250 ms",
+                (Double) step.get("lag_p99_ms") / 250, 1.0);
+        Map<String, Double> cpu = (Map<String, Double>) step.get("cpu_core_us_per_write");
+        Double watch = cpu.get("ferry_watch");
+        Double sink = cpu.get("ferry_sink");
+        Double etcd = cpu.get("etcd");
+        if (watch == null || sink == null || etcd == null || etcd <= 0) {
+            return "";
+        }
+        result.ratioAtMost("ferry watch + ferry sink at 1,000 writes/s: their CPU per write / etcd's CPU per write",
+                (watch + sink) / etcd, 0.5);
+        return String.format(Locale.ROOT, " CPU per write at 1,000/s (core-us): ferry watch %.0f + ferry sink %.0f, "
+                + "etcd %.0f, broker %.0f, load generator %.0f, %s, others %.0f", watch, sink, etcd,
+                cpu.getOrDefault("kafka_broker", Double.NaN), cpu.getOrDefault("bench_jvm", Double.NaN),
+                databases(cpu), cpu.getOrDefault("others", Double.NaN));
+    }
+
+    /** The database servers' CPU per write for a summary: PostgreSQL's, and MariaDB's when it ran. */
+    private static String databases(Map<String, Double> cpu) {
+        String s = String.format(Locale.ROOT, "postgres server %.0f", cpu.getOrDefault("postgres_server", Double.NaN));
+        Double mariadb = cpu.get("mariadb_server");
+        return mariadb == null ? s : s + String.format(Locale.ROOT, ", mariadb server %.0f", mariadb);
     }
 }
