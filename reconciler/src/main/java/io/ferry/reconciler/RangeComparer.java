@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Compares one etcd page with the same key range in SQL. The database hashes the range; only
@@ -40,11 +39,8 @@ final class RangeComparer {
     /** Compares the page; returns true when it matched without any bisection. */
     boolean compare(EtcdPage page) throws SQLException {
         pageRows = page.rows();
-        // etcd's rows are hashed on another thread while the database hashes the same range: the two
-        // take about as long (a page is a few MiB), and in turn each would add its time to the page's.
-        CompletableFuture<RangeHash> etcdHash = CompletableFuture.supplyAsync(() -> etcdHash(page.rows()));
         RangeHash sqlHash = hash(page.from(), page.to());
-        boolean clean = sqlHash.sameAs(etcdHash.join());
+        boolean clean = sqlHash.sameAs(etcdHash(page.rows()));
         if (!clean) {
             bisect(page.rows(), page.from(), page.to(), sqlHash);
         }
