@@ -38,6 +38,8 @@ class CpuUseTest {
                 "server.properties"));
         assertEquals("child_42", name("/usr/bin/java", "java", "-cp", "/m2/other.jar:/m2/ferry.jar.bak", "Main"));
         assertEquals("child_42", name("", ""));
+        assertEquals("child_42", name("/usr/bin/java", "java", "-cp", "/m2/kafka-clients.jar:/m2/connect-runtime.jar",
+                "org.apache.kafka.connect.cli.ConnectStandalone", "worker.properties"));
         assertEquals("child_42", name("/usr/bin/java", "java", "-Dbench.ferry.jar=" + JAR, "-cp", "bench.jar",
                 "io.ferry.bench.ReconcileChild"));
     }
