@@ -92,7 +92,7 @@ final class CpuUse {
 
     /**
      * The name of a process of the bench's from its executable and its command line's arguments: {@code etcd},
-     * {@code ferry} ({@code ferry run}), {@code ferry_watch}, {@code ferry_sink}, {@code kafka_broker}, or
+     * {@code ferry} ({@code ferry run}), {@code ferry_watch}, {@code ferry_sink}, {@code kafka_broker}, {@code reconciler} (the reconcile scenario's child JVM), or
      * {@code child_<pid>}. Ferry is {@code java ... -jar .../ferry.jar <subcommand> ...} once {@code bin/ferry} has
      * exec'd its JVM, and {@code bash .../bin/ferry <subcommand> ...} before.
      */
@@ -113,6 +113,9 @@ final class CpuUse {
         // Kafka's jars on their class path too.
         if (args.contains("kafka.Kafka")) {
             return "kafka_broker";
+        }
+        if (args.contains(ReconcileChild.class.getName())) {
+            return "reconciler";
         }
         return "child_" + pid;
     }

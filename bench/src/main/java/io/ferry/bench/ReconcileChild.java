@@ -17,13 +17,16 @@ import java.util.Map;
 /**
  * The reconcile scenario's child JVM, started with a capped heap so that the reconciler's bounded
  * memory is tested, not assumed. Reads etcd raw (the reference), reconciles, reads raw again, and
- * prints one {@code RESULT key=value ...} line.
+ * prints one {@code RESULT key=value ...} line; a {@code PHASE name} line marks the start of the reconcile,
+ * of the second raw read and the end of that read.
  *
  * <p>Arguments: etcd endpoint, prefix, revision, change topic, JDBC URL, user, password (may be empty).
  */
 public final class ReconcileChild {
 
     static final String RESULT = "RESULT ";
+    /** A line that starts a phase: the parent reads every process's CPU time when it sees one. */
+    static final String PHASE = "PHASE ";
 
     private ReconcileChild() {
     }
@@ -50,14 +53,17 @@ public final class ReconcileChild {
              SqlTable sql = SqlTables.open(JdbcConnections.sink(config), config.sink().table(), config.kafka().topic())) {
             RawRangeRead.Result before = RawRangeRead.read(etcd.getKVClient(), prefix, revision);
             MemoryWatch.reset();
+            phase("reconcile");
             long start = System.nanoTime();
             ReconcileReport report = new Reconciler(etcd.getKVClient(), sql, (done, total, diffs) -> { })
                     .reconcile(List.of(prefix), ReconcileOptions.defaults()
                             .withWatermarkTimeout(Duration.ofSeconds(60)).atRevision(revision));
             double seconds = (System.nanoTime() - start) / 1e9;
+            phase("raw_read");
             double heap = MemoryWatch.peakHeapMiB();
             double rss = MemoryWatch.peakRssMiB("self");
             RawRangeRead.Result after = RawRangeRead.read(etcd.getKVClient(), prefix, revision);
+            phase("end");
             out.put("keys", report.etcdKeys());
             out.put("verdict", report.verdict().name());
             out.put("differences", report.differences().total());
@@ -72,5 +78,10 @@ public final class ReconcileChild {
         out.forEach((k, v) -> line.append(k).append('=').append(v).append(' '));
         System.out.println(line.toString().trim());
         System.exit(0);
+    }
+
+    private static void phase(String name) {
+        System.out.println(PHASE + name);
+        System.out.flush();
     }
 }

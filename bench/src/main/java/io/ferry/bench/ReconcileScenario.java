@@ -3,6 +3,7 @@ package io.ferry.bench;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +31,11 @@ final class ReconcileScenario {
                 snapshot.topic(), snapshot.postgres().jdbcUrl(), snapshot.postgres().user(),
                 snapshot.postgres().password());
         Map<String, String> got = new HashMap<>();
+        Map<String, CpuUse> phases = new ConcurrentHashMap<>();
         try (ChildJvm child = ChildJvm.start(List.of(HEAP), args, null, line -> {
-            if (line.startsWith(ReconcileChild.RESULT)) {
+            if (line.startsWith(ReconcileChild.PHASE)) {
+                phases.put(line.substring(ReconcileChild.PHASE.length()).trim(), CpuUse.now());
+            } else if (line.startsWith(ReconcileChild.RESULT)) {
                 for (String pair : line.substring(ReconcileChild.RESULT.length()).split(" ")) {
                     int eq = pair.indexOf('=');
                     got.put(pair.substring(0, eq), pair.substring(eq + 1));
@@ -51,6 +55,14 @@ final class ReconcileScenario {
         result.put("child_jvm", HEAP);
         if (!"CLEAN".equals(got.get("verdict"))) {
             throw new IllegalStateException("the reconciler found differences where there should be none: " + got);
+        }
+        // Where the cores went, per key, in the reconcile and in the raw read after it (the child is
+        // the reconciler; etcd and postgres_server are the servers it reads).
+        if (phases.containsKey("reconcile") && phases.containsKey("raw_read") && phases.containsKey("end")) {
+            result.put("cpu_core_us_per_key_reconcile",
+                    CpuPerWrite.of(phases.get("raw_read").secondsBetween(phases.get("reconcile")), snapshot.keys()));
+            result.put("cpu_core_us_per_key_raw_read",
+                    CpuPerWrite.of(phases.get("end").secondsBetween(phases.get("raw_read")), snapshot.keys()));
         }
         double ratio = reconcile / raw;
         result.ratioAtMost("reconcile time / raw paged etcd read time", ratio, 1.1);

@@ -40,7 +40,7 @@ class CpuUseTest {
         assertEquals("child_42", name("", ""));
         assertEquals("child_42", name("/usr/bin/java", "java", "-cp", "/m2/kafka-clients.jar:/m2/connect-runtime.jar",
                 "org.apache.kafka.connect.cli.ConnectStandalone", "worker.properties"));
-        assertEquals("child_42", name("/usr/bin/java", "java", "-Dbench.ferry.jar=" + JAR, "-cp", "bench.jar",
+        assertEquals("reconciler", name("/usr/bin/java", "java", "-Dbench.ferry.jar=" + JAR, "-cp", "bench.jar",
                 "io.ferry.bench.ReconcileChild"));
     }
 
