@@ -92,7 +92,8 @@ final class CpuUse {
 
     /**
      * The name of a process of the bench's from its executable and its command line's arguments: {@code etcd},
-     * {@code ferry} ({@code ferry run}), {@code ferry_watch}, {@code ferry_sink}, {@code kafka_broker}, {@code reconciler} (the reconcile scenario's child JVM), or
+     * {@code ferry} ({@code ferry run}), {@code ferry_watch}, {@code ferry_sink}, {@code kafka_broker}, {@code reconciler}
+     * (the reconcile scenario's child JVM), or
      * {@code child_<pid>}. Ferry is {@code java ... -jar .../ferry.jar <subcommand> ...} once {@code bin/ferry} has
      * exec'd its JVM, and {@code bash .../bin/ferry <subcommand> ...} before.
      */
