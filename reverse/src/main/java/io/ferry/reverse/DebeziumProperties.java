@@ -12,6 +12,9 @@ final class DebeziumProperties {
     /** Debezium's topic prefix; also the "server" of its source partition, which the seeded position names. */
     static final String PREFIX = "ferry_reverse";
 
+    /** How long the engine waits on an empty queue before it looks again: the rollback path's added latency. */
+    static final long POLL_INTERVAL_MS = 50;
+
     private DebeziumProperties() {
     }
 
@@ -22,6 +25,9 @@ final class DebeziumProperties {
         p.setProperty("offset.storage", EtcdOffsetStore.class.getName());
         p.setProperty(EtcdOffsetStore.ID_PROPERTY, storeId);
         p.setProperty("offset.flush.interval.ms", "1000");
+        // Debezium's engine sleeps this long whenever it finds its queue empty (500 ms by default), so a lone change,
+        // such as the cutover's probe, which the cutover awaits inside its downtime, waited up to that long.
+        p.setProperty("poll.interval.ms", Long.toString(POLL_INTERVAL_MS));
         p.setProperty("table.include.list", t.qualifiedTable());
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("binary.handling.mode", "bytes");
