@@ -49,6 +49,15 @@ final class SteadyStateScenario {
             this.warmUp = warmUp;
         }
 
+        /**
+         * The uncounted warm-up; {@code -Dbench.shipped.warmup.seconds} changes the shipped modes', to
+         * see what a fresh process's first minute costs.
+         */
+        Duration warmUp() {
+            return shipped() ? Duration.ofSeconds(Long.getLong("bench.shipped.warmup.seconds", warmUp.toSeconds()))
+                    : warmUp;
+        }
+
         /** Whether Ferry runs through {@code bin/ferry}, in processes of its own. */
         boolean shipped() {
             return this != IN_PROCESS;
@@ -109,7 +118,8 @@ final class SteadyStateScenario {
         result.put("keys", settings.steadyKeys()).put("value_bytes", settings.valueBytes()).put("load", mix.describe())
                 .put("delete_ratio", mix.deleteRatio()).put("txn_ratio", mix.txnRatio()).put("txn_keys", mix.txnKeys())
                 .put("binary_keys", mix.binaryKeys()).put("in_flight", mix.inFlight())
-                .put("etcd_max_writes_per_s", etcdMax).put("step_seconds", settings.steadySeconds());
+                .put("etcd_max_writes_per_s", etcdMax).put("step_seconds", settings.steadySeconds())
+                .put("warm_up_seconds", mode.warmUp().toSeconds());
         String topic = mode.topic;
         Path work = Files.createTempDirectory("ferry-bench-" + mode.name().toLowerCase(Locale.ROOT) + "-");
         try (SqlDatabase db = stack.database(SqlDatabase.Kind.POSTGRES);
@@ -128,7 +138,7 @@ final class SteadyStateScenario {
                 // (p50 above 100 ms at 5% of etcd's maximum, against 29 ms after other scenarios); a
                 // fresh ferry process compiles for about 45 s.
                 LoadReport warmUp = generator.run(mix.profile(PREFIX, settings.steadyKeys(), settings.valueBytes(),
-                        WARM_UP_FRACTION * etcdMax, mode.warmUp), AckListener.NONE);
+                        WARM_UP_FRACTION * etcdMax, mode.warmUp()), AckListener.NONE);
                 probe.await(warmUp.lastRevision(), pipeline, DRAIN_LIMIT);
                 AtomicReference<LagRecorder> current = new AtomicReference<>();
                 AtomicBoolean sampling = new AtomicBoolean(true);
