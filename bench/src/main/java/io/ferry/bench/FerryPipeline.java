@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Ferry's own components run in this JVM exactly as {@code ferry run} wires them: an
@@ -62,7 +63,16 @@ final class FerryPipeline implements Replication {
         m.put("kafka.topic.partitions", PARTITIONS);
         // One watcher per topic in the bench: the election would only add a lease round trip.
         m.put("watcher.ha.enabled", false);
-        // Any Ferry setting for an experiment, e.g. -Dferry.watcher.queue.capacity=256 (docs/benchmarks.md).
+        m.putAll(experimentSettings());
+        return m;
+    }
+
+    /**
+     * Any Ferry setting for an experiment, e.g. {@code -Dferry.watcher.queue.capacity=256} (docs/benchmarks.md): for
+     * the watcher and sink in the bench's JVM and in the {@code ferry} processes it starts alike.
+     */
+    static Map<String, String> experimentSettings() {
+        Map<String, String> m = new TreeMap<>();
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(FERRY_SETTING))
                 .forEach(name -> m.put(name.substring(FERRY_SETTING.length()), System.getProperty(name)));
         return m;

@@ -26,6 +26,7 @@ final class FerryYaml {
         if (!db.password().isEmpty()) {
             y.append("sink.password: \"").append(db.password()).append("\"\n");
         }
+        FerryPipeline.experimentSettings().forEach((k, v) -> y.append(k).append(": \"").append(v).append("\"\n"));
         return y.toString();
     }
 }
