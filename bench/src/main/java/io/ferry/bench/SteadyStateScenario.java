@@ -249,11 +249,12 @@ final class SteadyStateScenario {
                 String cost = "";
                 if (mode == Mode.SHIPPED) {
                     result.put("ferry_run_log", work.resolve(ShippedFerry.log("run")).toString());
-                    cost = shippedRatios(result, steps.get(0));
+                    cost = shippedRatios(result, steps.get(0), "ferry run", "its", List.of("ferry"));
                 } else if (mode == Mode.SHIPPED_SPLIT) {
                     result.put("ferry_watch_log", work.resolve(ShippedFerry.log("watch")).toString());
                     result.put("ferry_sink_log", work.resolve(ShippedFerry.log("sink")).toString());
-                    cost = splitRatios(result, steps.get(0));
+                    cost = shippedRatios(result, steps.get(0), "ferry watch + ferry sink", "their",
+                            List.of("ferry_watch", "ferry_sink"));
                 }
                 if (sustainedAtMax > 0) {
                     result.ratio("sustained rate with etcd written at its max / etcd max write rate", sustainedAtMax / etcdMax);
@@ -277,46 +278,32 @@ final class SteadyStateScenario {
     }
 
     /**
-     * The shipped mode's targets, at its 1,000 writes/s step: lag p99 under 250 ms, and {@code ferry run} (watcher and
-     * sink) at most half of etcd's CPU per write. Returns the CPU figures for the summary.
+     * The shipped modes' targets, at their 1,000 writes/s step: lag p99 under 250 ms, and Ferry's processes
+     * ({@code ferry run}, or {@code ferry watch} and {@code ferry sink}) together at most half of etcd's CPU per write.
+     * {@code who} names them in the labels, {@code processes} are their names in {@link CpuUse}. Returns the CPU
+     * figures for the summary.
      */
     @SuppressWarnings("unchecked")
-    private static String shippedRatios(ScenarioResult result, Map<String, Object> step) {
-        result.ratioAtMost("ferry run at 1,000 writes/s: lag p99 / 250 ms", (Double) step.get("lag_p99_ms") / 250, 1.0);
+    private static String shippedRatios(ScenarioResult result, Map<String, Object> step, String who, String their,
+            List<String> processes) {
+        result.ratioAtMost(who + " at 1,000 writes/s: lag p99 / 250 ms", (Double) step.get("lag_p99_ms") / 250, 1.0);
         Map<String, Double> cpu = (Map<String, Double>) step.get("cpu_core_us_per_write");
-        Double ferry = cpu.get("ferry");
         Double etcd = cpu.get("etcd");
-        if (ferry == null || etcd == null || etcd <= 0) {
+        if (etcd == null || etcd <= 0 || !cpu.keySet().containsAll(processes)) {
             return "";
         }
-        result.ratioAtMost("ferry run at 1,000 writes/s: its CPU per write / etcd's CPU per write", ferry / etcd, 0.5);
-        return String.format(Locale.ROOT, " CPU per write at 1,000/s (core-us): ferry %.0f, etcd %.0f, broker %.0f, "
-                + "load generator %.0f, %s, others %.0f", ferry, etcd, cpu.getOrDefault("kafka_broker", Double.NaN),
-                cpu.getOrDefault("bench_jvm", Double.NaN), databases(cpu), cpu.getOrDefault("others", Double.NaN));
-    }
-
-    /**
-     * The split mode's targets, the shipped mode's for two processes: lag p99 under 250 ms at 1,000 writes/s, and
-     * {@code ferry watch} and {@code ferry sink} together at most half of etcd's CPU per write. Returns the CPU figures
-     * for the summary.
-     */
-    @SuppressWarnings("unchecked")
-    private static String splitRatios(ScenarioResult result, Map<String, Object> step) {
-        result.ratioAtMost("ferry watch + ferry sink at 1,000 writes/s: lag p99 / 250 ms",
-                (Double) step.get("lag_p99_ms") / 250, 1.0);
-        Map<String, Double> cpu = (Map<String, Double>) step.get("cpu_core_us_per_write");
-        Double watch = cpu.get("ferry_watch");
-        Double sink = cpu.get("ferry_sink");
-        Double etcd = cpu.get("etcd");
-        if (watch == null || sink == null || etcd == null || etcd <= 0) {
-            return "";
+        double ferry = 0;
+        List<String> each = new ArrayList<>();
+        for (String process : processes) {
+            ferry += cpu.get(process);
+            each.add(String.format(Locale.ROOT, "%s %.0f", process.replace('_', ' '), cpu.get(process)));
         }
-        result.ratioAtMost("ferry watch + ferry sink at 1,000 writes/s: their CPU per write / etcd's CPU per write",
-                (watch + sink) / etcd, 0.5);
-        return String.format(Locale.ROOT, " CPU per write at 1,000/s (core-us): ferry watch %.0f + ferry sink %.0f, "
-                + "etcd %.0f, broker %.0f, load generator %.0f, %s, others %.0f", watch, sink, etcd,
-                cpu.getOrDefault("kafka_broker", Double.NaN), cpu.getOrDefault("bench_jvm", Double.NaN),
-                databases(cpu), cpu.getOrDefault("others", Double.NaN));
+        result.ratioAtMost(who + " at 1,000 writes/s: " + their + " CPU per write / etcd's CPU per write", ferry / etcd,
+                0.5);
+        return String.format(Locale.ROOT, " CPU per write at 1,000/s (core-us): %s, etcd %.0f, broker %.0f, "
+                + "load generator %.0f, %s, others %.0f", String.join(" + ", each), etcd,
+                cpu.getOrDefault("kafka_broker", Double.NaN), cpu.getOrDefault("bench_jvm", Double.NaN), databases(cpu),
+                cpu.getOrDefault("others", Double.NaN));
     }
 
     /** The database servers' CPU per write for a summary: PostgreSQL's, and MariaDB's when it ran. */
