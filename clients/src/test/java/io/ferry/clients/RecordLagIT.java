@@ -36,14 +36,16 @@ class RecordLagIT {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             producer.initTransactions();
             transaction(producer, 3, true); // offsets 0-2, marker 3
-            assertEquals(4, end());
+            awaitEnd(4);
             assertEquals(0, lag(3), "every record read: the commit marker is not lag");
             assertEquals(2, lag(1));
 
             transaction(producer, 2, false); // aborted 4-5, marker 6
+            awaitEnd(7);
             assertEquals(0, lag(3), "an aborted transaction's records are never read");
 
             transaction(producer, 2, true); // offsets 7-8, marker 9
+            awaitEnd(10);
             assertEquals(2, lag(3));
             assertEquals(1, lag(8));
             assertEquals(0, lag(9));
@@ -60,6 +62,20 @@ class RecordLagIT {
         } else {
             producer.abortTransaction();
         }
+    }
+
+    /**
+     * Waits for a transaction's marker: commitTransaction returns once the coordinator has logged the decision, and the
+     * coordinator writes the marker into the partition a moment later (CI once read the end offset before it landed).
+     */
+    private static void awaitEnd(long expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long end = end();
+        while (end < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            end = end();
+        }
+        assertEquals(expected, end, "the end offset, once the transaction's marker is written");
     }
 
     private static long end() throws Exception {
