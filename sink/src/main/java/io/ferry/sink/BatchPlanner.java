@@ -89,6 +89,7 @@ final class BatchPlanner {
                 }
             }
         }
-        return new PartitionPlan(partition, start.nextOffset(), next, watermark, epoch, snapshotRevision, items, halt);
+        return new PartitionPlan(partition, start.nextOffset(), next, watermark, epoch, snapshotRevision, items, halt,
+                records.size());
     }
 }

@@ -26,12 +26,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The body of the {@code ferry-sink-consumer} thread, the only thread that touches the consumer.
  *
- * <p>A two-stage pipeline: while the {@code ferry-sink-writer} thread ({@link WriteStage}) applies
- * batch N in one transaction, this thread polls, decodes and plans batch N+1, then waits for N
- * before handing N+1 over. So at most one batch is in flight and batches commit in poll order.
- * Batch N+1 is planned from where N leaves each partition ({@code planned}), and its offset fence
- * expects exactly that: if N is fenced instead, N+1 is dropped and the partitions are sought to
- * the offsets stored in SQL. Every rebalance callback first waits for the write in flight, so a
+ * <p>A two-stage pipeline: while the writer threads ({@link WriteStage}, {@code sink.writers}) apply
+ * batch N, each its share of N's partitions in a transaction of its own, this thread polls, decodes
+ * and plans batch N+1, then waits for all of N before handing N+1 over. So at most one batch is in
+ * flight and each partition's batches commit in poll order; a partition always goes to the same
+ * writer. Batch N+1 is planned from where N leaves each partition ({@code planned}), and its offset
+ * fence expects exactly that: if a share of N is fenced instead, N+1 is dropped and every partition
+ * is sought to the offset stored in SQL (which holds the shares that did commit). Every rebalance callback first waits for the write in flight, so a
  * partition is released only once its last batch has committed or failed. On assignment the sink
  * seeks to the offsets stored in SQL; Kafka's committed offsets are written only so that lag
  * shows in the usual tools, at most once a second.
@@ -62,7 +63,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private final Set<Integer> halted = ConcurrentHashMap.newKeySet();
     /** Per assigned partition, the etcd revision through which SQL holds it. */
     private final Map<Integer, Long> applied = new ConcurrentHashMap<>();
-    private final WriteStage<Written> writes = new WriteStage<>("ferry-sink-writer");
+    private final WriteStage<Written> writes;
     private volatile boolean running = true;
     private int partitionCount = 1;
     private long lastPurge;
@@ -75,6 +76,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         this.db = db;
         this.parts = parts;
         this.stopped = stopped;
+        this.writes = new WriteStage<>("ferry-sink-writer", parts.writers().size());
     }
 
     @Override
@@ -195,7 +197,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         return plan;
     }
 
-    /** Sends the plan's dead letters and hands its write to the writer thread; nothing may be in flight. */
+    /** Sends the plan's dead letters and hands each writer its share of the plan; nothing may be in flight. */
     private void start(BatchPlan plan) {
         if (!plan.deadLetters().isEmpty()) {
             parts.deadLetters().send(plan.deadLetters());
@@ -214,36 +216,42 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         // The writer reads the sweep state as of the last commit; a copy keeps it off this thread's maps.
         Map<Integer, PartitionProgress> committed = Map.copyOf(progress);
         int partitions = partitionCount;
-        writes.submit(() -> write(plan, committed, partitions));
+        List<BatchPlan> shares = plan.shares(writes.writers());
+        for (int i = 0; i < shares.size(); i++) {
+            BatchPlan share = shares.get(i);
+            BatchWriter writer = parts.writers().get(i);
+            if (!share.partitions().isEmpty()) {
+                writes.submit(i, () -> write(writer, share, committed, partitions));
+            }
+        }
     }
 
-    /** On the writer thread: the plan's transaction, retried while the failure is transient. */
-    private Written write(BatchPlan plan, Map<Integer, PartitionProgress> committed, int partitions) {
+    /** On a writer thread: the transaction of its share of a plan, retried while the failure is transient. */
+    private Written write(BatchWriter writer, BatchPlan plan, Map<Integer, PartitionProgress> committed, int partitions) {
         long start = System.nanoTime();
         BatchWriter.Result result = parts.retrier().run("applying " + plan.records() + " records to " + parts.table(),
-                () -> withConnection(c -> parts.writer().write(c, plan, committed, partitions)));
+                () -> withConnection(c -> writer.write(c, plan, committed, partitions)));
         return new Written(plan, result, Duration.ofNanos(System.nanoTime() - start), System.currentTimeMillis());
     }
 
     /**
-     * Waits for the write in flight, if any, and accounts for it.
+     * Waits for the writes in flight, if any, and accounts for them.
      *
-     * @return false when it was fenced: the partitions were sought to the stored offsets, so a
+     * @return false when one was fenced: the partitions were sought to the stored offsets, so a
      *         plan made since is stale and must be dropped
      */
     private boolean finish() {
-        Written w = writes.await();
-        if (w == null) {
-            return true;
-        }
-        if (w.result().outcome() == BatchWriter.Outcome.FENCED) {
+        List<Written> written = writes.await();
+        if (written.stream().anyMatch(w -> w.result().outcome() == BatchWriter.Outcome.FENCED)) {
             LOG.info("Another sink or a replay moved the stored offsets; re-reading them and seeking");
-            discard(w.plan());
+            written.forEach(w -> discard(w.plan()));
             seekToStored(consumer.assignment());
             return false;
         }
-        committed(w);
-        halts(w.plan());
+        for (Written w : written) {
+            committed(w);
+            halts(w.plan());
+        }
         return true;
     }
 

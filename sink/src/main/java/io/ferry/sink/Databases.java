@@ -51,13 +51,24 @@ final class Databases {
         // User and password travel with the driver properties, as for every other connection of Ferry.
         JdbcConnections.properties(target, dialect.driverProperties()).forEach((k, v) -> hc.addDataSourceProperty((String) k, v));
         // SQLite has one writer; a second pooled connection would only wait on the first.
-        hc.setMaximumPoolSize(dialect.kind() == JdbcTarget.Kind.SQLITE ? 1 : sink.poolSize());
+        hc.setMaximumPoolSize(dialect.kind() == JdbcTarget.Kind.SQLITE ? 1 : Math.max(sink.poolSize(), writers(dialect, sink)));
         hc.setMinimumIdle(1);
         hc.setAutoCommit(false);
+        if (dialect.sinkIsolation() != null) {
+            hc.setTransactionIsolation(dialect.sinkIsolation());
+        }
         hc.setConnectionTimeout(10_000);
         // One attempt per call: the retrier decides whether to try again, and when.
         hc.setInitializationFailTimeout(1);
         return hc;
+    }
+
+    /**
+     * How many writer threads the sink runs, each with a connection of its own while it writes: as set, except on
+     * SQLite, which takes one writer at a time.
+     */
+    static int writers(SqlDialect dialect, SinkConfig sink) {
+        return dialect.kind() == JdbcTarget.Kind.SQLITE ? 1 : sink.writers();
     }
 
     /** One connection with autocommit off, for status and replay. */

@@ -15,6 +15,8 @@ import io.ferry.core.event.Bytes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,7 +66,7 @@ public final class JdbcSink implements AutoCloseable {
     /** Validates, connects and migrates the schema; throws {@link SinkException} naming what failed. */
     public static JdbcSink create(FerryConfig config, MeterRegistry registry) {
         SinkConfig sink = config.sink();
-        java.util.List<TableMapping> mappings = MappingParser.parse(sink.mappings());
+        List<TableMapping> mappings = MappingParser.parse(sink.mappings());
         mappings.forEach(m -> LOG.info("Mapping {} to table {}, decoded by {}", Bytes.printable(m.prefix()), m.table(),
                 m.decoder().describe()));
         JdbcTarget target = JdbcConnections.sink(config);
@@ -87,8 +89,8 @@ public final class JdbcSink implements AutoCloseable {
             SinkParts parts = new SinkParts(config.kafka().topic(), sink.group(), KafkaClients.instanceId(config), sink.table(),
                     new BatchPlanner(new RecordDecoder(dialect.maxKeyBytes(), sink.valueMaxBytes(), mappings, signer, statementLimit),
                             dlq != null),
-                    new BatchWriter(dialect, sink.table(), offsets, mappings,
-                            new LateWrites(dialect, config.kafka().topic(), CutoverConfig.of(config).ownKeys())), offsets, retrier,
+                    writers(dialect, sink, mappings, offsets, new LateWrites(dialect, config.kafka().topic(),
+                            CutoverConfig.of(config).ownKeys())), offsets, retrier,
                     new TombstonePurger(dialect, sink.tombstoneRetention()), metrics, deadLetters, dlq);
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -99,6 +101,16 @@ public final class JdbcSink implements AutoCloseable {
             pool.close();
             throw e;
         }
+    }
+
+    /** One batch writer per writer thread; the late-write recorder only reads its settings, so they share it. */
+    private static List<BatchWriter> writers(SqlDialect dialect, SinkConfig sink, List<TableMapping> mappings,
+                                                      OffsetStore offsets, LateWrites lateWrites) {
+        List<BatchWriter> writers = new ArrayList<>();
+        for (int i = 0; i < Databases.writers(dialect, sink); i++) {
+            writers.add(new BatchWriter(dialect, sink.table(), offsets, mappings, lateWrites));
+        }
+        return List.copyOf(writers);
     }
 
     /** The signature checker, or null when signing is off; a key file that cannot be read stops the start. */
@@ -154,7 +166,7 @@ public final class JdbcSink implements AutoCloseable {
     }
 
     private static void migrate(HikariDataSource pool, SqlDialect dialect, String table,
-                                java.util.List<TableMapping> mappings, Retrier retrier) {
+                                List<TableMapping> mappings, Retrier retrier) {
         // A database that restarts or drops the connection while the sink starts is waited for, as
         // during a batch, instead of failing the start: a migration is safe to run again.
         retrier.run("Creating or migrating the sink's tables (the database user needs CREATE TABLE rights)", () -> {

@@ -14,9 +14,10 @@ import java.util.List;
  * @param snapshotRevision revision of that snapshot
  * @param items row changes and snapshot brackets, in offset order
  * @param halt the record that stops the partition, or null
+ * @param records how many of the poll's records were this partition's
  */
 record PartitionPlan(int partition, long expectedOffset, long nextOffset, long watermark, long snapshotEpoch,
-                     long snapshotRevision, List<PlanItem> items, BadRecord halt) {
+                     long snapshotRevision, List<PlanItem> items, BadRecord halt, int records) {
 
     /** True when the plan changes the stored row. */
     boolean advances() {

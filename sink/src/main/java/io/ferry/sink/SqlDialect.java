@@ -35,6 +35,11 @@ public interface SqlDialect {
     /** Driver properties for the fastest safe bulk path (batch rewriting, WAL). */
     Map<String, String> driverProperties();
 
+    /** The isolation level of the sink's pooled connections, as HikariCP names it, or null for the server's default. */
+    default String sinkIsolation() {
+        return null;
+    }
+
     /** Versioned DDL of the generic table {@code table}: element i is migration i + 1. */
     List<List<String>> tableMigrations(String table);
 

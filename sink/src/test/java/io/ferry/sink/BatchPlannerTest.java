@@ -37,6 +37,23 @@ class BatchPlannerTest {
     }
 
     @Test
+    void aPlanIsSharedBetweenWritersByPartitionKeepingPartitionOrderAndRecordCounts() {
+        BatchPlan plan = halting.plan(poll(Records.put(3, 0, "/a", "1", 10), Records.put(0, 0, "/b", "1", 11),
+                Records.put(0, 1, "/c", "1", 12), Records.put(2, 0, "/d", "1", 13), Records.put(1, 0, "/e", "1", 14)),
+                fresh(0, 1, 2, 3, 5));
+        List<BatchPlan> shares = plan.shares(2);
+        assertEquals(2, shares.size());
+        assertEquals(List.of(0, 2), shares.get(0).partitions().stream().map(PartitionPlan::partition).toList());
+        assertEquals(List.of(1, 3), shares.get(1).partitions().stream().map(PartitionPlan::partition).toList());
+        assertEquals(3, shares.get(0).records(), "partition 0's two records and partition 2's one");
+        assertEquals(2, shares.get(1).records());
+        assertEquals(plan.records(), shares.get(0).records() + shares.get(1).records());
+        List<BatchPlan> three = plan.shares(3);
+        assertEquals(List.of(0, 3), three.get(0).partitions().stream().map(PartitionPlan::partition).toList());
+        assertTrue(plan.shares(7).get(5).partitions().isEmpty(), "a writer without a partition in the poll gets nothing");
+    }
+
+    @Test
     void watermarkMovesOnlyToRevisionsKnownComplete() {
         BatchPlan plan = halting.plan(poll(Records.put(0, 0, "/a", "1", 10), Records.put(0, 1, "/b", "1", 10),
                 Records.put(0, 2, "/c", "1", 12)), fresh(0));

@@ -22,12 +22,13 @@ import java.util.Optional;
  * @param retryBackoff first back-off between attempts, doubled each time
  * @param retryBackoffMax longest back-off between attempts
  * @param poolSize JDBC connections per sink
+ * @param writers batches of different partitions written at once, each in its own transaction
  * @param mappings mapped tables, as written in the file (a list of maps); null when none
  */
 public record SinkConfig(String jdbc, String table, Optional<String> user, Optional<String> password,
                          String group, Optional<String> instanceId, int batchMaxRecords, Duration tombstoneRetention, Optional<String> dlqTopic,
                          int valueMaxBytes, int retryMaxAttempts, Duration retryBackoff, Duration retryBackoffMax,
-                         int poolSize, Object mappings) {
+                         int poolSize, int writers, Object mappings) {
 
     public static final ConfigKey<String> JDBC = ConfigKey.builder("sink.jdbc", ConfigType.STRING)
             .defaultValue("jdbc:sqlite:ferry.db")
@@ -107,6 +108,14 @@ public record SinkConfig(String jdbc, String table, Optional<String> user, Optio
             .doc("JDBC connections per sink (HikariCP). SQLite always uses one writer.")
             .validator(Validator.atLeast(1))
             .build();
+    public static final ConfigKey<Integer> WRITERS = ConfigKey.builder("sink.writers", ConfigType.INT)
+            .defaultValue(2)
+            .doc("Writer threads per sink: a poll's partitions are split between them (partition number modulo this), and "
+                    + "each writes its share in its own transaction on its own connection, at the same time as the others. "
+                    + "A partition's batches still commit one after another. The pool grows to at least this many "
+                    + "connections. SQLite always uses one writer.")
+            .validator(Validator.atLeast(1))
+            .build();
     public static final ConfigKey<Object> MAPPINGS = ConfigKey.builder("sink.mappings", ConfigType.STRUCTURED)
             .doc("Mapped tables: a list of {prefix, table, decode, json, columns: {name: {from, type}}}. decode is the "
                     + "value's decoder chain (JSON when absent; see docs/mappings.md); from is key:N (a key segment), lease "
@@ -117,7 +126,7 @@ public record SinkConfig(String jdbc, String table, Optional<String> user, Optio
 
     public static final List<ConfigKey<?>> KEYS = List.of(JDBC, TABLE, USER, PASSWORD, GROUP, INSTANCE_ID, BATCH_MAX_RECORDS,
             TOMBSTONE_RETENTION, DLQ_TOPIC, VALUE_MAX_BYTES, RETRY_MAX_ATTEMPTS, RETRY_BACKOFF, RETRY_BACKOFF_MAX,
-            POOL_SIZE, MAPPINGS);
+            POOL_SIZE, WRITERS, MAPPINGS);
 
     private static final List<String> SCHEMES = List.of("jdbc:postgresql:", "jdbc:mysql:", "jdbc:mariadb:",
             "jdbc:sqlite:", "postgresql://", "postgres://", "mysql://", "mariadb://");
@@ -128,7 +137,7 @@ public record SinkConfig(String jdbc, String table, Optional<String> user, Optio
                 Optional.ofNullable(v.get(PASSWORD)), group, Optional.ofNullable(v.get(INSTANCE_ID)), v.get(BATCH_MAX_RECORDS),
                 v.get(TOMBSTONE_RETENTION), Optional.ofNullable(v.get(DLQ_TOPIC)), v.get(VALUE_MAX_BYTES),
                 v.get(RETRY_MAX_ATTEMPTS), v.get(RETRY_BACKOFF), v.get(RETRY_BACKOFF_MAX), v.get(POOL_SIZE),
-                v.get(MAPPINGS));
+                v.get(WRITERS), v.get(MAPPINGS));
     }
 
     /**

@@ -40,6 +40,18 @@ final class MysqlDialect extends AbstractDialect {
         return Map.of("rewriteBatchedStatements", "true", "useAffectedRows", "true");
     }
 
+    /**
+     * READ COMMITTED, as PostgreSQL's default: under InnoDB's REPEATABLE READ the guarded upsert's {@code INSERT ...
+     * SELECT} reads the target and the tombstones with next-key locks, which lock the gaps between keys too, so two
+     * sink writers filling the same table with keys of different partitions deadlocked each other on those gaps. The
+     * sink needs no repeatable read: a partition's keys are written by one writer, and another sink on the same
+     * partition is stopped by the row lock of the offset fence, taken first in every transaction.
+     */
+    @Override
+    public String sinkIsolation() {
+        return "TRANSACTION_READ_COMMITTED";
+    }
+
     @Override
     public long maxStatementBytes(java.sql.Connection c) throws SQLException {
         try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT @@max_allowed_packet")) {
