@@ -54,8 +54,8 @@ final class Databases {
         hc.setMaximumPoolSize(dialect.kind() == JdbcTarget.Kind.SQLITE ? 1 : Math.max(sink.poolSize(), writers(dialect, sink)));
         hc.setMinimumIdle(1);
         hc.setAutoCommit(false);
-        if (dialect.sinkIsolation() != null) {
-            hc.setTransactionIsolation(dialect.sinkIsolation());
+        if (writers(dialect, sink) > 1 && dialect.parallelWritersIsolation() != null) {
+            hc.setTransactionIsolation(dialect.parallelWritersIsolation());
         }
         hc.setConnectionTimeout(10_000);
         // One attempt per call: the retrier decides whether to try again, and when.

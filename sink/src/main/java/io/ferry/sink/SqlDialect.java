@@ -35,8 +35,11 @@ public interface SqlDialect {
     /** Driver properties for the fastest safe bulk path (batch rewriting, WAL). */
     Map<String, String> driverProperties();
 
-    /** The isolation level of the sink's pooled connections, as HikariCP names it, or null for the server's default. */
-    default String sinkIsolation() {
+    /**
+     * The isolation level the sink's pooled connections take when several writers fill one table at once
+     * ({@code sink.writers}), as HikariCP names it, or null for the server's default.
+     */
+    default String parallelWritersIsolation() {
         return null;
     }
 

@@ -64,6 +64,9 @@ abstract class AbstractSinkIT {
         m.put("sink.table", n.table());
         m.put("sink.group", n.group());
         m.put("sink.batch.max.records", 500);
+        // Two writers where the database allows it (SQLite takes one), so that the parallel path is what these scenarios
+        // prove; the single writer of the default is what the cli, cutover and fault-injection suites run.
+        m.put("sink.writers", 2);
         m.put("kafka.session.timeout.ms", "6000");
         m.put("kafka.heartbeat.interval.ms", "1000");
         return m;

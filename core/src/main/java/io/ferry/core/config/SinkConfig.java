@@ -109,11 +109,13 @@ public record SinkConfig(String jdbc, String table, Optional<String> user, Optio
             .validator(Validator.atLeast(1))
             .build();
     public static final ConfigKey<Integer> WRITERS = ConfigKey.builder("sink.writers", ConfigType.INT)
-            .defaultValue(2)
+            .defaultValue(1)
             .doc("Writer threads per sink: a poll's partitions are split between them (partition number modulo this), and "
-                    + "each writes its share in its own transaction on its own connection, at the same time as the others. "
-                    + "A partition's batches still commit one after another. The pool grows to at least this many "
-                    + "connections. SQLite always uses one writer.")
+                    + "each writes its share in its own transaction on its own connection, at the same time as the others; "
+                    + "a partition's batches still commit one after another. For a database with cores to spare, or far "
+                    + "enough away that one writer mostly waits on round trips; on a host whose cores are already busy it "
+                    + "gains nothing (docs/benchmarks.md). The pool grows to at least this many connections. SQLite always "
+                    + "uses one writer.")
             .validator(Validator.atLeast(1))
             .build();
     public static final ConfigKey<Object> MAPPINGS = ConfigKey.builder("sink.mappings", ConfigType.STRUCTURED)

@@ -45,10 +45,12 @@ final class MysqlDialect extends AbstractDialect {
      * SELECT} reads the target and the tombstones with next-key locks, which lock the gaps between keys too, so two
      * sink writers filling the same table with keys of different partitions deadlocked each other on those gaps. The
      * sink needs no repeatable read: a partition's keys are written by one writer, and another sink on the same
-     * partition is stopped by the row lock of the offset fence, taken first in every transaction.
+     * partition is stopped by the row lock of the offset fence, taken first in every transaction. Only with several
+     * writers: with one, the isolation stays the server's, and a server that logs statements ({@code binlog_format}
+     * STATEMENT, which InnoDB refuses under READ COMMITTED) keeps working.
      */
     @Override
-    public String sinkIsolation() {
+    public String parallelWritersIsolation() {
         return "TRANSACTION_READ_COMMITTED";
     }
 
