@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * flight and each partition's batches commit in poll order; a partition always goes to the same
  * writer. Batch N+1 is planned from where N leaves each partition ({@code planned}), and its offset
  * fence expects exactly that: if a share of N is fenced instead, N+1 is dropped and every partition
- * is sought to the offset stored in SQL (which holds the shares that did commit). Every rebalance callback first waits for the write in flight, so a
- * partition is released only once its last batch has committed or failed. On assignment the sink
- * seeks to the offsets stored in SQL; Kafka's committed offsets are written only so that lag
- * shows in the usual tools, at most once a second.
+ * is sought to the offset stored in SQL (which holds the shares that did commit). Every rebalance
+ * callback first waits for the writes in flight, so a partition is released only once its last
+ * batch has committed or failed. On assignment the sink seeks to the offsets stored in SQL;
+ * Kafka's committed offsets are written only so that lag shows in the usual tools, at most once a
+ * second.
  */
 final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 

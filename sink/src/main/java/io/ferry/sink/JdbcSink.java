@@ -105,7 +105,7 @@ public final class JdbcSink implements AutoCloseable {
 
     /** One batch writer per writer thread; the late-write recorder only reads its settings, so they share it. */
     private static List<BatchWriter> writers(SqlDialect dialect, SinkConfig sink, List<TableMapping> mappings,
-                                                      OffsetStore offsets, LateWrites lateWrites) {
+                                             OffsetStore offsets, LateWrites lateWrites) {
         List<BatchWriter> writers = new ArrayList<>();
         for (int i = 0; i < Databases.writers(dialect, sink); i++) {
             writers.add(new BatchWriter(dialect, sink.table(), offsets, mappings, lateWrites));
