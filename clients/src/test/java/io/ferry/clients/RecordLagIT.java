@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,13 +70,9 @@ class RecordLagIT {
      * coordinator writes the marker into the partition a moment later (CI once read the end offset before it landed).
      */
     private static void awaitEnd(long expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        long end = end();
-        while (end < expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            end = end();
-        }
-        assertEquals(expected, end, "the end offset, once the transaction's marker is written");
+        Awaitility.await("the transaction's marker").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> end() >= expected);
+        assertEquals(expected, end(), "the end offset, once the transaction's marker is written");
     }
 
     private static long end() throws Exception {

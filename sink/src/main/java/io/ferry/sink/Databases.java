@@ -50,11 +50,12 @@ final class Databases {
         hc.setJdbcUrl(target.jdbcUrl());
         // User and password travel with the driver properties, as for every other connection of Ferry.
         JdbcConnections.properties(target, dialect.driverProperties()).forEach((k, v) -> hc.addDataSourceProperty((String) k, v));
+        int writers = writers(dialect, sink);
         // SQLite has one writer; a second pooled connection would only wait on the first.
-        hc.setMaximumPoolSize(dialect.kind() == JdbcTarget.Kind.SQLITE ? 1 : Math.max(sink.poolSize(), writers(dialect, sink)));
+        hc.setMaximumPoolSize(dialect.kind() == JdbcTarget.Kind.SQLITE ? 1 : Math.max(sink.poolSize(), writers));
         hc.setMinimumIdle(1);
         hc.setAutoCommit(false);
-        if (writers(dialect, sink) > 1 && dialect.parallelWritersIsolation() != null) {
+        if (writers > 1 && dialect.parallelWritersIsolation() != null) {
             hc.setTransactionIsolation(dialect.parallelWritersIsolation());
         }
         hc.setConnectionTimeout(10_000);
